@@ -1,0 +1,72 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The checkout's root, so `.data/` is found whatever the working directory. */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Everything ordersurge reads from the environment; every variable is listed in the README. */
+export interface Config {
+  /** NATS server; a JetStream server must answer here, or `setup` starts a local one. */
+  natsUrl: string;
+  /** True when NATS_URL was set explicitly: then an unreachable server is an error, never replaced. */
+  natsUrlExplicit: boolean;
+  /** Postgres URL; unset means the embedded Postgres under `.data/pg`. */
+  databaseUrl: string | undefined;
+  /** Port of the embedded Postgres. */
+  embeddedPgPort: number;
+  /** Where local servers keep their data. */
+  dataDir: string;
+  /** Prefix of every stream, subject and consumer name, so several installs share one NATS. */
+  namespace: string;
+  /** First /metrics port; 0 picks a free one. */
+  metricsPort: number;
+  carrierUrl: string;
+  smsUrl: string;
+  shopSimPort: number;
+  carrierSimPort: number;
+  smsSimPort: number;
+}
+
+/** Reads the configuration from environment variables, with the README's defaults. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const carrierSimPort = intVar(env, 'ORDERSURGE_CARRIER_PORT', 7311);
+  const smsSimPort = intVar(env, 'ORDERSURGE_SMS_PORT', 7312);
+  return {
+    natsUrl: env.NATS_URL || 'nats://127.0.0.1:4222',
+    natsUrlExplicit: Boolean(env.NATS_URL),
+    databaseUrl: env.DATABASE_URL || undefined,
+    embeddedPgPort: intVar(env, 'ORDERSURGE_PG_PORT', 54329),
+    dataDir: path.resolve(env.ORDERSURGE_DATA_DIR || path.join(PROJECT_ROOT, '.data')),
+    namespace: namespaceVar(env.ORDERSURGE_NAMESPACE || 'ordersurge'),
+    metricsPort: intVar(env, 'METRICS_PORT', 9464),
+    carrierUrl: env.CARRIER_URL || `http://127.0.0.1:${carrierSimPort}`,
+    smsUrl: env.SMS_URL || `http://127.0.0.1:${smsSimPort}`,
+    shopSimPort: intVar(env, 'ORDERSURGE_SHOP_PORT', 7310),
+    carrierSimPort,
+    smsSimPort,
+  };
+}
+
+function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new ConfigError(`${name}: must be a port number between 0 and 65535, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+function namespaceVar(value: string): string {
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(value)) {
+    throw new ConfigError(
+      `ORDERSURGE_NAMESPACE: must be 1-32 letters, digits, '_' or '-', got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG';
+  override name = 'ConfigError';
+}

@@ -1,0 +1,125 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
+import path from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { isPortOpen, waitFor } from './port.ts';
+import { SetupError } from './setup-error.ts';
+
+export interface NatsProbe {
+  reachable: boolean;
+  jetstream: boolean;
+  version?: string;
+}
+
+/** Connects once and asks for the JetStream account info. */
+export async function probeNats(url: string): Promise<NatsProbe> {
+  let nc;
+  try {
+    nc = await connect({ servers: url, timeout: 2000, reconnect: false, maxReconnectAttempts: 0 });
+  } catch {
+    return { reachable: false, jetstream: false };
+  }
+  try {
+    const version = nc.info?.version ?? 'unknown';
+    try {
+      const jsm = await jetstreamManager(nc, { timeout: 2000 });
+      await jsm.getAccountInfo();
+      return { reachable: true, jetstream: true, version };
+    } catch {
+      return { reachable: true, jetstream: false, version };
+    }
+  } finally {
+    await nc.close();
+  }
+}
+
+export interface NatsReady {
+  url: string;
+  version: string;
+  /** What setup did, for its one-line report. */
+  action: 'found' | 'started' | 'running';
+}
+
+/**
+ * Makes sure a JetStream server answers: the configured one, or a project-local
+ * `nats-server -js` with its store under `.data/nats`.
+ */
+export async function ensureNats(opts: {
+  url: string;
+  explicit: boolean;
+  dataDir: string;
+  log: (line: string) => void;
+}): Promise<NatsReady> {
+  const probe = await probeNats(opts.url);
+  if (probe.jetstream) {
+    const ownPid = path.join(opts.dataDir, 'nats', 'nats-server.pid');
+    return { url: opts.url, version: probe.version ?? 'unknown', action: existsSync(ownPid) ? 'running' : 'found' };
+  }
+  if (probe.reachable) {
+    throw new SetupError(
+      `NATS at ${opts.url} answers but has JetStream disabled: restart it with -js, or set NATS_URL to a JetStream server`,
+    );
+  }
+  if (opts.explicit) {
+    throw new SetupError(`NATS_URL=${opts.url} is not reachable: start that server or unset NATS_URL to use a local one`);
+  }
+  const { hostname, port } = new URL(opts.url.replace(/^nats:/, 'http:'));
+  const portNumber = Number(port || 4222);
+  if (await isPortOpen(portNumber, hostname)) {
+    throw new SetupError(
+      `port ${portNumber} is in use by something that is not a NATS server: free it, or set NATS_URL to a JetStream server`,
+    );
+  }
+  const binary = findNatsBinary() ?? installNatsServer(opts.log);
+  await startLocalNats(binary, hostname, portNumber, path.join(opts.dataDir, 'nats'));
+  const started = await probeNats(opts.url);
+  return { url: opts.url, version: started.version ?? 'unknown', action: 'started' };
+}
+
+function findNatsBinary(): string | undefined {
+  for (const dir of [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/local/sbin', '/usr/local/bin']) {
+    const candidate = path.join(dir, 'nats-server');
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Debian ships nats-server (2.9 on bookworm); install it where apt is there and we are root. */
+function installNatsServer(log: (line: string) => void): string {
+  const aptAvailable = existsSync('/usr/bin/apt-get');
+  const isRoot = process.getuid?.() === 0;
+  if (!aptAvailable || !isRoot) {
+    throw new SetupError(
+      'nats-server is not installed: install it (Debian/Ubuntu: sudo apt-get install nats-server; elsewhere: https://docs.nats.io/running-a-nats-service/introduction/installation), or set NATS_URL to a JetStream server',
+    );
+  }
+  log('nats-server not found: installing Debian package nats-server with apt-get');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  try {
+    execFileSync('apt-get', ['install', '-y', '-q', 'nats-server'], { stdio: 'ignore', env });
+  } catch {
+    try {
+      execFileSync('apt-get', ['update', '-q'], { stdio: 'ignore', env });
+      execFileSync('apt-get', ['install', '-y', '-q', 'nats-server'], { stdio: 'ignore', env });
+    } catch {
+      throw new SetupError('apt-get install nats-server failed: install nats-server by hand, or set NATS_URL');
+    }
+  }
+  const binary = findNatsBinary();
+  if (!binary) throw new SetupError('apt-get installed nats-server but no nats-server binary was found on PATH');
+  return binary;
+}
+
+async function startLocalNats(binary: string, host: string, port: number, dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const logFile = path.join(dir, 'nats-server.log');
+  const child = spawn(
+    binary,
+    ['-js', '-a', host, '-p', String(port), '-sd', dir, '-P', path.join(dir, 'nats-server.pid'), '-l', logFile],
+    { detached: true, stdio: ['ignore', openSync(logFile, 'a'), openSync(logFile, 'a')] },
+  );
+  child.unref();
+  const up = await waitFor(async () => (await probeNats(`nats://${host}:${port}`)).jetstream, 15_000);
+  if (!up) throw new SetupError(`local nats-server did not start on ${host}:${port}: see ${logFile}`);
+}

