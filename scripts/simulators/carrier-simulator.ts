@@ -1,0 +1,28 @@
+import { notFound, startJsonServer, type Faults, type RunningServer } from './json-server.ts';
+
+/**
+ * A carrier's e-waybill API: POST /waybills with an Idempotency-Key header returns a waybill
+ * number; the same key always returns the same number. GET /stats counts what was issued.
+ */
+export async function startCarrierSimulator(port: number, faults: Faults): Promise<RunningServer> {
+  const byKey = new Map<string, string>();
+  let requests = 0;
+  let duplicates = 0;
+  return startJsonServer(port, faults, ({ method, path, headers, body }) => {
+    if (method === 'GET' && path === '/stats') return { status: 200, body: { issued: byKey.size, requests, duplicates } };
+    if (method !== 'POST' || path !== '/waybills') return notFound;
+    requests++;
+    const key = headers['idempotency-key'];
+    if (typeof key !== 'string' || key === '') return { status: 400, body: { error: 'Idempotency-Key header is required' } };
+    const shipment = body as { shipmentId?: unknown } | undefined;
+    if (typeof shipment?.shipmentId !== 'string') return { status: 400, body: { error: 'shipmentId: required string' } };
+    const known = byKey.get(key);
+    if (known) {
+      duplicates++;
+      return { status: 200, body: { waybillNo: known, carrier: 'SIMEXPRESS' } };
+    }
+    const waybillNo = `SIM${String(byKey.size + 1).padStart(10, '0')}`;
+    byKey.set(key, waybillNo);
+    return { status: 201, body: { waybillNo, carrier: 'SIMEXPRESS' } };
+  });
+}

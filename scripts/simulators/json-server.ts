@@ -1,0 +1,78 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface JsonRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+  body: unknown;
+}
+export interface JsonResponse {
+  status: number;
+  body: unknown;
+}
+export type JsonHandler = (req: JsonRequest) => JsonResponse | Promise<JsonResponse>;
+
+/** Latency and failure injection shared by every simulator. */
+export interface Faults {
+  /** Added to every response, in milliseconds. */
+  latencyMs: number;
+  /** Share of requests answered 503, between 0 and 1. */
+  failRate: number;
+}
+
+export interface RunningServer {
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** A small JSON-over-HTTP server on 127.0.0.1 with fault injection; port 0 picks a free port. */
+export async function startJsonServer(port: number, faults: Faults, handler: JsonHandler): Promise<RunningServer> {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void respond(req, Buffer.concat(chunks).toString('utf8')).then(({ status, body }) => {
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      });
+    });
+  });
+  const respond = async (req: http.IncomingMessage, text: string): Promise<JsonResponse> => {
+    if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
+    if (faults.failRate > 0 && Math.random() < faults.failRate) return { status: 503, body: { error: 'injected failure' } };
+    let body: unknown = undefined;
+    if (text) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return { status: 400, body: { error: 'body: not valid JSON' } };
+      }
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    try {
+      return await handler({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body });
+    } catch (error) {
+      return { status: 500, body: { error: error instanceof Error ? error.message : String(error) } };
+    }
+  };
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} is in use: stop what holds it or choose another port`) : error),
+    );
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    port: actual,
+    url: `http://127.0.0.1:${actual}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export const notFound: JsonResponse = { status: 404, body: { error: 'not found' } };

@@ -1,0 +1,133 @@
+import { Kysely, PostgresDialect, type ColumnType, type Generated } from 'kysely';
+import pg from 'pg';
+import type { Address } from '../streams/canonical-order.ts';
+
+// bigint columns hold fen and versions, all far below 2^53: read them as numbers, and refuse
+// anything a number cannot hold exactly.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`bigint ${value} exceeds the safe integer range`);
+  return n;
+});
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export const ORDER_STATUSES = ['received', 'priced', 'routed', 'waybilled', 'notified', 'exception', 'cancelled'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export interface OrdersTable {
+  id: string;
+  channel: string;
+  external_id: string;
+  status: OrderStatus;
+  channel_status: string;
+  refund_status: string;
+  version: number;
+  placed_at: Timestamp;
+  paid_at: Timestamp | null;
+  channel_updated_at: Timestamp;
+  buyer: string;
+  address: Json<Address>;
+  payment_method: string;
+  goods_fen: number;
+  discount_fen: number;
+  platform_discount_fen: number | null;
+  shop_discount_fen: number | null;
+  shipping_fen: number;
+  paid_fen: number;
+  coupons: Json<string[]>;
+  buyer_message: string;
+  seller_memo: string;
+  raw: Json<unknown>;
+  warehouse: string | null;
+  exception_type: string | null;
+  exception_detail: string | null;
+  created_at: Generated<Date>;
+  modified_at: Generated<Date>;
+}
+
+export interface OrderLinesTable {
+  order_id: string;
+  line_id: string;
+  sku: string;
+  platform_sku_id: string;
+  title: string;
+  qty: number;
+  unit_price_fen: number;
+  payable_fen: number | null;
+  refund_status: string;
+  gift: boolean;
+}
+
+export interface OrderEventsTable {
+  id: Generated<number>;
+  order_id: string;
+  key: string;
+  type: string;
+  at: Generated<Date>;
+  detail: ColumnType<unknown, string | undefined, string>;
+}
+
+export interface WarehousesTable {
+  code: string;
+  name: string;
+  province_code: string;
+  active: Generated<boolean>;
+}
+
+export interface InventoryTable {
+  sku: string;
+  warehouse: string;
+  on_hand: number;
+  reserved: Generated<number>;
+  updated_at: Generated<Date>;
+}
+
+export interface ReservationsTable {
+  order_id: string;
+  line_id: string;
+  sku: string;
+  warehouse: string;
+  qty: number;
+  status: Generated<'held' | 'released'>;
+  created_at: Generated<Date>;
+}
+
+export interface ShipmentsTable {
+  id: string;
+  order_id: string;
+  warehouse: string;
+  waybill_no: string | null;
+  carrier: string | null;
+  created_at: Generated<Date>;
+  waybilled_at: Timestamp | null;
+}
+
+export interface NotificationsTable {
+  order_id: string;
+  kind: string;
+  provider_message_id: string;
+  sent_at: Generated<Date>;
+}
+
+/** The typed schema Kysely checks every query against. */
+export interface Database {
+  orders: OrdersTable;
+  order_lines: OrderLinesTable;
+  order_events: OrderEventsTable;
+  warehouses: WarehousesTable;
+  inventory: InventoryTable;
+  reservations: ReservationsTable;
+  shipments: ShipmentsTable;
+  notifications: NotificationsTable;
+}
+
+export type Db = Kysely<Database>;
+
+/** Opens a pooled connection; `max` bounds the connections this process holds. */
+export function createDb(url: string, max = 10): Db {
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max }) }),
+  });
+}

@@ -1,0 +1,135 @@
+import { sql, type Transaction } from 'kysely';
+import type { CanonicalOrder } from '../../streams/canonical-order.ts';
+import type { Database, Db, OrderStatus } from '../database.ts';
+
+type Executor = Db | Transaction<Database>;
+
+/** A state change worth recording: a row in `order_events`, at most once per (order, key). */
+export interface OrderEvent {
+  orderId: string;
+  /** Idempotency key of the event within its order; usually the step's name. */
+  key: string;
+  type: string;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * Inserts the orders that are new and returns the ids that were inserted; an order already
+ * known under its (channel, external id) is left as it is.
+ */
+export async function insertNewOrders(trx: Transaction<Database>, orders: readonly CanonicalOrder[]): Promise<Set<string>> {
+  if (orders.length === 0) return new Set();
+  const inserted = await trx
+    .insertInto('orders')
+    .values(
+      orders.map((o) => ({
+        id: o.id,
+        channel: o.channel,
+        external_id: o.externalId,
+        status: 'received' as const,
+        channel_status: o.channelStatus,
+        refund_status: o.refundStatus,
+        version: o.version,
+        placed_at: o.placedAt,
+        paid_at: o.paidAt,
+        channel_updated_at: o.updatedAt,
+        buyer: o.buyer,
+        address: JSON.stringify(o.address),
+        payment_method: o.paymentMethod,
+        goods_fen: o.amounts.goods,
+        discount_fen: o.amounts.discount,
+        platform_discount_fen: o.amounts.platformDiscount ?? null,
+        shop_discount_fen: o.amounts.shopDiscount ?? null,
+        shipping_fen: o.amounts.shipping,
+        paid_fen: o.amounts.paid,
+        coupons: JSON.stringify(o.coupons),
+        buyer_message: o.buyerMessage,
+        seller_memo: o.sellerMemo,
+        raw: JSON.stringify(o.raw),
+      })),
+    )
+    .onConflict((oc) => oc.columns(['channel', 'external_id']).doNothing())
+    .returning('id')
+    .execute();
+  const ids = new Set(inserted.map((r) => r.id));
+  const lines = orders
+    .filter((o) => ids.has(o.id))
+    .flatMap((o) =>
+      o.lines.map((l) => ({
+        order_id: o.id,
+        line_id: l.lineId,
+        sku: l.sku,
+        platform_sku_id: l.platformSkuId,
+        title: l.title,
+        qty: l.qty,
+        unit_price_fen: l.unitPrice,
+        payable_fen: l.payable ?? null,
+        refund_status: l.refundStatus,
+        gift: l.gift,
+      })),
+    );
+  if (lines.length > 0) await trx.insertInto('order_lines').values(lines).execute();
+  return ids;
+}
+
+/** Records events; one already recorded under the same (order, key) is kept, not duplicated. */
+export async function recordEvents(db: Executor, events: readonly OrderEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await db
+    .insertInto('order_events')
+    .values(
+      events.map((e) => ({ order_id: e.orderId, key: e.key, type: e.type, detail: JSON.stringify(e.detail ?? {}) })),
+    )
+    .onConflict((oc) => oc.columns(['order_id', 'key']).doNothing())
+    .execute();
+}
+
+/** The orders' current status, by id; ids not found are absent. */
+export async function statusesOf(db: Executor, ids: readonly string[]): Promise<Map<string, OrderStatus>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('orders').select(['id', 'status']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.status]));
+}
+
+/**
+ * Moves orders from `from` to `to`; only orders still in `from` move, so a redelivered message
+ * cannot move an order twice. Returns the ids that moved.
+ */
+export async function transition(
+  db: Executor,
+  ids: readonly string[],
+  from: OrderStatus,
+  to: OrderStatus,
+  extra: { warehouse?: string; exceptionType?: string; exceptionDetail?: string } = {},
+): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const moved = await db
+    .updateTable('orders')
+    .set({
+      status: to,
+      modified_at: sql`now()`,
+      ...(extra.warehouse !== undefined ? { warehouse: extra.warehouse } : {}),
+      ...(extra.exceptionType !== undefined ? { exception_type: extra.exceptionType } : {}),
+      ...(extra.exceptionDetail !== undefined ? { exception_detail: extra.exceptionDetail } : {}),
+    })
+    .where('id', 'in', ids)
+    .where('status', '=', from)
+    .returning('id')
+    .execute();
+  return new Set(moved.map((r) => r.id));
+}
+
+/** Everything `ordersurge order show` prints about one order. */
+export async function loadOrderDetail(db: Db, id: string) {
+  const order = await db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!order) return undefined;
+  const [lines, events, reservations, shipments, notifications] = await Promise.all([
+    db.selectFrom('order_lines').selectAll().where('order_id', '=', id).orderBy('line_id').execute(),
+    db.selectFrom('order_events').selectAll().where('order_id', '=', id).orderBy('id').execute(),
+    db.selectFrom('reservations').selectAll().where('order_id', '=', id).orderBy('line_id').execute(),
+    db.selectFrom('shipments').selectAll().where('order_id', '=', id).orderBy('id').execute(),
+    db.selectFrom('notifications').selectAll().where('order_id', '=', id).execute(),
+  ]);
+  return { order, lines, events, reservations, shipments, notifications };
+}
+export type OrderDetail = NonNullable<Awaited<ReturnType<typeof loadOrderDetail>>>;

@@ -1,0 +1,97 @@
+import { headers } from '@nats-io/transport-node';
+import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import { HEADERS } from './messages.ts';
+import type { Names } from './names.ts';
+import { isStageName, type StageName } from './stages.ts';
+
+/** A message a stage could not process, kept with its original payload so it can be replayed. */
+export interface DeadLetter {
+  seq: number;
+  stage: StageName;
+  /** Subject the message had; replay publishes it there again. */
+  subject: string;
+  error: string;
+  attempts: number;
+  failedAt: string;
+  payload: Uint8Array;
+}
+
+/** Stores a failed message in the dead-letter stream with its stage, error and attempt count. */
+export async function publishDeadLetter(
+  js: JetStreamClient,
+  names: Names,
+  letter: Omit<DeadLetter, 'seq' | 'failedAt'>,
+): Promise<void> {
+  const h = headers();
+  h.set(HEADERS.stage, letter.stage);
+  h.set(HEADERS.subject, letter.subject);
+  // Header values are one line; an error message may not be.
+  h.set(HEADERS.error, letter.error.replace(/[\r\n]+/g, ' ').slice(0, 2000));
+  h.set(HEADERS.attempts, String(letter.attempts));
+  h.set(HEADERS.failedAt, new Date().toISOString());
+  await js.publish(names.deadLetterSubject(letter.stage), letter.payload, { headers: h });
+}
+
+function fromJsMsg(msg: JsMsg): DeadLetter {
+  const header = msg.headers;
+  const get = (name: string): string => header?.get(name) ?? '';
+  const stage = get(HEADERS.stage);
+  return {
+    seq: msg.seq,
+    stage: isStageName(stage) ? stage : 'ingest',
+    subject: get(HEADERS.subject),
+    error: get(HEADERS.error),
+    attempts: Number(get(HEADERS.attempts) || 0),
+    failedAt: get(HEADERS.failedAt),
+    payload: msg.data,
+  };
+}
+
+/** Lists stored dead letters, oldest first, optionally of one stage. */
+export async function listDeadLetters(
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  names: Names,
+  opts: { stage?: StageName; limit?: number } = {},
+): Promise<DeadLetter[]> {
+  const info = await jsm.streams.info(names.deadLetterStream);
+  const wanted = Math.min(opts.limit ?? Number.POSITIVE_INFINITY, info.state.messages);
+  if (wanted === 0) return [];
+  // An ordered consumer reads the stream without changing it and disappears afterwards.
+  const reader = await js.consumers.get(names.deadLetterStream, {
+    filter_subjects: opts.stage ? names.deadLetterSubject(opts.stage) : `${names.namespace}.dlq.*`,
+  });
+  const letters: DeadLetter[] = [];
+  while (letters.length < wanted) {
+    const msg = await reader.next({ expires: 1000 });
+    if (!msg) break;
+    letters.push(fromJsMsg(msg));
+    if (msg.info.pending === 0) break;
+  }
+  return letters;
+}
+
+/**
+ * Publishes dead letters back to the subject they failed on and removes them from the
+ * dead-letter stream. Returns the replayed letters.
+ */
+export async function replayDeadLetters(
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  names: Names,
+  letters: readonly DeadLetter[],
+): Promise<DeadLetter[]> {
+  const replayed: DeadLetter[] = [];
+  for (const letter of letters) {
+    // A fresh id: the original one may still sit in the stage stream's duplicate window.
+    await js.publish(letter.subject, letter.payload, { msgID: `replay:${names.deadLetterStream}:${letter.seq}` });
+    await jsm.streams.deleteMessage(names.deadLetterStream, letter.seq);
+    replayed.push(letter);
+  }
+  return replayed;
+}
+
+export async function deadLetterCount(jsm: JetStreamManager, names: Names): Promise<number> {
+  const info = await jsm.streams.info(names.deadLetterStream);
+  return info.state.messages;
+}

@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Channel } from './canonical-order.ts';
+import type { StageName } from './stages.ts';
+
+/**
+ * What travels between the stages after dedupe: only the order's id. Postgres holds the order,
+ * so a stage always works on its current state, never on a stale copy in a message.
+ */
+export const orderRefSchema = z.object({ orderId: z.string().min(3) });
+export type OrderRef = z.infer<typeof orderRefSchema>;
+
+/** A message a stage hands to the next one. */
+export interface Downstream {
+  stage: StageName;
+  channel: Channel | string;
+  body: unknown;
+  /** Nats-Msg-Id: derived from order and stage so a redelivery never stores a second message. */
+  msgId: string;
+}
+
+/** Message id of a stage's input for an order; `version` separates later updates of the same order. */
+export function stageMsgId(stage: StageName, orderId: string, version?: number): string {
+  return version === undefined ? `${stage}:${orderId}` : `${stage}:${orderId}:v${version}`;
+}
+
+/** Raw channel payloads have no order id before normalization, so their id is their content. */
+export function payloadMsgId(channel: string, payload: Uint8Array): string {
+  return `ingest:${channel}:${createHash('sha256').update(payload).digest('hex').slice(0, 32)}`;
+}
+
+/** Headers the runner reads and the dead-letter stream keeps. */
+export const HEADERS = {
+  stage: 'Os-Stage',
+  subject: 'Os-Subject',
+  error: 'Os-Error',
+  attempts: 'Os-Attempts',
+  failedAt: 'Os-Failed-At',
+} as const;

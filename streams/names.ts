@@ -1,0 +1,35 @@
+import type { StageName } from './stages.ts';
+
+/**
+ * Every stream, subject and consumer name derives from a namespace, so several installs (and
+ * every test run) share one NATS server without colliding.
+ */
+export interface Names {
+  namespace: string;
+  /** The work-queue stream feeding `stage`. */
+  stageStream(stage: StageName): string;
+  /** Subject of a message for `stage`; the last token is the channel. */
+  stageSubject(stage: StageName, channel: string): string;
+  /** Wildcard covering every subject of `stage`. */
+  stageSubjects(stage: StageName): string;
+  /** Durable consumer name of `stage`; all processes of a stage share it. */
+  durable(stage: StageName): string;
+  deadLetterStream: string;
+  deadLetterSubject(stage: StageName): string;
+  deferredStream: string;
+  deferredSubject(stage: StageName): string;
+}
+
+export function namesFor(namespace: string): Names {
+  return {
+    namespace,
+    stageStream: (stage) => `${namespace}-${stage}`,
+    stageSubject: (stage, channel) => `${namespace}.${stage}.${channel}`,
+    stageSubjects: (stage) => `${namespace}.${stage}.*`,
+    durable: (stage) => stage,
+    deadLetterStream: `${namespace}-dlq`,
+    deadLetterSubject: (stage) => `${namespace}.dlq.${stage}`,
+    deferredStream: `${namespace}-deferred`,
+    deferredSubject: (stage) => `${namespace}.deferred.${stage}`,
+  };
+}

@@ -1,0 +1,160 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  RetentionPolicy,
+  StorageType,
+  type ConsumerConfig,
+  type JetStreamManager,
+  type StreamConfig,
+} from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import type { Names } from './names.ts';
+import { STAGES, type StageName } from './stages.ts';
+
+/** Limits of the topology; defaults suit one machine, production raises replicas to 3. */
+export interface TopologyOptions {
+  replicas: number;
+  /** Bytes each stage queue may hold; publishers are refused beyond it (backpressure, never silent loss). */
+  stageMaxBytes: number;
+  deadLetterMaxBytes: number;
+  /** Deliveries of one message before it is dead-lettered. */
+  maxDeliver: number;
+  /** Time a worker has to ack before redelivery. */
+  ackWaitMs: number;
+  /** Unacked messages one stage's consumer hands out across all its processes. */
+  maxAckPending: number;
+  /** Window in which the same Nats-Msg-Id is stored only once. */
+  duplicateWindowMs: number;
+}
+
+export const DEFAULT_TOPOLOGY: TopologyOptions = {
+  replicas: 1,
+  stageMaxBytes: 1024 ** 3,
+  deadLetterMaxBytes: 1024 ** 3,
+  maxDeliver: 8,
+  ackWaitMs: 30_000,
+  maxAckPending: 20_000,
+  duplicateWindowMs: 5 * 60_000,
+};
+
+const DAY_MS = 24 * 3600_000;
+
+/** The topology as data: what `ordersurge streams apply` makes true. */
+export function declareTopology(names: Names, opts: TopologyOptions = DEFAULT_TOPOLOGY) {
+  const stageStreams = STAGES.map((stage) => ({
+    stage,
+    config: {
+      name: names.stageStream(stage),
+      subjects: [names.stageSubjects(stage)],
+      retention: RetentionPolicy.Workqueue,
+      storage: StorageType.File,
+      discard: DiscardPolicy.New,
+      max_bytes: opts.stageMaxBytes,
+      max_age: nanos(7 * DAY_MS),
+      num_replicas: opts.replicas,
+      duplicate_window: nanos(opts.duplicateWindowMs),
+    } satisfies Partial<StreamConfig>,
+    consumer: {
+      durable_name: names.durable(stage),
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(opts.ackWaitMs),
+      max_deliver: opts.maxDeliver,
+      max_ack_pending: opts.maxAckPending,
+      filter_subject: names.stageSubjects(stage),
+    } satisfies Partial<ConsumerConfig>,
+  }));
+  const deadLetter = {
+    name: names.deadLetterStream,
+    subjects: [`${names.namespace}.dlq.*`],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    discard: DiscardPolicy.New,
+    max_bytes: opts.deadLetterMaxBytes,
+    max_age: nanos(30 * DAY_MS),
+    num_replicas: opts.replicas,
+  } satisfies Partial<StreamConfig>;
+  const deferred = {
+    name: names.deferredStream,
+    subjects: [`${names.namespace}.deferred.*`],
+    retention: RetentionPolicy.Workqueue,
+    storage: StorageType.File,
+    discard: DiscardPolicy.New,
+    max_bytes: opts.stageMaxBytes,
+    max_age: nanos(7 * DAY_MS),
+    num_replicas: opts.replicas,
+    duplicate_window: nanos(opts.duplicateWindowMs),
+  } satisfies Partial<StreamConfig>;
+  return { stageStreams, deadLetter, deferred };
+}
+
+export type ApplyAction = 'created' | 'updated' | 'unchanged';
+export interface ApplyReport {
+  kind: 'stream' | 'consumer';
+  name: string;
+  action: ApplyAction;
+}
+
+/** Creates or updates every stream and consumer; a second run reports everything unchanged. */
+export async function applyTopology(
+  jsm: JetStreamManager,
+  names: Names,
+  opts: TopologyOptions = DEFAULT_TOPOLOGY,
+): Promise<ApplyReport[]> {
+  const topology = declareTopology(names, opts);
+  const report: ApplyReport[] = [];
+  for (const stream of [...topology.stageStreams.map((s) => s.config), topology.deadLetter, topology.deferred]) {
+    report.push({ kind: 'stream', name: stream.name, action: await applyStream(jsm, stream) });
+  }
+  for (const { config, consumer } of topology.stageStreams) {
+    report.push({
+      kind: 'consumer',
+      name: `${config.name}/${consumer.durable_name}`,
+      action: await applyConsumer(jsm, config.name, consumer),
+    });
+  }
+  return report;
+}
+
+async function applyStream(jsm: JetStreamManager, wanted: Partial<StreamConfig> & { name: string }): Promise<ApplyAction> {
+  const current = await jsm.streams.info(wanted.name).catch(notFound);
+  if (!current) {
+    await jsm.streams.add(wanted);
+    return 'created';
+  }
+  if (sameFields(current.config, wanted)) return 'unchanged';
+  await jsm.streams.update(wanted.name, wanted);
+  return 'updated';
+}
+
+async function applyConsumer(
+  jsm: JetStreamManager,
+  stream: string,
+  wanted: Partial<ConsumerConfig> & { durable_name: string },
+): Promise<ApplyAction> {
+  const current = await jsm.consumers.info(stream, wanted.durable_name).catch(notFound);
+  if (!current) {
+    await jsm.consumers.add(stream, wanted);
+    return 'created';
+  }
+  if (sameFields(current.config, wanted)) return 'unchanged';
+  await jsm.consumers.update(stream, wanted.durable_name, wanted);
+  return 'updated';
+}
+
+function sameFields(current: object, wanted: object): boolean {
+  const have = current as Record<string, unknown>;
+  return Object.entries(wanted).every(([key, value]) => JSON.stringify(have[key]) === JSON.stringify(value));
+}
+
+function notFound(error: unknown): undefined {
+  if (error instanceof Error && /not found/i.test(error.message)) return undefined;
+  throw error;
+}
+
+/** Deletes every stream of a namespace (tests clean up after themselves with it). */
+export async function deleteTopology(jsm: JetStreamManager, names: Names): Promise<void> {
+  const streams = [...STAGES.map((s: StageName) => names.stageStream(s)), names.deadLetterStream, names.deferredStream];
+  for (const name of streams) await jsm.streams.delete(name).catch(notFound);
+}

@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { loadConfig, type Config } from '../cli/config.ts';
+import { createDatabaseIfMissing } from '../scripts/servers/postgres-server.ts';
+import { startCarrierSimulator } from '../scripts/simulators/carrier-simulator.ts';
+import { startSmsSimulator } from '../scripts/simulators/sms-simulator.ts';
+import type { RunningServer } from '../scripts/simulators/json-server.ts';
+import { createDb, type Db } from '../sql/database.ts';
+import { migrateToLatest } from '../sql/migrate.ts';
+import { connectBus, type Bus } from '../streams/connect.ts';
+import { namesFor, type Names } from '../streams/names.ts';
+import { applyTopology, deleteTopology } from '../streams/topology.ts';
+import type { RunnerOptions } from '../workers/runner.ts';
+import { startWorkers, type RunningWorkers } from '../workers/worker-process.ts';
+import type { StageName } from '../streams/stages.ts';
+import { STAGES } from '../streams/stages.ts';
+
+/**
+ * A private pipeline for one test file: its own database and its own stream namespace on the
+ * shared servers, plus its own carrier and SMS simulators.
+ */
+export interface TestPipeline {
+  config: Config;
+  databaseUrl: string;
+  names: Names;
+  bus: Bus;
+  db: Db;
+  carrier: RunningServer;
+  sms: RunningServer;
+  startWorkers(stages?: readonly StageName[], runner?: Partial<RunnerOptions>): Promise<RunningWorkers>;
+  close(): Promise<void>;
+}
+
+export async function createTestPipeline(): Promise<TestPipeline> {
+  const id = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const serverUrl = inject('databaseUrl');
+  const admin = new URL(serverUrl);
+  admin.pathname = '/postgres';
+  await createDatabaseIfMissing(admin.toString(), `ordersurge_${id}`);
+  const dbUrl = new URL(serverUrl);
+  dbUrl.pathname = `/ordersurge_${id}`;
+  const databaseUrl = dbUrl.toString();
+
+  const carrier = await startCarrierSimulator(0, { latencyMs: 0, failRate: 0 });
+  const sms = await startSmsSimulator(0, { latencyMs: 0, failRate: 0 });
+  const config: Config = {
+    ...loadConfig({ NATS_URL: inject('natsUrl'), ORDERSURGE_NAMESPACE: id }),
+    databaseUrl,
+    carrierUrl: carrier.url,
+    smsUrl: sms.url,
+  };
+  const names = namesFor(id);
+  const bus = await connectBus(config.natsUrl, `test-${id}`);
+  const db = createDb(databaseUrl);
+  await migrateToLatest(db);
+  await applyTopology(bus.jsm, names);
+  const running: RunningWorkers[] = [];
+
+  return {
+    config,
+    databaseUrl,
+    names,
+    bus,
+    db,
+    carrier,
+    sms,
+    async startWorkers(stages = STAGES, runner = {}) {
+      const workers = await startWorkers({
+        config,
+        databaseUrl,
+        stages,
+        poolThreads: 1,
+        apply: false,
+        runner: { retryBaseMs: 100, ...runner },
+        log: () => undefined,
+      });
+      running.push(workers);
+      return workers;
+    },
+    async close() {
+      await Promise.all(running.map((w) => w.stop()));
+      await deleteTopology(bus.jsm, names);
+      await bus.close();
+      await db.destroy();
+      await carrier.close();
+      await sms.close();
+      const client = new pg.Client({ connectionString: admin.toString() });
+      await client.connect();
+      await client.query(`drop database if exists ${pg.escapeIdentifier(`ordersurge_${id}`)} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

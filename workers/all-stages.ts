@@ -1,0 +1,18 @@
+import type { StageName } from '../streams/stages.ts';
+import { dedupeStage } from './dedupe/dedupe-stage.ts';
+import { ingestStage } from './ingest/ingest-stage.ts';
+import { notifyStage } from './notify/notify-stage.ts';
+import { pricingStage } from './pricing/pricing-stage.ts';
+import { routingStage } from './routing/routing-stage.ts';
+import type { Stage } from './stage.ts';
+import { waybillStage } from './waybill/waybill-stage.ts';
+
+/** Every stage by name: what `ordersurge worker --stage NAME` runs. */
+export const ALL_STAGES: Record<StageName, Stage<any>> = {
+  ingest: ingestStage,
+  dedupe: dedupeStage,
+  pricing: pricingStage,
+  routing: routingStage,
+  waybill: waybillStage,
+  notify: notifyStage,
+};

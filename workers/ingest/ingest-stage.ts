@@ -1,0 +1,31 @@
+import { formatFieldErrors } from '../../streams/canonical-order.ts';
+import { stageMsgId } from '../../streams/messages.ts';
+import { done, type Decoded, type Stage } from '../stage.ts';
+
+/**
+ * ingest: raw channel payloads in, canonical orders out. Normalization is CPU work and runs in
+ * the pool; a payload that does not normalize is dead-lettered with its field errors.
+ */
+export const ingestStage: Stage<unknown> = {
+  name: 'ingest',
+  decode(data): Decoded<unknown> {
+    try {
+      return { ok: true, value: JSON.parse(new TextDecoder().decode(data)) };
+    } catch (error) {
+      return { ok: false, error: `body: not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+    }
+  },
+  async handle(batch, ctx) {
+    const results = await ctx.pool.run(
+      'normalize',
+      batch.map((d) => ({ channel: d.channel, payload: d.body })),
+    );
+    return results.map((result) => {
+      if (!result.ok) return { kind: 'dead', error: formatFieldErrors(result.errors) };
+      const order = result.order;
+      return done([
+        { stage: 'dedupe', channel: order.channel, body: order, msgId: stageMsgId('dedupe', order.id, order.version) },
+      ]);
+    });
+  },
+};

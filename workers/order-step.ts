@@ -1,0 +1,79 @@
+import type { OrderStatus } from '../sql/database.ts';
+import { statusesOf } from '../sql/queries/orders.ts';
+import { orderRefSchema, stageMsgId, type OrderRef } from '../streams/messages.ts';
+import type { StageName } from '../streams/stages.ts';
+import { decodeJson, done, type Outcome, type Stage, type StageContext } from './stage.ts';
+
+/** What one order step did to one order. */
+export type StepResult =
+  | { kind: 'moved' }
+  | { kind: 'exception' }
+  | { kind: 'retry'; error: string }
+  | { kind: 'dead'; error: string };
+
+/**
+ * A stage after dedupe: it moves orders from one status to the next. `apply` receives only the
+ * orders still in `from` and must commit each order's effects and its status change together.
+ */
+export interface OrderStep {
+  stage: StageName;
+  from: OrderStatus;
+  to: OrderStatus;
+  /** Stage to hand a moved order to; none for the last stage. */
+  next?: StageName;
+  apply(orderIds: readonly string[], ctx: StageContext): Promise<Map<string, StepResult>>;
+}
+
+/**
+ * Wraps an order step into a stage. Idempotent by construction: an order already in `to` is
+ * handed on again (its publish may have been lost; the message id stops a second copy), an
+ * order elsewhere is left alone.
+ */
+export function orderStepStage(step: OrderStep): Stage<OrderRef> {
+  return {
+    name: step.stage,
+    decode: (data) => decodeJson(data, orderRefSchema),
+    async handle(batch, ctx) {
+      const ids = [...new Set(batch.map((d) => d.body.orderId))];
+      const statuses = await statusesOf(ctx.db, ids);
+      const results = await step.apply(ids.filter((id) => statuses.get(id) === step.from), ctx);
+      return batch.map((d): Outcome => {
+        const id = d.body.orderId;
+        const handOn = (): Outcome =>
+          done(step.next ? [{ stage: step.next, channel: d.channel, body: { orderId: id }, msgId: stageMsgId(step.next, id) }] : []);
+        const status = statuses.get(id);
+        if (status === undefined) return { kind: 'dead', error: `orderId: no order ${id} in the database` };
+        if (status === step.to) return handOn();
+        if (status !== step.from) return done();
+        const result = results.get(id) ?? { kind: 'retry', error: `${step.stage} gave no result for ${id}` };
+        switch (result.kind) {
+          case 'moved':
+            return handOn();
+          case 'exception':
+            return done();
+          case 'retry':
+          case 'dead':
+            return result;
+          default: {
+            const never: never = result;
+            throw new Error(`unknown step result ${JSON.stringify(never)}`);
+          }
+        }
+      });
+    },
+  };
+}
+
+/** Runs `fn` over `items` with at most `limit` running at once. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,247 @@
+import type { Consumer, JsMsg } from '@nats-io/jetstream';
+import type { Bus } from '../streams/connect.ts';
+import { publishDeadLetter } from '../streams/dead-letter.ts';
+import type { Names } from '../streams/names.ts';
+import type { StageMetrics } from './metrics.ts';
+import type { Delivery, Outcome, Stage, StageContext } from './stage.ts';
+
+export interface RunnerOptions {
+  /** Messages this process holds unacked at most: it pulls only when there is room. */
+  concurrency: number;
+  /** Messages handed to the stage's handler in one call. */
+  batchSize: number;
+  /** How long a partial batch waits for more messages before it is handled anyway. */
+  lingerMs: number;
+  /** Must match the consumer's max_deliver: the last delivery that fails is dead-lettered. */
+  maxDeliver: number;
+  /** The consumer's ack wait; long batches signal progress well before it runs out. */
+  ackWaitMs: number;
+  /** First retry delay; each further attempt doubles it, up to a minute. */
+  retryBaseMs: number;
+}
+
+export const DEFAULT_RUNNER: RunnerOptions = {
+  concurrency: 256,
+  batchSize: 64,
+  lingerMs: 5,
+  maxDeliver: 8,
+  ackWaitMs: 30_000,
+  retryBaseMs: 1000,
+};
+
+const encoder = new TextEncoder();
+
+/**
+ * Runs one stage against its durable pull consumer: pulls in batches when there is room, hands
+ * batches to the stage, publishes downstream, and acks only after both the stage's database
+ * commit and the downstream publish succeeded.
+ */
+export class StageRunner<T> {
+  private held = 0;
+  private readonly batches = new Set<Promise<void>>();
+  private roomWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly stage: Stage<T>,
+    private readonly bus: Bus,
+    private readonly names: Names,
+    private readonly ctx: StageContext,
+    private readonly metrics: StageMetrics,
+    private readonly opts: RunnerOptions = DEFAULT_RUNNER,
+  ) {}
+
+  /** Runs until `signal` aborts, then drains: in-flight batches finish before it resolves. */
+  async run(signal: AbortSignal): Promise<void> {
+    const consumer = await this.bus.js.consumers.get(
+      this.names.stageStream(this.stage.name),
+      this.names.durable(this.stage.name),
+    );
+    while (!signal.aborted) {
+      const room = this.opts.concurrency - this.held;
+      if (room <= 0) {
+        await this.waitForRoom(signal);
+        continue;
+      }
+      await this.pullOnce(consumer, room, signal);
+    }
+    await Promise.allSettled([...this.batches]);
+  }
+
+  private async pullOnce(consumer: Consumer, room: number, signal: AbortSignal): Promise<void> {
+    let pending: JsMsg[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const flush = (): void => {
+      clearTimeout(timer);
+      timer = undefined;
+      if (pending.length === 0) return;
+      const batch = pending;
+      pending = [];
+      const work: Promise<void> = this.process(batch).finally(() => {
+        this.held -= batch.length;
+        this.metrics.inFlight.set({ stage: this.stage.name }, this.held);
+        this.batches.delete(work);
+        this.wake();
+      });
+      this.batches.add(work);
+    };
+    try {
+      const messages = await consumer.fetch({ max_messages: room, expires: 1000 });
+      const stop = (): void => messages.stop();
+      signal.addEventListener('abort', stop, { once: true });
+      try {
+        for await (const msg of messages) {
+          this.held++;
+          this.metrics.inFlight.set({ stage: this.stage.name }, this.held);
+          pending.push(msg);
+          if (pending.length >= this.opts.batchSize) flush();
+          else timer ??= setTimeout(flush, this.opts.lingerMs);
+        }
+      } finally {
+        signal.removeEventListener('abort', stop);
+      }
+    } catch (error) {
+      this.ctx.log(`${this.stage.name}: pull failed: ${errorText(error)}; retrying in 1s`);
+      await sleep(1000, signal);
+    } finally {
+      flush();
+    }
+  }
+
+  private async process(batch: JsMsg[]): Promise<void> {
+    const started = performance.now();
+    const heartbeat = setInterval(() => batch.forEach((m) => m.working()), Math.max(1000, this.opts.ackWaitMs / 3));
+    try {
+      const valid: { msg: JsMsg; delivery: Delivery<T> }[] = [];
+      const settled: Promise<void>[] = [];
+      for (const msg of batch) {
+        const decoded = this.stage.decode(msg.data);
+        if (decoded.ok) {
+          valid.push({ msg, delivery: toDelivery(msg, decoded.value) });
+        } else {
+          settled.push(this.settle(msg, { kind: 'dead', error: decoded.error }));
+        }
+      }
+      let outcomes: Outcome[];
+      try {
+        outcomes = valid.length === 0 ? [] : await this.stage.handle(valid.map((v) => v.delivery), this.ctx);
+        if (outcomes.length !== valid.length) {
+          throw new Error(`handler returned ${outcomes.length} outcomes for ${valid.length} messages`);
+        }
+      } catch (error) {
+        const text = errorText(error);
+        this.ctx.log(`${this.stage.name}: batch of ${valid.length} failed: ${text}`);
+        outcomes = valid.map(() => ({ kind: 'retry', error: text }));
+      }
+      valid.forEach((v, i) => settled.push(this.settle(v.msg, outcomes[i]!)));
+      await Promise.all(settled);
+    } finally {
+      clearInterval(heartbeat);
+      const seconds = (performance.now() - started) / 1000;
+      for (let i = 0; i < batch.length; i++) this.metrics.latency.observe({ stage: this.stage.name }, seconds);
+    }
+  }
+
+  private async settle(msg: JsMsg, outcome: Outcome): Promise<void> {
+    const stage = this.stage.name;
+    switch (outcome.kind) {
+      case 'done':
+        try {
+          await Promise.all(
+            outcome.publish.map((p) =>
+              this.bus.js.publish(this.names.stageSubject(p.stage, p.channel), encoder.encode(JSON.stringify(p.body)), {
+                msgID: p.msgId,
+              }),
+            ),
+          );
+        } catch (error) {
+          return this.settle(msg, { kind: 'retry', error: `downstream publish failed: ${errorText(error)}` });
+        }
+        msg.ack();
+        this.metrics.processed.inc({ stage, outcome: 'done' });
+        return;
+      case 'retry':
+        if (msg.info.deliveryCount >= this.opts.maxDeliver) {
+          return this.deadLetter(msg, `${outcome.error} (gave up after ${msg.info.deliveryCount} attempts)`);
+        }
+        msg.nak(backoff(msg.info.deliveryCount, this.opts.retryBaseMs));
+        this.metrics.processed.inc({ stage, outcome: 'retry' });
+        return;
+      case 'dead':
+        return this.deadLetter(msg, outcome.error);
+      default: {
+        const never: never = outcome;
+        throw new Error(`unknown outcome ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  private async deadLetter(msg: JsMsg, error: string): Promise<void> {
+    try {
+      await publishDeadLetter(this.bus.js, this.names, {
+        stage: this.stage.name,
+        subject: msg.subject,
+        error,
+        attempts: msg.info.deliveryCount,
+        payload: msg.data,
+      });
+    } catch (publishError) {
+      // Keep the message rather than lose it: it comes back after the delay.
+      this.ctx.log(`${this.stage.name}: dead-letter publish failed: ${errorText(publishError)}`);
+      msg.nak(backoff(msg.info.deliveryCount, this.opts.retryBaseMs));
+      return;
+    }
+    msg.ack();
+    this.metrics.processed.inc({ stage: this.stage.name, outcome: 'dead' });
+  }
+
+  private waitForRoom(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const onAbort = (): void => resolve();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.roomWaiters.push(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      });
+    });
+  }
+
+  private wake(): void {
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    waiters.forEach((w) => w());
+  }
+}
+
+function toDelivery<T>(msg: JsMsg, body: T): Delivery<T> {
+  return {
+    body,
+    subject: msg.subject,
+    channel: msg.subject.slice(msg.subject.lastIndexOf('.') + 1),
+    attempt: msg.info.deliveryCount,
+  };
+}
+
+/** Exponential backoff with jitter, capped at a minute. */
+export function backoff(attempt: number, baseMs: number): number {
+  const exp = Math.min(60_000, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(exp * (0.75 + Math.random() * 0.5));
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Waits `ms`, or less when `signal` aborts first. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,64 @@
+import type { Config } from '../cli/config.ts';
+import type { Db } from '../sql/database.ts';
+import type { Downstream } from '../streams/messages.ts';
+import type { StageName } from '../streams/stages.ts';
+import type { TaskPool } from './task-pool.ts';
+
+/** One message handed to a stage, decoded. */
+export interface Delivery<T> {
+  body: T;
+  subject: string;
+  /** Last token of the subject: the channel the order came from. */
+  channel: string;
+  /** 1 on first delivery. */
+  attempt: number;
+}
+
+/**
+ * What became of one message. The runner acks `done` only after its downstream messages are
+ * stored; `retry` is redelivered with backoff until the delivery limit, then dead-lettered;
+ * `dead` goes to the dead-letter stream at once.
+ */
+export type Outcome =
+  | { kind: 'done'; publish: Downstream[] }
+  | { kind: 'retry'; error: string }
+  | { kind: 'dead'; error: string };
+
+export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Everything a stage may touch; the runner owns it all. */
+export interface StageContext {
+  db: Db;
+  pool: TaskPool;
+  config: Config;
+  log: (line: string) => void;
+}
+
+/** A stage supplies only this: how to read its messages and how to handle a batch of them. */
+export interface Stage<T> {
+  name: StageName;
+  decode(data: Uint8Array): Decoded<T>;
+  /** Returns one outcome per delivery, in order. Throwing counts as `retry` for the whole batch. */
+  handle(batch: readonly Delivery<T>[], ctx: StageContext): Promise<Outcome[]>;
+}
+
+export const done = (publish: Downstream[] = []): Outcome => ({ kind: 'done', publish });
+
+/** Decodes a JSON message body and checks it with a schema's `safeParse`. */
+export function decodeJson<T>(
+  data: Uint8Array,
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } } },
+): Decoded<T> {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(data));
+  } catch (error) {
+    return { ok: false, error: `body: not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+  }
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return {
+    ok: false,
+    error: parsed.error.issues.map((i) => `${i.path.map(String).join('.') || 'body'}: ${i.message}`).join('; '),
+  };
+}

@@ -1,0 +1,93 @@
+import type { Config } from '../cli/config.ts';
+import { createDb, type Db } from '../sql/database.ts';
+import { migrateToLatest } from '../sql/migrate.ts';
+import { connectBus, type Bus } from '../streams/connect.ts';
+import { namesFor } from '../streams/names.ts';
+import { readQueueDepths } from '../streams/queue-depth.ts';
+import type { StageName } from '../streams/stages.ts';
+import { applyTopology, DEFAULT_TOPOLOGY } from '../streams/topology.ts';
+import { ALL_STAGES } from './all-stages.ts';
+import { createMetrics, serveMetrics, type StageMetrics } from './metrics.ts';
+import { DEFAULT_RUNNER, StageRunner, errorText, sleep, type RunnerOptions } from './runner.ts';
+import { createTaskPool, type TaskPool } from './task-pool.ts';
+
+export interface WorkerOptions {
+  config: Config;
+  databaseUrl: string;
+  stages: readonly StageName[];
+  runner?: Partial<RunnerOptions>;
+  /** Worker threads of the CPU pool; 0 runs CPU work inline. */
+  poolThreads?: number;
+  /** Port for /metrics; undefined serves none (tests). */
+  metricsPort?: number;
+  metricsPortStrict?: boolean;
+  /** Apply migrations and the stream topology first (idempotent). */
+  apply?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface RunningWorkers {
+  metrics: StageMetrics;
+  metricsPort: number | undefined;
+  bus: Bus;
+  db: Db;
+  /** Stops pulling, lets in-flight work finish, then closes everything. */
+  stop(): Promise<void>;
+}
+
+/** Starts the runners of the given stages in this process, sharing one connection and pool. */
+export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers> {
+  const log = opts.log ?? ((line: string) => console.error(line));
+  const names = namesFor(opts.config.namespace);
+  const bus = await connectBus(opts.config.natsUrl, `ordersurge-worker:${opts.stages.join(',')}`);
+  const db = createDb(opts.databaseUrl, Math.max(10, opts.stages.length * 10));
+  if (opts.apply ?? true) {
+    await migrateToLatest(db);
+    await applyTopology(bus.jsm, names);
+  }
+  const pool: TaskPool = createTaskPool(opts.poolThreads);
+  const metrics = createMetrics();
+  const server = opts.metricsPort === undefined ? undefined : await serveMetrics(metrics.registry, opts.metricsPort, opts.metricsPortStrict ?? false);
+  const runnerOptions: RunnerOptions = { ...DEFAULT_RUNNER, maxDeliver: DEFAULT_TOPOLOGY.maxDeliver, ackWaitMs: DEFAULT_TOPOLOGY.ackWaitMs, ...opts.runner };
+  const abort = new AbortController();
+  const ctx = { db, pool, config: opts.config, log };
+  const runs = opts.stages.map((stage) =>
+    new StageRunner(ALL_STAGES[stage], bus, names, ctx, metrics, runnerOptions).run(abort.signal).catch((error: unknown) => {
+      log(`${stage}: runner stopped: ${errorText(error)}`);
+    }),
+  );
+  const watcher = watchQueues(bus, names, metrics, abort.signal);
+  let stopped: Promise<void> | undefined;
+  return {
+    metrics,
+    metricsPort: server?.port,
+    bus,
+    db,
+    stop: () =>
+      (stopped ??= (async () => {
+        abort.abort();
+        await Promise.all(runs);
+        await watcher;
+        await pool.destroy();
+        await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+        await bus.close();
+        await db.destroy();
+      })()),
+  };
+}
+
+/** Keeps the queue-depth gauges current, so Prometheus sees backlog per stage. */
+async function watchQueues(bus: Bus, names: ReturnType<typeof namesFor>, metrics: StageMetrics, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) {
+    try {
+      for (const q of await readQueueDepths(bus.jsm, names)) {
+        metrics.queuePending.set({ stage: q.stage }, q.pending);
+        metrics.queueAckPending.set({ stage: q.stage }, q.ackPending);
+        metrics.redelivered.set({ stage: q.stage }, q.redelivered);
+      }
+    } catch {
+      // The next round tries again; a missing reading is not worth stopping a worker for.
+    }
+    await sleep(2000, signal);
+  }
+}
