@@ -1,0 +1,67 @@
+import { Command } from 'commander';
+import { listDeadLetters, replayDeadLetters, type DeadLetter } from '../../streams/dead-letter.ts';
+import type { StageName } from '../../streams/stages.ts';
+import { loadConfig } from '../config.ts';
+import { action, InputError, intOption } from '../run-action.ts';
+import { connectRunning } from '../servers.ts';
+import { parseStages } from './worker.ts';
+
+const decoder = new TextDecoder();
+
+function letterView(l: DeadLetter) {
+  return { seq: l.seq, stage: l.stage, subject: l.subject, error: l.error, attempts: l.attempts, failedAt: l.failedAt, payload: decoder.decode(l.payload) };
+}
+
+const oneStage = (value: string): StageName => {
+  const stages = parseStages(value);
+  if (stages.length !== 1) throw new InputError('--stage: name one stage');
+  return stages[0]!;
+};
+
+export function dlqCommand(): Command {
+  const dlq = new Command('dlq').description('dead letters: messages a stage could not process, kept with their reason');
+  dlq
+    .command('list')
+    .description('list dead letters, oldest first')
+    .option('--stage <stage>', 'only this stage', oneStage)
+    .option('--limit <n>', 'at most this many', intOption('--limit'), 100)
+    .option('--json', 'print JSON (with the payloads)')
+    .action(
+      action(async (opts: { stage?: StageName; limit: number; json?: boolean }) => {
+        const conn = await connectRunning(loadConfig(), { bus: true });
+        try {
+          const letters = await listDeadLetters(conn.bus!.js, conn.bus!.jsm, conn.names, { limit: opts.limit, ...(opts.stage ? { stage: opts.stage } : {}) });
+          if (opts.json) console.log(JSON.stringify(letters.map(letterView), null, 2));
+          else if (letters.length === 0) console.log('no dead letters');
+          else for (const l of letters) console.log(`#${l.seq}  ${l.failedAt}  ${l.stage}  attempts ${l.attempts}  ${l.error}`);
+        } finally {
+          await conn.close();
+        }
+      }),
+    );
+  dlq
+    .command('replay')
+    .description('publish dead letters back to the stage they failed in, and remove them from the dead-letter stream')
+    .option('--seq <seqs>', 'comma-separated sequence numbers (from `dlq list`)')
+    .option('--stage <stage>', 'every dead letter of this stage', oneStage)
+    .option('--all', 'every dead letter')
+    .action(
+      action(async (opts: { seq?: string; stage?: StageName; all?: boolean }) => {
+        if (!opts.seq && !opts.stage && !opts.all) throw new InputError('say which: --seq N[,N...], --stage STAGE or --all');
+        const wanted = opts.seq ? new Set(opts.seq.split(',').map((s) => Number(s.trim()))) : undefined;
+        if (wanted && [...wanted].some((n) => !Number.isInteger(n) || n < 1)) throw new InputError(`--seq: sequence numbers are positive integers, got ${JSON.stringify(opts.seq)}`);
+        const conn = await connectRunning(loadConfig(), { bus: true });
+        try {
+          const letters = await listDeadLetters(conn.bus!.js, conn.bus!.jsm, conn.names, opts.stage ? { stage: opts.stage } : {});
+          const chosen = wanted ? letters.filter((l) => wanted.has(l.seq)) : letters;
+          const missing = wanted ? [...wanted].filter((n) => !chosen.some((l) => l.seq === n)) : [];
+          if (missing.length) throw new InputError(`--seq: no dead letter ${missing.join(', ')}`);
+          const replayed = await replayDeadLetters(conn.bus!.js, conn.bus!.jsm, conn.names, chosen);
+          console.log(`replayed ${replayed.length} dead letter(s)`);
+        } finally {
+          await conn.close();
+        }
+      }),
+    );
+  return dlq;
+}

@@ -1,0 +1,69 @@
+import { Command } from 'commander';
+import { loadConfig } from '../config.ts';
+import { action, InputError, intOption } from '../run-action.ts';
+import { ensureServers } from '../../scripts/servers/ensure-servers.ts';
+import { isStageName, STAGES, type StageName } from '../../streams/stages.ts';
+import { DEFAULT_RUNNER } from '../../workers/runner.ts';
+import { defaultPoolThreads } from '../../workers/task-pool.ts';
+import { startWorkers } from '../../workers/worker-process.ts';
+
+/** Parses `--stage ingest,dedupe` or `--stage all`. */
+export function parseStages(value: string): StageName[] {
+  if (value === 'all') return [...STAGES];
+  const stages = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = stages.filter((s) => !isStageName(s));
+  if (unknown.length || stages.length === 0) {
+    throw new InputError(`--stage: unknown stage ${JSON.stringify(unknown.join(',') || value)}; one or more of ${STAGES.join(', ')}, or all`);
+  }
+  return stages as StageName[];
+}
+
+export function workerCommand(): Command {
+  return new Command('worker')
+    .description('run stage workers against their durable consumers; start as many processes as you like, on any machine')
+    .requiredOption('--stage <stages>', `stage(s) to run, comma-separated (${STAGES.join(', ')}) or all`, parseStages)
+    .option('--concurrency <n>', 'messages held in flight per stage', intOption('--concurrency'), DEFAULT_RUNNER.concurrency)
+    .option('--batch-size <n>', 'messages per handler call', intOption('--batch-size'), DEFAULT_RUNNER.batchSize)
+    .option('--pool-threads <n>', 'CPU worker threads (0: inline)', intOption('--pool-threads'), defaultPoolThreads())
+    .option('--metrics-port <port>', 'port for /metrics (default METRICS_PORT or 9464; the next free one if taken)', intOption('--metrics-port'))
+    .option('--no-apply', 'do not apply migrations and the topology at start')
+    .action(
+      action(async (opts: { stage: StageName[]; concurrency: number; batchSize: number; poolThreads: number; metricsPort?: number; apply: boolean }) => {
+        const config = loadConfig();
+        if (opts.concurrency < 1 || opts.batchSize < 1) throw new InputError('--concurrency and --batch-size: must be at least 1');
+        const servers = await ensureServers(config, (line) => console.error(line));
+        const workers = await startWorkers({
+          config,
+          databaseUrl: servers.databaseUrl,
+          stages: opts.stage,
+          runner: { concurrency: opts.concurrency, batchSize: Math.min(opts.batchSize, opts.concurrency) },
+          poolThreads: opts.poolThreads,
+          metricsPort: opts.metricsPort ?? config.metricsPort,
+          metricsPortStrict: opts.metricsPort !== undefined,
+          apply: opts.apply,
+        });
+        console.error(
+          `worker ${process.pid}: ${opts.stage.join(', ')} (concurrency ${opts.concurrency}, pool ${opts.poolThreads} threads), metrics on :${workers.metricsPort}/metrics`,
+        );
+        await stopOnSignal(() => workers.stop());
+      }),
+    );
+}
+
+/** Resolves once SIGINT or SIGTERM arrived and `stop` finished; a second signal exits at once. */
+export function stopOnSignal(stop: () => Promise<void>): Promise<void> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        console.error(`${signal} again: exiting without draining`);
+        process.exit(130);
+      }
+      stopping = true;
+      console.error(`${signal}: draining in-flight work (again to force)`);
+      void stop().then(resolve);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

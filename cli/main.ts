@@ -1,0 +1,37 @@
+import { Command } from 'commander';
+import { dlqCommand } from './commands/dlq.ts';
+import { inventoryCommand } from './commands/inventory.ts';
+import { migrateCommand } from './commands/migrate.ts';
+import { orderCommand } from './commands/order.ts';
+import { priceCommand } from './commands/price.ts';
+import { setupCommand } from './commands/setup.ts';
+import { simulateCommand } from './commands/simulate.ts';
+import { startCommand } from './commands/start.ts';
+import { statusCommand } from './commands/status.ts';
+import { streamsCommand } from './commands/streams.ts';
+import { submitCommand } from './commands/submit.ts';
+import { workerCommand } from './commands/worker.ts';
+
+const program = new Command('ordersurge')
+  .description('order pipeline for multi-channel sellers: NATS JetStream transport, Postgres system of record')
+  .showHelpAfterError('(add --help for usage)')
+  .addHelpText('after', '\nOrders are addressed as CHANNEL:EXTERNAL_ID, e.g. shop:5012345. Environment variables: see README.md.');
+
+for (const command of [
+  setupCommand(),
+  startCommand(),
+  workerCommand(),
+  streamsCommand(),
+  migrateCommand(),
+  simulateCommand(),
+  submitCommand(),
+  orderCommand(),
+  statusCommand(),
+  dlqCommand(),
+  inventoryCommand(),
+  priceCommand(),
+]) {
+  program.addCommand(command);
+}
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,72 @@
+import type { OrderDetail } from '../sql/queries/orders.ts';
+import { formatYuan } from '../streams/money.ts';
+
+/** The JSON `ordersurge order show --json` prints: amounts in fen, times as ISO-8601. */
+export function orderView(detail: OrderDetail) {
+  const { order } = detail;
+  const at = (type: string) => detail.events.find((e) => e.type === type)?.at;
+  const paidAt = order.paid_at ?? order.placed_at;
+  const waybilledAt = at('waybilled');
+  return {
+    id: order.id,
+    channel: order.channel,
+    externalId: order.external_id,
+    status: order.status,
+    channelStatus: order.channel_status,
+    refundStatus: order.refund_status,
+    exception: order.exception_type ? { type: order.exception_type, detail: order.exception_detail } : null,
+    warehouse: order.warehouse,
+    placedAt: iso(order.placed_at),
+    paidAt: order.paid_at ? iso(order.paid_at) : null,
+    buyer: order.buyer,
+    address: order.address,
+    paymentMethod: order.payment_method,
+    amounts: {
+      goods: order.goods_fen,
+      discount: order.discount_fen,
+      platformDiscount: order.platform_discount_fen,
+      shopDiscount: order.shop_discount_fen,
+      shipping: order.shipping_fen,
+      paid: order.paid_fen,
+    },
+    lines: detail.lines.map((l) => ({
+      lineId: l.line_id,
+      sku: l.sku,
+      title: l.title,
+      qty: l.qty,
+      unitPrice: l.unit_price_fen,
+      payable: l.payable_fen,
+      gift: l.gift,
+    })),
+    reservations: detail.reservations.map((r) => ({ lineId: r.line_id, sku: r.sku, warehouse: r.warehouse, qty: r.qty, status: r.status })),
+    shipments: detail.shipments.map((s) => ({ id: s.id, warehouse: s.warehouse, waybillNo: s.waybill_no, carrier: s.carrier })),
+    notifications: detail.notifications.map((n) => ({ kind: n.kind, providerMessageId: n.provider_message_id, sentAt: iso(n.sent_at) })),
+    events: detail.events.map((e) => ({ type: e.type, at: iso(e.at), detail: e.detail })),
+    /** Paid to waybill, the processing-time KPI; null until the order has a waybill. */
+    processingSeconds: waybilledAt ? (waybilledAt.getTime() - new Date(paidAt).getTime()) / 1000 : null,
+  };
+}
+
+export type OrderView = ReturnType<typeof orderView>;
+
+/** The same, for people. */
+export function formatOrder(view: OrderView): string {
+  const out = [
+    `${view.id}  ${view.status}${view.exception ? ` (${view.exception.type}: ${view.exception.detail})` : ''}`,
+    `channel status ${view.channelStatus}, refund ${view.refundStatus}, ${view.paymentMethod}, warehouse ${view.warehouse ?? '-'}`,
+    `placed ${view.placedAt}, paid ${view.paidAt ?? '-'}`,
+    '',
+    'lines:',
+    ...view.lines.map((l) => `  ${l.lineId.padEnd(12)} ${l.sku.padEnd(16)} x${String(l.qty).padEnd(4)} @ ${formatYuan(l.unitPrice).padStart(10)}${l.gift ? '  gift' : ''}  ${l.title}`),
+    '',
+    `goods ${formatYuan(view.amounts.goods)} - discount ${formatYuan(view.amounts.discount)} + shipping ${formatYuan(view.amounts.shipping)} = paid ${formatYuan(view.amounts.paid)}`,
+  ];
+  if (view.shipments.length) out.push('', ...view.shipments.map((s) => `shipment ${s.id} from ${s.warehouse}: waybill ${s.waybillNo ?? '(pending)'}`));
+  out.push('', 'events:', ...view.events.map((e) => `  ${e.at}  ${e.type}`));
+  if (view.processingSeconds !== null) out.push('', `processing time (paid -> waybill): ${view.processingSeconds.toFixed(1)} s`);
+  return out.join('\n');
+}
+
+function iso(value: Date | string): string {
+  return new Date(value).toISOString();
+}

@@ -1,0 +1,48 @@
+import type { Config } from './config.ts';
+import { probeNats } from '../scripts/servers/nats-server.ts';
+import { EMBEDDED_DATABASE, probePostgres } from '../scripts/servers/postgres-server.ts';
+import { SetupError } from '../scripts/servers/setup-error.ts';
+import { createDb, type Db } from '../sql/database.ts';
+import { connectBus, type Bus } from '../streams/connect.ts';
+import { namesFor, type Names } from '../streams/names.ts';
+
+/** The Postgres URL commands use: DATABASE_URL, or the embedded server `setup` starts. */
+export function databaseUrlOf(config: Config): string {
+  return config.databaseUrl ?? `postgres://postgres@127.0.0.1:${config.embeddedPgPort}/${EMBEDDED_DATABASE}`;
+}
+
+/** Connects to running servers, never starting any: one line saying what to do when one is down. */
+export async function connectRunning(config: Config, want: { bus?: boolean; db?: boolean }): Promise<{
+  bus: Bus | undefined;
+  db: Db | undefined;
+  names: Names;
+  close(): Promise<void>;
+}> {
+  let bus: Bus | undefined;
+  let db: Db | undefined;
+  if (want.bus) {
+    const probe = await probeNats(config.natsUrl);
+    if (!probe.jetstream) {
+      throw new SetupError(`no JetStream server at ${config.natsUrl}: run \`npm run setup\` (or set NATS_URL)`);
+    }
+    bus = await connectBus(config.natsUrl, 'ordersurge-cli');
+  }
+  if (want.db) {
+    const url = databaseUrlOf(config);
+    const problem = await probePostgres(url);
+    if (problem !== undefined) {
+      await bus?.close();
+      throw new SetupError(`Postgres is not reachable (${problem}): run \`npm run setup\` (or set DATABASE_URL)`);
+    }
+    db = createDb(url, 4);
+  }
+  return {
+    bus,
+    db,
+    names: namesFor(config.namespace),
+    close: async () => {
+      await bus?.close();
+      await db?.destroy();
+    },
+  };
+}
