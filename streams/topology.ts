@@ -30,8 +30,9 @@ export interface TopologyOptions {
 
 export const DEFAULT_TOPOLOGY: TopologyOptions = {
   replicas: 1,
-  stageMaxBytes: 1024 ** 3,
-  deadLetterMaxBytes: 1024 ** 3,
+  // File streams reserve their max_bytes against the server's JetStream storage up front.
+  stageMaxBytes: 256 * 1024 ** 2,
+  deadLetterMaxBytes: 256 * 1024 ** 2,
   maxDeliver: 8,
   ackWaitMs: 30_000,
   maxAckPending: 20_000,

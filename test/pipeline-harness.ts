@@ -10,7 +10,7 @@ import { createDb, type Db } from '../sql/database.ts';
 import { migrateToLatest } from '../sql/migrate.ts';
 import { connectBus, type Bus } from '../streams/connect.ts';
 import { namesFor, type Names } from '../streams/names.ts';
-import { applyTopology, deleteTopology } from '../streams/topology.ts';
+import { applyTopology, DEFAULT_TOPOLOGY, deleteTopology } from '../streams/topology.ts';
 import type { RunnerOptions } from '../workers/runner.ts';
 import { startWorkers, type RunningWorkers } from '../workers/worker-process.ts';
 import type { StageName } from '../streams/stages.ts';
@@ -54,7 +54,8 @@ export async function createTestPipeline(): Promise<TestPipeline> {
   const bus = await connectBus(config.natsUrl, `test-${id}`);
   const db = createDb(databaseUrl);
   await migrateToLatest(db);
-  await applyTopology(bus.jsm, names);
+  // Small queues: every test run reserves its own streams' storage on the shared server.
+  await applyTopology(bus.jsm, names, { ...DEFAULT_TOPOLOGY, stageMaxBytes: 8 * 1024 ** 2, deadLetterMaxBytes: 8 * 1024 ** 2 });
   const running: RunningWorkers[] = [];
 
   return {

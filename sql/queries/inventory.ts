@@ -1,5 +1,5 @@
-import { sql, type Transaction } from 'kysely';
-import type { Database, Db } from '../database.ts';
+import { sql } from 'kysely';
+import type { Db } from '../database.ts';
 
 export interface StockLevel {
   sku: string;
@@ -62,45 +62,6 @@ export async function availableFor(db: Db, skus: readonly string[]): Promise<Map
     .where('sku', 'in', [...new Set(skus)])
     .execute();
   return new Map(rows.map((r) => [`${r.sku}|${r.warehouse}`, r.on_hand - r.reserved]));
-}
-
-export interface ReservationLine {
-  lineId: string;
-  sku: string;
-  qty: number;
-}
-
-/**
- * Reserves every line of an order in one warehouse, all or nothing. Each reservation is an
- * atomic conditional update that cannot take available stock below zero; the first line that
- * does not fit aborts the whole order and is returned. Runs inside the caller's transaction,
- * which must roll back on a shortage.
- */
-export async function reserveLines(
-  trx: Transaction<Database>,
-  orderId: string,
-  warehouse: string,
-  lines: readonly ReservationLine[],
-): Promise<{ ok: true } | { ok: false; short: ReservationLine[] }> {
-  // Lock rows in one global order (by SKU) so concurrent orders cannot deadlock.
-  const sorted = [...lines].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
-  const short: ReservationLine[] = [];
-  for (const line of sorted) {
-    const taken = await trx
-      .updateTable('inventory')
-      .set({ reserved: sql`reserved + ${line.qty}`, updated_at: sql`now()` })
-      .where('sku', '=', line.sku)
-      .where('warehouse', '=', warehouse)
-      .where(sql<boolean>`on_hand - reserved >= ${line.qty}`)
-      .executeTakeFirst();
-    if (taken.numUpdatedRows === 0n) short.push(line);
-  }
-  if (short.length > 0) return { ok: false, short };
-  await trx
-    .insertInto('reservations')
-    .values(lines.map((l) => ({ order_id: orderId, line_id: l.lineId, sku: l.sku, warehouse, qty: l.qty })))
-    .execute();
-  return { ok: true };
 }
 
 function toLevel(row: { sku: string; warehouse: string; on_hand: number; reserved: number }): StockLevel {

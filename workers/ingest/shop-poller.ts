@@ -33,11 +33,10 @@ export async function pollShop(opts: {
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const { orders } = (await res.json()) as { orders: { id: number }[] };
       opts.stats.polled++;
-      for (const order of orders) {
-        await submitPayload(opts.js, opts.names, 'shop', encoder.encode(JSON.stringify(order)));
-        cursor = order.id;
-        opts.stats.submitted++;
-      }
+      // A page is published at once; the cursor moves only when every publish is confirmed.
+      await Promise.all(orders.map((order) => submitPayload(opts.js, opts.names, 'shop', encoder.encode(JSON.stringify(order)))));
+      cursor = orders.at(-1)?.id ?? cursor;
+      opts.stats.submitted += orders.length;
       pageFull = orders.length === 250;
     } catch (error) {
       opts.stats.failures++;

@@ -2,7 +2,7 @@ import { recordEvents, transition } from '../../sql/queries/orders.ts';
 import { idempotentPost } from '../idempotent-post.ts';
 import { mapLimit, orderStepStage, type StepResult } from '../order-step.ts';
 
-const PARALLEL_REQUESTS = 16;
+const PARALLEL_REQUESTS = 32;
 const PACKING_SMS = 'being_packed';
 
 /**
@@ -15,28 +15,33 @@ export const notifyStage = orderStepStage({
   from: 'waybilled',
   to: 'notified',
   async apply(ids, ctx) {
-    if (ids.length === 0) return new Map<string, StepResult>();
+    const results = new Map<string, StepResult>();
+    if (ids.length === 0) return results;
     const orders = await ctx.db.selectFrom('orders').select(['id', 'address']).where('id', 'in', ids).execute();
     const phoneOf = new Map(orders.map((o) => [o.id, o.address.phone]));
-    const results = await mapLimit(ids, PARALLEL_REQUESTS, async (orderId): Promise<StepResult> => {
+    const sent: { orderId: string; messageId: string }[] = [];
+    await mapLimit(ids, PARALLEL_REQUESTS, async (orderId) => {
       const answer = await idempotentPost(`${ctx.config.smsUrl}/sms`, `${orderId}:${PACKING_SMS}`, {
         orderId,
         template: PACKING_SMS,
         phone: phoneOf.get(orderId) ?? '',
       });
-      if (answer.kind === 'transient') return { kind: 'retry', error: answer.error };
-      if (answer.kind === 'rejected') return { kind: 'dead', error: answer.error };
+      if (answer.kind === 'transient') return results.set(orderId, { kind: 'retry', error: answer.error });
+      if (answer.kind === 'rejected') return results.set(orderId, { kind: 'dead', error: answer.error });
+      sent.push({ orderId, messageId: String(answer.body.messageId ?? '') });
+      return results.set(orderId, { kind: 'moved' });
+    });
+    if (sent.length > 0) {
       await ctx.db.transaction().execute(async (trx) => {
         await trx
           .insertInto('notifications')
-          .values({ order_id: orderId, kind: PACKING_SMS, provider_message_id: String(answer.body.messageId ?? '') })
+          .values(sent.map((s) => ({ order_id: s.orderId, kind: PACKING_SMS, provider_message_id: s.messageId })))
           .onConflict((oc) => oc.columns(['order_id', 'kind']).doNothing())
           .execute();
-        const moved = await transition(trx, [orderId], 'waybilled', 'notified');
-        if (moved.size > 0) await recordEvents(trx, [{ orderId, key: 'notified', type: 'notified' }]);
+        const moved = await transition(trx, sent.map((s) => s.orderId), 'waybilled', 'notified');
+        await recordEvents(trx, [...moved].map((orderId) => ({ orderId, key: 'notified', type: 'notified' })));
       });
-      return { kind: 'moved' };
-    });
-    return new Map(ids.map((id, i) => [id, results[i]!]));
+    }
+    return results;
   },
 });

@@ -2,14 +2,20 @@ import { sql } from 'kysely';
 import { recordEvents, transition } from '../../sql/queries/orders.ts';
 import { idempotentPost } from '../idempotent-post.ts';
 import { mapLimit, orderStepStage, type StepResult } from '../order-step.ts';
-import type { StageContext } from '../stage.ts';
 
 /** Carrier requests in flight at once per batch. */
-const PARALLEL_REQUESTS = 16;
+const PARALLEL_REQUESTS = 32;
+
+interface Issued {
+  shipmentId: string;
+  waybillNo: string;
+  carrier: string;
+}
 
 /**
  * waybill: asks the carrier for an e-waybill number per shipment, with the shipment id as the
  * idempotency key, so a retried request returns the same number instead of a second waybill.
+ * The calls run in parallel; their results are written in one transaction per batch.
  */
 export const waybillStage = orderStepStage({
   stage: 'waybill',
@@ -17,16 +23,22 @@ export const waybillStage = orderStepStage({
   to: 'waybilled',
   next: 'notify',
   async apply(ids, ctx) {
-    if (ids.length === 0) return new Map<string, StepResult>();
+    const results = new Map<string, StepResult>();
+    if (ids.length === 0) return results;
     const shipments = await ctx.db
       .selectFrom('shipments')
       .innerJoin('orders', 'orders.id', 'shipments.order_id')
       .select(['shipments.id', 'shipments.order_id', 'shipments.warehouse', 'shipments.waybill_no', 'orders.address'])
       .where('shipments.order_id', 'in', ids)
       .execute();
-    const results = await mapLimit(ids, PARALLEL_REQUESTS, async (orderId): Promise<StepResult> => {
+    const issued: Issued[] = [];
+    const rejected = new Map<string, string>();
+    await mapLimit(ids, PARALLEL_REQUESTS, async (orderId) => {
       const own = shipments.filter((s) => s.order_id === orderId);
-      if (own.length === 0) return { kind: 'dead', error: `orderId: routed order ${orderId} has no shipment` };
+      if (own.length === 0) {
+        results.set(orderId, { kind: 'dead', error: `orderId: routed order ${orderId} has no shipment` });
+        return;
+      }
       for (const shipment of own.filter((s) => s.waybill_no === null)) {
         const answer = await idempotentPost(`${ctx.config.carrierUrl}/waybills`, shipment.id, {
           shipmentId: shipment.id,
@@ -34,33 +46,31 @@ export const waybillStage = orderStepStage({
           warehouse: shipment.warehouse,
           address: shipment.address,
         });
-        if (answer.kind === 'transient') return { kind: 'retry', error: answer.error };
-        if (answer.kind === 'rejected') return exception(ctx, orderId, answer.error);
+        if (answer.kind === 'transient') return results.set(orderId, { kind: 'retry', error: answer.error });
+        if (answer.kind === 'rejected') return rejected.set(orderId, answer.error);
         const waybillNo = answer.body.waybillNo;
-        if (typeof waybillNo !== 'string') return { kind: 'retry', error: 'carrier answer has no waybillNo' };
-        await ctx.db
-          .updateTable('shipments')
-          .set({ waybill_no: waybillNo, carrier: String(answer.body.carrier ?? ''), waybilled_at: sql`now()` })
-          .where('id', '=', shipment.id)
-          .where('waybill_no', 'is', null)
-          .execute();
+        if (typeof waybillNo !== 'string') return results.set(orderId, { kind: 'retry', error: 'carrier answer has no waybillNo' });
+        issued.push({ shipmentId: shipment.id, waybillNo, carrier: String(answer.body.carrier ?? '') });
       }
-      await ctx.db.transaction().execute(async (trx) => {
-        const moved = await transition(trx, [orderId], 'routed', 'waybilled');
-        if (moved.size > 0) await recordEvents(trx, [{ orderId, key: 'waybilled', type: 'waybilled' }]);
-      });
-      return { kind: 'moved' };
+      return results.set(orderId, { kind: 'moved' });
     });
-    return new Map(ids.map((id, i) => [id, results[i]!]));
+    const moving = ids.filter((id) => results.get(id)?.kind === 'moved');
+    await ctx.db.transaction().execute(async (trx) => {
+      if (issued.length > 0) {
+        await sql`
+          update shipments s set waybill_no = v.waybill_no, carrier = v.carrier, waybilled_at = now()
+          from unnest(${issued.map((i) => i.shipmentId)}::text[], ${issued.map((i) => i.waybillNo)}::text[], ${issued.map((i) => i.carrier)}::text[])
+            as v(id, waybill_no, carrier)
+          where s.id = v.id and s.waybill_no is null`.execute(trx);
+      }
+      const moved = await transition(trx, moving, 'routed', 'waybilled');
+      await recordEvents(trx, [...moved].map((orderId) => ({ orderId, key: 'waybilled', type: 'waybilled' })));
+      for (const [orderId, detail] of rejected) {
+        const flagged = await transition(trx, [orderId], 'routed', 'exception', { exceptionType: 'waybill_rejected', exceptionDetail: detail });
+        await recordEvents(trx, [...flagged].map((id) => ({ orderId: id, key: 'exception', type: 'exception', detail: { type: 'waybill_rejected', detail } })));
+        results.set(orderId, { kind: 'exception' });
+      }
+    });
+    return results;
   },
 });
-
-async function exception(ctx: StageContext, orderId: string, detail: string): Promise<StepResult> {
-  await ctx.db.transaction().execute(async (trx) => {
-    const flagged = await transition(trx, [orderId], 'routed', 'exception', { exceptionType: 'waybill_rejected', exceptionDetail: detail });
-    if (flagged.size > 0) {
-      await recordEvents(trx, [{ orderId, key: 'exception', type: 'exception', detail: { type: 'waybill_rejected', detail } }]);
-    }
-  });
-  return { kind: 'exception' };
-}

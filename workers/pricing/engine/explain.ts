@@ -1,0 +1,80 @@
+import { formatYuan } from '../../../streams/money.ts';
+import type { PriceResult } from './price-result.ts';
+
+/**
+ * Renders a price as plain text for people: the sum at the top, then every step of the trace and
+ * every line, amounts in yuan. Answers "why did this order pay 298.50?".
+ *
+ * @example
+ * console.log(explain(price(order, rules)));
+ * // Order shop-10001 pays 308.50
+ * //   goods 398.00 - discounts 99.50 = 298.50, + shipping 10.00
+ * // ...
+ */
+export function explain(result: PriceResult): string {
+  const out: string[] = [
+    `Order ${result.orderId} pays ${formatYuan(result.payable)}`,
+    `  goods ${formatYuan(result.goodsTotal)} - discounts ${formatYuan(result.discountTotal)} = ${formatYuan(result.goodsPayable)}, + shipping ${formatYuan(result.shippingFee)}`,
+    '',
+    'Steps (amounts in yuan; notes quote the rule set in fen)',
+  ];
+  if (result.trace.length === 0) {
+    out.push('  (no promotion applies to this order)');
+  } else {
+    out.push(
+      ...table(
+        ['#', 'level', 'promotion', 'type', 'lines', 'base', 'discount', 'why'],
+        result.trace.map((t) => [
+          String(t.step),
+          t.level,
+          t.promotionId,
+          t.type,
+          t.scope === undefined ? 'all' : t.scope.join(','),
+          formatYuan(t.base),
+          negative(t.discount),
+          [t.note, t.excludedBy === undefined ? undefined : `excluded by ${t.excludedBy}`]
+            .filter((part) => part !== undefined)
+            .join('; '),
+        ]),
+        new Set([5, 6]),
+      ),
+    );
+  }
+  out.push('', 'Lines');
+  out.push(
+    ...table(
+      ['line', 'sku', 'qty', 'list', 'item discount', 'order discount', 'payable', 'order discount by promotion'],
+      result.lines.map((line) => {
+        const allocations = Object.entries(line.allocations);
+        const orderDiscount = allocations.reduce((sum, [, amount]) => sum + amount, 0);
+        return [
+          line.gift === true ? `${line.lineId} (gift)` : line.lineId,
+          line.sku,
+          String(line.qty),
+          formatYuan(line.listAmount),
+          negative(line.itemDiscount),
+          negative(orderDiscount),
+          formatYuan(line.payable),
+          allocations.map(([id, amount]) => `${id} ${formatYuan(amount)}`).join(', '),
+        ];
+      }),
+      new Set([2, 3, 4, 5, 6]),
+    ),
+  );
+  return out.join('\n');
+}
+
+function negative(amount: number): string {
+  return amount === 0 ? '0.00' : `-${formatYuan(amount)}`;
+}
+
+/** Left-aligned columns two spaces apart; columns in `right` are right-aligned (amounts). */
+function table(header: readonly string[], rows: readonly (readonly string[])[], right: ReadonlySet<number>): string[] {
+  const widths = header.map((title, c) => Math.max(title.length, ...rows.map((row) => (row[c] ?? '').length)));
+  const render = (row: readonly string[]): string =>
+    `  ${row
+      .map((cell, c) => (right.has(c) ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))
+      .join('  ')
+      .trimEnd()}`;
+  return [render(header), ...rows.map(render)];
+}
