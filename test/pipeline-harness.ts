@@ -55,7 +55,13 @@ export async function createTestPipeline(): Promise<TestPipeline> {
   const db = createDb(databaseUrl);
   await migrateToLatest(db);
   // Small queues: every test run reserves its own streams' storage on the shared server.
-  await applyTopology(bus.jsm, names, { ...DEFAULT_TOPOLOGY, stageMaxBytes: 8 * 1024 ** 2, deadLetterMaxBytes: 8 * 1024 ** 2 });
+  await applyTopology(bus.jsm, names, {
+    ...DEFAULT_TOPOLOGY,
+    stageMaxBytes: 8 * 1024 ** 2,
+    deadLetterMaxBytes: 8 * 1024 ** 2,
+    // A killed worker's messages come back in seconds rather than the production 30 s.
+    ackWaitMs: 3000,
+  });
   const running: RunningWorkers[] = [];
 
   return {

@@ -1,4 +1,5 @@
 import type { Consumer, JsMsg } from '@nats-io/jetstream';
+import { millis } from '@nats-io/transport-node';
 import type { Bus } from '../streams/connect.ts';
 import { publishDeadLetter } from '../streams/dead-letter.ts';
 import type { Names } from '../streams/names.ts';
@@ -12,10 +13,6 @@ export interface RunnerOptions {
   batchSize: number;
   /** How long a partial batch waits for more messages before it is handled anyway. */
   lingerMs: number;
-  /** Must match the consumer's max_deliver: the last delivery that fails is dead-lettered. */
-  maxDeliver: number;
-  /** The consumer's ack wait; long batches signal progress well before it runs out. */
-  ackWaitMs: number;
   /** First retry delay; each further attempt doubles it, up to a minute. */
   retryBaseMs: number;
 }
@@ -24,8 +21,6 @@ export const DEFAULT_RUNNER: RunnerOptions = {
   concurrency: 256,
   batchSize: 64,
   lingerMs: 5,
-  maxDeliver: 8,
-  ackWaitMs: 30_000,
   retryBaseMs: 1000,
 };
 
@@ -40,6 +35,10 @@ export class StageRunner<T> {
   private held = 0;
   private readonly batches = new Set<Promise<void>>();
   private roomWaiters: (() => void)[] = [];
+  /** Read from the consumer: the last delivery that fails is dead-lettered. */
+  private maxDeliver = 1;
+  /** Read from the consumer: long batches signal progress well before it runs out. */
+  private ackWaitMs = 30_000;
 
   constructor(
     private readonly stage: Stage<T>,
@@ -56,6 +55,9 @@ export class StageRunner<T> {
       this.names.stageStream(this.stage.name),
       this.names.durable(this.stage.name),
     );
+    const { config } = await consumer.info();
+    this.maxDeliver = (config.max_deliver ?? -1) > 0 ? config.max_deliver! : Number.POSITIVE_INFINITY;
+    this.ackWaitMs = config.ack_wait ? millis(config.ack_wait) : this.ackWaitMs;
     while (!signal.aborted) {
       const room = this.opts.concurrency - this.held;
       if (room <= 0) {
@@ -109,7 +111,7 @@ export class StageRunner<T> {
 
   private async process(batch: JsMsg[]): Promise<void> {
     const started = performance.now();
-    const heartbeat = setInterval(() => batch.forEach((m) => m.working()), Math.max(1000, this.opts.ackWaitMs / 3));
+    const heartbeat = setInterval(() => batch.forEach((m) => m.working()), Math.max(500, this.ackWaitMs / 3));
     try {
       const valid: { msg: JsMsg; delivery: Delivery<T> }[] = [];
       const settled: Promise<void>[] = [];
@@ -160,7 +162,7 @@ export class StageRunner<T> {
         this.metrics.processed.inc({ stage, outcome: 'done' });
         return;
       case 'retry':
-        if (msg.info.deliveryCount >= this.opts.maxDeliver) {
+        if (msg.info.deliveryCount >= this.maxDeliver) {
           return this.deadLetter(msg, `${outcome.error} (gave up after ${msg.info.deliveryCount} attempts)`);
         }
         msg.nak(backoff(msg.info.deliveryCount, this.opts.retryBaseMs));

@@ -5,7 +5,7 @@ import { connectBus, type Bus } from '../streams/connect.ts';
 import { namesFor } from '../streams/names.ts';
 import { readQueueDepths } from '../streams/queue-depth.ts';
 import type { StageName } from '../streams/stages.ts';
-import { applyTopology, DEFAULT_TOPOLOGY } from '../streams/topology.ts';
+import { applyTopology } from '../streams/topology.ts';
 import { ALL_STAGES } from './all-stages.ts';
 import { createMetrics, serveMetrics, type StageMetrics } from './metrics.ts';
 import { DEFAULT_RUNNER, StageRunner, errorText, sleep, type RunnerOptions } from './runner.ts';
@@ -48,7 +48,7 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
   const pool: TaskPool = createTaskPool(opts.poolThreads);
   const metrics = createMetrics();
   const server = opts.metricsPort === undefined ? undefined : await serveMetrics(metrics.registry, opts.metricsPort, opts.metricsPortStrict ?? false);
-  const runnerOptions: RunnerOptions = { ...DEFAULT_RUNNER, maxDeliver: DEFAULT_TOPOLOGY.maxDeliver, ackWaitMs: DEFAULT_TOPOLOGY.ackWaitMs, ...opts.runner };
+  const runnerOptions: RunnerOptions = { ...DEFAULT_RUNNER, ...opts.runner };
   const abort = new AbortController();
   const ctx = { db, pool, config: opts.config, log };
   const runs = opts.stages.map((stage) =>
