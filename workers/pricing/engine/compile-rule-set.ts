@@ -9,6 +9,7 @@ import {
   type RuleSet,
   type ThresholdOffPromotion,
 } from './rule-set.ts';
+import { notReached } from './threshold-discount.ts';
 
 /** What decides whether a promotion is in force for an order at all, before its scope or amounts. */
 export interface Eligibility {
@@ -42,6 +43,8 @@ export interface ThresholdRule extends Eligibility {
   readonly level: OrderLevel;
   /** Null at the store and platform levels: every line. */
   readonly categories: ReadonlySet<string> | null;
+  /** The most common trace note, built once rather than per order. */
+  readonly notReachedNote: string;
 }
 
 export interface FreeShippingRule extends Eligibility {
@@ -112,7 +115,14 @@ export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
       case 'threshold_off': {
         hasNonStackableOrderRule ||= !eligibility.stackable;
         const categories = promotion.categories === undefined ? null : new Set(promotion.categories);
-        const rule: ThresholdRule = { ...eligibility, kind: 'threshold', promotion, level: promotion.level, categories };
+        const rule: ThresholdRule = {
+          ...eligibility,
+          kind: 'threshold',
+          promotion,
+          level: promotion.level,
+          categories,
+          notReachedNote: notReached(promotion.threshold),
+        };
         if (promotion.level === 'category') for (const category of categories ?? []) push(categoryThresholdsByCategory, category, rule);
         else if (promotion.level === 'store') storeThresholds.push(rule);
         else platformThresholds.push(rule);

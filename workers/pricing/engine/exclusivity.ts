@@ -1,7 +1,7 @@
 import { compareIds, type OrderRule } from './compile-rule-set.ts';
+import { measureThreshold } from './measure-threshold.ts';
 import { subtotalOf, type PricingContext, type WorkLine } from './pricing-context.ts';
 import type { OrderLevel } from './rule-set.ts';
-import { measureThreshold } from './threshold-discount.ts';
 
 export interface Exclusive {
   readonly rule: OrderRule;

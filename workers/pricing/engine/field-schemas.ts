@@ -62,14 +62,17 @@ export const text = z.string({ error: expecting('must be a non-empty string') })
 
 export const flag = z.boolean({ error: expecting('must be true or false') });
 
+const INSTANT = 'must be an ISO-8601 date-time with an offset, e.g. "2026-12-12T00:00:00+08:00"';
+
 /**
  * An instant: ISO-8601 with `Z` or an explicit offset. A local time without an offset would mean
- * different instants on differently configured machines, so it is refused.
+ * different instants on differently configured machines, so it is refused. Instants compare to
+ * the millisecond.
  */
-export const instant = z.iso.datetime({
-  offset: true,
-  error: expecting('must be an ISO-8601 date-time with an offset, e.g. "2026-12-12T00:00:00+08:00"'),
-});
+export const instant = z.iso
+  .datetime({ offset: true, error: expecting(INSTANT) })
+  // A value Date.parse cannot read would compare as NaN, which makes every window test false.
+  .refine((value) => Number.isFinite(Date.parse(value)), { error: expecting(INSTANT) });
 
 export const channel = z.enum(CHANNELS, {
   error: (issue) =>

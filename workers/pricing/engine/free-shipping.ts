@@ -1,5 +1,6 @@
 import type { FreeShippingRule, OrderRule } from './compile-rule-set.ts';
 import { eligible, subtotalOf, type PricingContext } from './pricing-context.ts';
+import { notReached } from './threshold-discount.ts';
 
 /**
  * Free shipping runs last, whatever its level: shipping becomes 0 when the goods payable after
@@ -14,9 +15,9 @@ export function applyFreeShipping(ctx: PricingContext): number {
   for (const rule of rules) {
     if (rule === applied) continue;
     if (applied !== undefined && goodsPayable >= rule.promotion.threshold) {
-      ctx.trace.add(rule.level, rule, goodsPayable, 0, { note: `shipping already waived by ${applied.id}`, excludedBy: applied.id });
+      ctx.trace.add(rule.level, rule, goodsPayable, 0, undefined, `shipping already waived by ${applied.id}`, applied.id);
     } else {
-      ctx.trace.add(rule.level, rule, goodsPayable, 0, { note: `threshold ${rule.promotion.threshold} not reached` });
+      ctx.trace.add(rule.level, rule, goodsPayable, 0, undefined, notReached(rule.promotion.threshold));
     }
   }
   return applied === undefined ? ctx.shippingFee : 0;
@@ -28,18 +29,18 @@ export function traceWaived(ctx: PricingContext, rule: FreeShippingRule, goodsPa
     ctx.shippingFee === 0
       ? 'no shipping fee to waive'
       : `goods payable ${goodsPayable} reaches threshold ${rule.promotion.threshold}; shipping ${ctx.shippingFee} waived`;
-  ctx.trace.add(rule.level, rule, goodsPayable, ctx.shippingFee, { note: suffix === undefined ? why : `${why}; ${suffix}` });
+  ctx.trace.add(rule.level, rule, goodsPayable, ctx.shippingFee, undefined, suffix === undefined ? why : `${why}; ${suffix}`);
 }
 
-/** Traces the free-shipping promotions an exclusive (non-stackable) promotion dropped. */
+/** Traces the free-shipping promotions among `rules` that an exclusive (non-stackable) `winner` dropped. */
 export function traceDroppedFreeShipping(
   ctx: PricingContext,
-  dropped: readonly OrderRule[],
+  rules: readonly OrderRule[],
   goodsPayable: number,
   winner: OrderRule,
   note: string,
 ): void {
-  for (const rule of dropped) {
-    if (rule.kind === 'free_shipping' && rule !== winner) ctx.trace.add(rule.level, rule, goodsPayable, 0, { note, excludedBy: winner.id });
+  for (const rule of rules) {
+    if (rule.kind === 'free_shipping' && rule !== winner) ctx.trace.add(rule.level, rule, goodsPayable, 0, undefined, note, winner.id);
   }
 }

@@ -15,9 +15,10 @@ interface ItemRecord {
   note: string | null;
 }
 
-interface Candidate {
-  readonly rule: ItemRule;
-  readonly discount: number;
+/** The eligible item rules in scope of one line, with the discount each gives it; reused across lines. */
+interface Candidates {
+  readonly rules: ItemRule[];
+  readonly discounts: number[];
 }
 
 /**
@@ -27,16 +28,20 @@ interface Candidate {
  */
 export function applyItemLevel(ctx: PricingContext): void {
   const records = new Map<string, ItemRecord>();
-  const candidates: Candidate[] = [];
+  const candidates: Candidates = { rules: [], discounts: [] };
   for (const work of ctx.lines) {
-    candidates.length = 0;
+    candidates.rules.length = 0;
+    candidates.discounts.length = 0;
     collectCandidates(ctx, work, candidates);
-    if (candidates.length === 0) continue;
+    const count = candidates.rules.length;
+    if (count === 0) continue;
 
     let best: ItemPriceRule | null = null;
     let bestDiscount = 0;
     let gift: GiftRule | null = null;
-    for (const { rule, discount } of candidates) {
+    for (let c = 0; c < count; c++) {
+      const rule = candidates.rules[c] as ItemRule;
+      const discount = candidates.discounts[c] ?? 0;
       if (rule.kind === 'price') {
         if (discount > bestDiscount || (discount > 0 && discount === bestDiscount && best !== null && compareIds(rule.id, best.id) < 0)) {
           best = rule;
@@ -53,7 +58,9 @@ export function applyItemLevel(ctx: PricingContext): void {
     work.gift = gift;
     work.stackable = best?.stackable !== false && gift?.stackable !== false;
 
-    for (const { rule, discount } of candidates) {
+    for (let c = 0; c < count; c++) {
+      const rule = candidates.rules[c] as ItemRule;
+      const discount = candidates.discounts[c] ?? 0;
       const record = recordOf(records, rule);
       if (rule === best || rule === gift) {
         record.appliedLines.push(work.line.lineId);
@@ -90,7 +97,7 @@ export function applyItemLevel(ctx: PricingContext): void {
  * The eligible item rules whose scope holds the line. A rule scoped by both skus and categories
  * sits in both indexes; it is taken from the sku index only.
  */
-function collectCandidates(ctx: PricingContext, work: WorkLine, out: Candidate[]): void {
+function collectCandidates(ctx: PricingContext, work: WorkLine, out: Candidates): void {
   const { sku, category } = work.line;
   // Plain loops, not a shared closure: tsx wraps every closure creation in a naming call.
   for (const rule of ctx.rules.itemForEveryLine) consider(ctx, work, rule, out);
@@ -102,10 +109,10 @@ function collectCandidates(ctx: PricingContext, work: WorkLine, out: Candidate[]
   }
 }
 
-function consider(ctx: PricingContext, work: WorkLine, rule: ItemRule, out: Candidate[]): void {
+function consider(ctx: PricingContext, work: WorkLine, rule: ItemRule, out: Candidates): void {
   if (!eligible(ctx, rule)) return;
-  const discount = rule.kind === 'price' ? itemDiscount(rule.promotion, work.line.qty, work.line.unitPrice) : 0;
-  out.push({ rule, discount });
+  out.rules.push(rule);
+  out.discounts.push(rule.kind === 'price' ? itemDiscount(rule.promotion, work.line.qty, work.line.unitPrice) : 0);
 }
 
 function recordOf(records: Map<string, ItemRecord>, rule: ItemRule): ItemRecord {
@@ -136,14 +143,10 @@ function traceItemLevel(ctx: PricingContext, records: Map<string, ItemRecord>): 
       rule.kind === 'gift'
         ? `adds ${rule.promotion.giftQty} × ${rule.promotion.giftSku} as ${record.appliedLines.map((id) => `${id}-gift`).join(', ')}`
         : undefined;
-    ctx.trace.add('item', rule, record.appliedBase, record.appliedDiscount, { scope: record.appliedLines, note });
+    ctx.trace.add('item', rule, record.appliedBase, record.appliedDiscount, record.appliedLines, note);
   }
   for (const record of sorted) {
     if (record.appliedLines.length > 0) continue;
-    ctx.trace.add('item', record.rule, record.candidateBase, 0, {
-      scope: record.candidateLines,
-      note: record.note ?? undefined,
-      excludedBy: record.excludedBy ?? undefined,
-    });
+    ctx.trace.add('item', record.rule, record.candidateBase, 0, record.candidateLines, record.note ?? undefined, record.excludedBy ?? undefined);
   }
 }

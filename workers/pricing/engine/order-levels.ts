@@ -3,7 +3,7 @@ import { pickExclusive, type Exclusive } from './exclusivity.ts';
 import { applyFreeShipping, traceDroppedFreeShipping, traceWaived } from './free-shipping.ts';
 import { allocate, eligible, lineIdsOf, subtotalOf, type PricingContext, type WorkLine } from './pricing-context.ts';
 import type { OrderLevel } from './rule-set.ts';
-import { measureOnScope, measureThreshold, type Measured } from './threshold-discount.ts';
+import { measureOnScope, measureThreshold, type Measured } from './measure-threshold.ts';
 
 /**
  * What the order levels of one order work with, gathered once after the item level: the lines
@@ -78,16 +78,13 @@ function applyCategoryLevel(ctx: PricingContext, view: OrderLevelView): void {
   }
   for (const m of taken) {
     allocate(m.rule.id, m.discount, m.scope);
-    ctx.trace.add('category', m.rule, m.subtotal, m.discount, { scope: lineIdsOf(m.scope), note: m.note });
+    ctx.trace.add('category', m.rule, m.subtotal, m.discount, lineIdsOf(m.scope), m.note);
   }
   for (const m of measured) {
     if (taken.includes(m)) continue;
     const exclusion = excludedBy.get(m);
-    ctx.trace.add('category', m.rule, m.subtotal, 0, {
-      scope: lineIdsOf(m.scope),
-      note: exclusion === undefined ? m.note : `shares line ${exclusion.lineId} with ${exclusion.by}, a larger discount`,
-      excludedBy: exclusion?.by,
-    });
+    const note = exclusion === undefined ? m.note : `shares line ${exclusion.lineId} with ${exclusion.by}, a larger discount`;
+    ctx.trace.add('category', m.rule, m.subtotal, 0, lineIdsOf(m.scope), note, exclusion?.by);
   }
 }
 
@@ -104,22 +101,19 @@ function applySingleThresholdLevel(ctx: PricingContext, view: OrderLevelView, le
   const scope = wholeOrderScope(ctx, lines);
   if (winner !== null) {
     allocate(winner.rule.id, winner.discount, lines);
-    ctx.trace.add(level, winner.rule, subtotal, winner.discount, { scope, note: winner.note });
+    ctx.trace.add(level, winner.rule, subtotal, winner.discount, scope, winner.note);
   }
   for (const m of measured) {
     if (m === winner) continue;
     if (winner === null || m.discount === 0) {
-      ctx.trace.add(level, m.rule, subtotal, 0, { scope, note: m.note });
+      ctx.trace.add(level, m.rule, subtotal, 0, scope, m.note);
       continue;
     }
-    ctx.trace.add(level, m.rule, subtotal, 0, {
-      scope,
-      excludedBy: winner.rule.id,
-      note:
-        m.discount === winner.discount
-          ? `same discount as ${winner.rule.id}, which has the smaller id`
-          : `${winner.rule.id} gives a larger discount`,
-    });
+    const note =
+      m.discount === winner.discount
+        ? `same discount as ${winner.rule.id}, which has the smaller id`
+        : `${winner.rule.id} gives a larger discount`;
+    ctx.trace.add(level, m.rule, subtotal, 0, scope, note, winner.rule.id);
   }
 }
 
@@ -131,22 +125,18 @@ function applyExclusive(ctx: PricingContext, view: OrderLevelView, exclusive: Ex
     if (winner.kind === 'threshold' && winner.level === level) {
       const m = measureThreshold(winner, view.stackable);
       allocate(winner.id, m.discount, m.scope);
-      ctx.trace.add(level, winner, m.subtotal, m.discount, { scope: scopeIds(ctx, level, m.scope), note: `${m.note}; not stackable, applied alone` });
+      ctx.trace.add(level, winner, m.subtotal, m.discount, scopeIds(ctx, level, m.scope), `${m.note}; not stackable, applied alone`);
     }
-    for (const rule of levelRules(view, level)) {
+    for (const rule of view[level]) {
       if (rule === winner) continue;
       const m = measureThreshold(rule, view.stackable);
-      ctx.trace.add(level, rule, m.subtotal, 0, { scope: scopeIds(ctx, level, m.scope), note, excludedBy: winner.id });
+      ctx.trace.add(level, rule, m.subtotal, 0, scopeIds(ctx, level, m.scope), note, winner.id);
     }
   }
   const goodsPayable = subtotalOf(ctx.lines);
   if (winner.kind === 'free_shipping') traceWaived(ctx, winner, goodsPayable, 'not stackable, applied alone');
   traceDroppedFreeShipping(ctx, rules, goodsPayable, winner, note);
   return winner.kind === 'free_shipping' ? 0 : ctx.shippingFee;
-}
-
-function levelRules(view: OrderLevelView, level: OrderLevel): readonly ThresholdRule[] {
-  return level === 'category' ? view.category : view[level];
 }
 
 function scopeIds(ctx: PricingContext, level: OrderLevel, scope: readonly WorkLine[]): string[] | undefined {

@@ -1,10 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fen } from '../../../streams/money.ts';
-import { checkPlatformPayment, type PlatformDiscount } from './platform-payment.ts';
+import { CHANNELS } from '../../../streams/canonical-order.ts';
+import { checkPlatformPayment, isPlatformPriced, type PlatformDiscount } from './platform-payment.ts';
 
 const line = (lineId: string, listAmount: number, gift?: true) => ({ lineId, listAmount: fen(listAmount), ...(gift ? { gift } : {}) });
 const discount = (id: string, source: 'platform' | 'shop', amount: number): PlatformDiscount => ({ id, source, amount: fen(amount) });
+
+describe('isPlatformPriced', () => {
+  it('leaves Tmall, JD, Douyin and Pinduoduo to the platform and the own channels to the engine', () => {
+    expect(CHANNELS.filter(isPlatformPriced)).toEqual(['tmall', 'jd', 'douyin', 'pdd']);
+    expect(CHANNELS.filter((c) => !isPlatformPriced(c))).toEqual(['shop', 'pos']);
+  });
+});
 
 describe('checkPlatformPayment', () => {
   it('apportions each discount to the lines and keeps who funds each share', () => {

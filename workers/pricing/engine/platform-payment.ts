@@ -1,5 +1,21 @@
+import type { Channel } from '../../../streams/canonical-order.ts';
 import { fen, type Fen } from '../../../streams/money.ts';
 import { apportion } from './apportion.ts';
+
+/** Channels that price orders themselves (the buyer has paid); every other channel is priced by the engine. */
+export const PLATFORM_PRICED_CHANNELS: ReadonlySet<Channel> = new Set<Channel>(['tmall', 'jd', 'douyin', 'pdd']);
+
+/**
+ * Whether an order from `channel` is checked against the platform's own prices
+ * ({@link checkPlatformPayment}) rather than priced by the rule engine.
+ *
+ * @example
+ * isPlatformPriced('tmall') // true
+ * isPlatformPriced('shop')  // false: priced by `price`
+ */
+export function isPlatformPriced(channel: Channel): boolean {
+  return PLATFORM_PRICED_CHANNELS.has(channel);
+}
 
 /** Who pays for a discount: the platform (subsidy) or the shop. Settlement needs it per line. */
 export type FundingSource = 'platform' | 'shop';

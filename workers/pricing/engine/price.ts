@@ -19,9 +19,12 @@ const NO_ALLOCATIONS: Readonly<Record<string, Fen>> = Object.freeze({});
  * set is compiled on every call.
  *
  * @example
- * const rules = compileRuleSet(parseRuleSet(rulesJson).value);
- * const result = price(parsePriceOrder(orderJson).value, rules);
- * result.payable // 30850
+ * const rules = parseRuleSet(rulesJson);  // once per rule set version
+ * const order = parsePriceOrder(orderJson);
+ * if (rules.ok && order.ok) {
+ *   const compiled = compileRuleSet(rules.value);
+ *   price(order.value, compiled).payable; // 30850 for the spec's example
+ * }
  */
 export function price(order: PriceOrder, rules: CompiledRuleSet | RuleSet): PriceResult {
   const lines: WorkLine[] = order.lines.map((line) => {

@@ -1,8 +1,7 @@
 import type { Channel } from '../../../streams/canonical-order.ts';
 import { fen, type Fen } from '../../../streams/money.ts';
 import { apportion } from './apportion.ts';
-import type { CompiledRuleSet, Eligibility, GiftRule } from './compile-rule-set.ts';
-import { isEligible } from './compile-rule-set.ts';
+import { isEligible, type CompiledRuleSet, type Eligibility, type GiftRule } from './compile-rule-set.ts';
 import type { PriceOrderLine } from './order-input.ts';
 import type { TraceLog } from './trace-log.ts';
 
