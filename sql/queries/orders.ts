@@ -45,7 +45,7 @@ export async function insertNewOrders(trx: Transaction<Database>, orders: readon
         coupons: JSON.stringify(o.coupons),
         buyer_message: o.buyerMessage,
         seller_memo: o.sellerMemo,
-        raw: JSON.stringify(o.raw),
+        raw: JSON.stringify(o.raw, withoutNul),
       })),
     )
     .onConflict((oc) => oc.columns(['channel', 'external_id']).doNothing())
@@ -70,6 +70,11 @@ export async function insertNewOrders(trx: Transaction<Database>, orders: readon
     );
   if (lines.length > 0) await trx.insertInto('order_lines').values(lines).execute();
   return ids;
+}
+
+/** jsonb cannot hold NUL characters; the raw payload keeps everything else as it came. */
+function withoutNul(_key: string, value: unknown): unknown {
+  return typeof value === 'string' && value.includes('\0') ? value.replaceAll('\0', '\uFFFD') : value;
 }
 
 /** Records events; one already recorded under the same (order, key) is kept, not duplicated. */

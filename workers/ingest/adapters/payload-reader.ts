@@ -67,6 +67,11 @@ export class PayloadReader {
     if (typeof value === 'string') {
       const text = value.trim();
       if (text === '' && options.required) this.fail(key, 'is required');
+      // Postgres text and jsonb cannot hold NUL; no platform sends it on purpose.
+      if (text.includes('\0')) {
+        this.fail(key, 'must not contain NUL characters');
+        return text.replaceAll('\0', '');
+      }
       return text;
     }
     if (typeof value === 'number' && Number.isFinite(value)) return String(value);

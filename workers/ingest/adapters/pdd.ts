@@ -59,7 +59,7 @@ function normalize(payload: unknown): NormalizeResult {
     if (sku === '') item.fail('sku_id', 'is required (and there is no outer_id, outer_goods_id or goods_id either)');
     const unitPrice = item.yuan('goods_price', { required: true });
     return {
-      lineId: lineIds.next(platformSkuId),
+      lineId: lineIds.next(platformSkuId || sku),
       sku,
       platformSkuId,
       title: item.text('goods_name'),
