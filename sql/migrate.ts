@@ -1,11 +1,15 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResult } from 'kysely';
 import * as initial from './migrations/0001-initial.ts';
 import * as routeOrders from './migrations/0002-route-orders.ts';
+import * as pricingRules from './migrations/0003-pricing-rules.ts';
+import * as connectorCursors from './migrations/0004-connector-cursors.ts';
 
 /** Migrations in order; the list is explicit so no file-system scan is needed at run time. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-route-orders': routeOrders,
+  '0003-pricing-rules': pricingRules,
+  '0004-connector-cursors': connectorCursors,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
