@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { Command } from 'commander';
 import { sql } from 'kysely';
 import { ensureServers } from '../../scripts/servers/ensure-servers.ts';
@@ -40,7 +39,7 @@ export function startCommand(): Command {
       .option('--rate <n>', 'orders per second the demo shop emits', rateOption('--rate', 100_000), 20)
       .option('--duration <s>', 'stop by itself after this many seconds (0: run until Ctrl-C)', intOption('--duration'), 0)
       .option('--concurrency <n>', 'messages in flight per stage and process', intOption('--concurrency'), 256)
-      .option('--worker-processes <n>', 'worker processes running all six stages (0: inside this process)', intOption('--worker-processes'), availableParallelism())
+      .option('--worker-processes <n>', 'separate worker processes running all six stages (0: inside this process, fastest on one small machine)', intOption('--worker-processes'), 0)
       .option('--poll-ms <ms>', 'how often the shop is polled', intOption('--poll-ms'), 500),
   ).action(action(runDemo));
 }
