@@ -5,6 +5,7 @@ import { migrateCommand } from './commands/migrate.ts';
 import { normalizeCommand } from './commands/normalize.ts';
 import { orderCommand } from './commands/order.ts';
 import { priceCommand } from './commands/price.ts';
+import { catalogueCommand, rulesCommand } from './commands/rules.ts';
 import { setupCommand } from './commands/setup.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { startCommand } from './commands/start.ts';
@@ -32,6 +33,8 @@ for (const command of [
   inventoryCommand(),
   normalizeCommand(),
   priceCommand(),
+  rulesCommand(),
+  catalogueCommand(),
 ]) {
   program.addCommand(command);
 }

@@ -1,5 +1,6 @@
 import type { OrderDetail } from '../sql/queries/orders.ts';
 import { formatYuan } from '../streams/money.ts';
+import { explain, type PriceResult } from '../workers/pricing/engine/index.ts';
 
 /** The JSON `ordersurge order show --json` prints: amounts in fen, times as ISO-8601. */
 export function orderView(detail: OrderDetail) {
@@ -41,6 +42,10 @@ export function orderView(detail: OrderDetail) {
     reservations: detail.reservations.map((r) => ({ lineId: r.line_id, sku: r.sku, warehouse: r.warehouse, qty: r.qty, status: r.status })),
     shipments: detail.shipments.map((s) => ({ id: s.id, warehouse: s.warehouse, waybillNo: s.waybill_no, carrier: s.carrier })),
     notifications: detail.notifications.map((n) => ({ kind: n.kind, providerMessageId: n.provider_message_id, sentAt: iso(n.sent_at) })),
+    /** How the payable amount came about: the rule engine's trace, or the platform's discounts by line. */
+    pricing: detail.pricing
+      ? { method: detail.pricing.method, ruleSetVersion: detail.pricing.rule_set_version, payable: detail.pricing.payable_fen, pricedAt: iso(detail.pricing.priced_at), result: detail.pricing.result }
+      : null,
     events: detail.events.map((e) => ({ type: e.type, at: iso(e.at), detail: e.detail })),
     /** Paid to waybill, the processing-time KPI; null until the order has a waybill. */
     processingSeconds: waybilledAt ? (waybilledAt.getTime() - new Date(paidAt).getTime()) / 1000 : null,
@@ -61,10 +66,32 @@ export function formatOrder(view: OrderView): string {
     '',
     `goods ${formatYuan(view.amounts.goods)} - discount ${formatYuan(view.amounts.discount)} + shipping ${formatYuan(view.amounts.shipping)} = paid ${formatYuan(view.amounts.paid)}`,
   ];
+  if (view.pricing) out.push('', ...pricingLines(view.pricing));
   if (view.shipments.length) out.push('', ...view.shipments.map((s) => `shipment ${s.id} from ${s.warehouse}: waybill ${s.waybillNo ?? '(pending)'}`));
   out.push('', 'events:', ...view.events.map((e) => `  ${e.at}  ${e.type}`));
   if (view.processingSeconds !== null) out.push('', `processing time (paid -> waybill): ${view.processingSeconds.toFixed(1)} s`);
   return out.join('\n');
+}
+
+function pricingLines(pricing: NonNullable<OrderView['pricing']>): string[] {
+  switch (pricing.method) {
+    case 'engine':
+      return [`priced by rule set v${pricing.ruleSetVersion}:`, explain(pricing.result as PriceResult)];
+    case 'platform': {
+      const result = pricing.result as { lines?: { lineId: string; listAmount: number; platformFunded: number; shopFunded: number; payable: number }[] };
+      return [
+        'priced by the platform; its discounts apportioned to lines:',
+        '  line          list      platform-funded  shop-funded   payable',
+        ...(result.lines ?? []).map(
+          (l) => `  ${l.lineId.padEnd(12)} ${formatYuan(l.listAmount).padStart(9)} ${formatYuan(l.platformFunded).padStart(16)} ${formatYuan(l.shopFunded).padStart(12)} ${formatYuan(l.payable).padStart(9)}`,
+        ),
+      ];
+    }
+    case 'check':
+      return ['no rule set yet: the amounts were checked to add up, not priced by promotions'];
+    default:
+      return [];
+  }
 }
 
 function iso(value: Date | string): string {

@@ -111,8 +111,35 @@ export interface NotificationsTable {
   sent_at: Generated<Date>;
 }
 
+export interface ProductsTable {
+  sku: string;
+  category: string;
+  title: Generated<string>;
+  updated_at: Generated<Date>;
+}
+
+export interface RuleSetsTable {
+  version: Generated<number>;
+  rules: Json<unknown>;
+  created_by: string;
+  note: Generated<string>;
+  created_at: Generated<Date>;
+}
+
+export interface OrderPricingTable {
+  order_id: string;
+  method: 'engine' | 'platform' | 'check';
+  rule_set_version: number | null;
+  payable_fen: number;
+  result: Json<unknown>;
+  priced_at: Generated<Date>;
+}
+
 /** The typed schema Kysely checks every query against. */
 export interface Database {
+  products: ProductsTable;
+  rule_sets: RuleSetsTable;
+  order_pricing: OrderPricingTable;
   orders: OrdersTable;
   order_lines: OrderLinesTable;
   order_events: OrderEventsTable;

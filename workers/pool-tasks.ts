@@ -1,6 +1,6 @@
-import { channelSchema, type CanonicalOrder, type NormalizeResult } from '../streams/canonical-order.ts';
+import { channelSchema, type NormalizeResult } from '../streams/canonical-order.ts';
 import { adapterFor } from './ingest/adapters/index.ts';
-import { checkPayment, type PaymentCheck } from './pricing/check-payment.ts';
+import { decidePricing, type PricingDecision, type PricingInput, type VersionedRuleSet } from './pricing/decide-pricing.ts';
 
 /**
  * The CPU-bound work the stages hand to the piscina pool. Each task takes a whole batch, so one
@@ -14,8 +14,9 @@ export const tasks = {
       return adapterFor(known.data)(payload);
     });
   },
-  checkPayment(orders: readonly Pick<CanonicalOrder, 'amounts'>[]): PaymentCheck[] {
-    return orders.map(checkPayment);
+  /** Prices a batch; the rule set travels with it and each thread compiles a version once. */
+  price({ ruleSet, orders }: { ruleSet: VersionedRuleSet | undefined; orders: readonly PricingInput[] }): PricingDecision[] {
+    return orders.map((order) => decidePricing(order, ruleSet));
   },
 };
 

@@ -128,13 +128,14 @@ export async function transition(
 export async function loadOrderDetail(db: Db, id: string) {
   const order = await db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
   if (!order) return undefined;
-  const [lines, events, reservations, shipments, notifications] = await Promise.all([
+  const [lines, events, reservations, shipments, notifications, pricing] = await Promise.all([
     db.selectFrom('order_lines').selectAll().where('order_id', '=', id).orderBy('line_id').execute(),
     db.selectFrom('order_events').selectAll().where('order_id', '=', id).orderBy('id').execute(),
     db.selectFrom('reservations').selectAll().where('order_id', '=', id).orderBy('line_id').execute(),
     db.selectFrom('shipments').selectAll().where('order_id', '=', id).orderBy('id').execute(),
     db.selectFrom('notifications').selectAll().where('order_id', '=', id).execute(),
+    db.selectFrom('order_pricing').selectAll().where('order_id', '=', id).executeTakeFirst(),
   ]);
-  return { order, lines, events, reservations, shipments, notifications };
+  return { order, lines, events, reservations, shipments, notifications, pricing };
 }
 export type OrderDetail = NonNullable<Awaited<ReturnType<typeof loadOrderDetail>>>;
