@@ -1,11 +1,12 @@
 import { Command } from 'commander';
 import { sql } from 'kysely';
 import { ensureServers } from '../../scripts/servers/ensure-servers.ts';
-import { DEMO_CATALOGUE } from '../../scripts/simulators/shop-orders.ts';
+import { DEMO_CATALOGUE, DEMO_RULES } from '../../scripts/simulators/shop-orders.ts';
 import { startSimulators } from '../../scripts/simulators/start-simulators.ts';
 import { createDb } from '../../sql/database.ts';
 import { migrateToLatest } from '../../sql/migrate.ts';
 import { setStock } from '../../sql/queries/inventory.ts';
+import { latestRuleSetVersion, saveRuleSet } from '../../sql/queries/pricing.ts';
 import { connectBus } from '../../streams/connect.ts';
 import { namesFor } from '../../streams/names.ts';
 import { readPipelineStatus } from '../../streams/pipeline-status.ts';
@@ -56,6 +57,10 @@ async function runDemo(opts: StartOptions): Promise<void> {
   const seeded = await db.selectFrom('inventory').select('sku').where('warehouse', '=', 'suzhou').where('sku', 'in', DEMO_CATALOGUE.map((c) => c.sku)).execute();
   for (const item of DEMO_CATALOGUE.filter((c) => !seeded.some((s) => s.sku === c.sku))) {
     await setStock(db, item.sku, 'suzhou', DEMO_STOCK);
+  }
+  if ((await latestRuleSetVersion(db)) === undefined) {
+    const version = await saveRuleSet(db, DEMO_RULES, 'ordersurge start', 'demo: the shop simulator\'s SAVE20 code');
+    log(`no rule set yet: stored the demo's as version ${version}`);
   }
   const sims = await startSimulators(config, { latencyMs: opts.latencyMs, failRate: opts.failRate }, opts.rate);
   const workers =

@@ -70,3 +70,12 @@ function toFen(yuan: string): number {
 function toYuan(fen: number): string {
   return `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
 }
+
+/**
+ * The demo shop's promotions as a rule set: the SAVE20 code the generator hands out on orders of
+ * 300 yuan or more. `npm start` stores it when there is no rule set yet, so the demo's orders
+ * price exactly as the shop charged them.
+ */
+export const DEMO_RULES = {
+  promotions: [{ id: 'SAVE20', level: 'store', type: 'threshold_off', threshold: 30000, amountOff: 2000, requiresClaim: true }],
+};
