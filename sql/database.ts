@@ -13,7 +13,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => {
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
 
-export const ORDER_STATUSES = ['received', 'priced', 'routed', 'waybilled', 'notified', 'exception', 'cancelled'] as const;
+export const ORDER_STATUSES = ['awaiting_payment', 'received', 'priced', 'routed', 'waybilled', 'notified', 'exception', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export interface OrdersTable {
@@ -43,6 +43,8 @@ export interface OrdersTable {
   warehouse: string | null;
   exception_type: string | null;
   exception_detail: string | null;
+  /** Deliveries older than the stored version: ignored, and counted here. */
+  stale_updates: Generated<number>;
   created_at: Generated<Date>;
   modified_at: Generated<Date>;
 }

@@ -3,6 +3,7 @@ import * as initial from './migrations/0001-initial.ts';
 import * as routeOrders from './migrations/0002-route-orders.ts';
 import * as pricingRules from './migrations/0003-pricing-rules.ts';
 import * as connectorCursors from './migrations/0004-connector-cursors.ts';
+import * as orderUpdates from './migrations/0005-order-updates.ts';
 
 /** Migrations in order; the list is explicit so no file-system scan is needed at run time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-route-orders': routeOrders,
   '0003-pricing-rules': pricingRules,
   '0004-connector-cursors': connectorCursors,
+  '0005-order-updates': orderUpdates,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

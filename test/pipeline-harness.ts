@@ -5,7 +5,7 @@ import { loadConfig, type Config } from '../cli/config.ts';
 import { createDatabaseIfMissing } from '../scripts/servers/postgres-server.ts';
 import { startCarrierSimulator } from '../scripts/simulators/carrier-simulator.ts';
 import { startSmsSimulator } from '../scripts/simulators/sms-simulator.ts';
-import type { RunningServer } from '../scripts/simulators/json-server.ts';
+import type { Faults, RunningServer } from '../scripts/simulators/json-server.ts';
 import { createDb, type Db } from '../sql/database.ts';
 import { migrateToLatest } from '../sql/migrate.ts';
 import { connectBus, type Bus } from '../streams/connect.ts';
@@ -27,6 +27,8 @@ export interface TestPipeline {
   bus: Bus;
   db: Db;
   carrier: RunningServer;
+  /** Latency and failures of the carrier simulator; change them to slow or break it mid-test. */
+  carrierFaults: Faults;
   sms: RunningServer;
   startWorkers(stages?: readonly StageName[], runner?: Partial<RunnerOptions>): Promise<RunningWorkers>;
   close(): Promise<void>;
@@ -42,7 +44,8 @@ export async function createTestPipeline(): Promise<TestPipeline> {
   dbUrl.pathname = `/ordersurge_${id}`;
   const databaseUrl = dbUrl.toString();
 
-  const carrier = await startCarrierSimulator(0, { latencyMs: 0, failRate: 0 });
+  const carrierFaults: Faults = { latencyMs: 0, failRate: 0 };
+  const carrier = await startCarrierSimulator(0, carrierFaults);
   const sms = await startSmsSimulator(0, { latencyMs: 0, failRate: 0 });
   const config: Config = {
     ...loadConfig({ NATS_URL: inject('natsUrl'), ORDERSURGE_NAMESPACE: id }),
@@ -71,6 +74,7 @@ export async function createTestPipeline(): Promise<TestPipeline> {
     bus,
     db,
     carrier,
+    carrierFaults,
     sms,
     async startWorkers(stages = STAGES, runner = {}) {
       const workers = await startWorkers({

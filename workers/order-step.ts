@@ -8,6 +8,8 @@ import { decodeJson, done, type Outcome, type Stage, type StageContext } from '.
 export type StepResult =
   | { kind: 'moved' }
   | { kind: 'exception' }
+  /** Moved elsewhere meanwhile (cancelled, say): nothing to hand on. */
+  | { kind: 'skipped' }
   | { kind: 'retry'; error: string }
   | { kind: 'dead'; error: string };
 
@@ -50,6 +52,7 @@ export function orderStepStage(step: OrderStep): Stage<OrderRef> {
           case 'moved':
             return handOn();
           case 'exception':
+          case 'skipped':
             return done();
           case 'retry':
           case 'dead':

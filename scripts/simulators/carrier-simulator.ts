@@ -2,14 +2,23 @@ import { notFound, startJsonServer, type Faults, type RunningServer } from './js
 
 /**
  * A carrier's e-waybill API: POST /waybills with an Idempotency-Key header returns a waybill
- * number; the same key always returns the same number. GET /stats counts what was issued.
+ * number; the same key always returns the same number. POST /waybills/NO/cancel voids one (a
+ * cancelled order's parcel is never handed over). GET /stats counts what was issued and voided.
  */
 export async function startCarrierSimulator(port: number, faults: Faults): Promise<RunningServer> {
   const byKey = new Map<string, string>();
+  const voided = new Set<string>();
   let requests = 0;
   let duplicates = 0;
   return startJsonServer(port, faults, ({ method, path, headers, body }) => {
-    if (method === 'GET' && path === '/stats') return { status: 200, body: { issued: byKey.size, requests, duplicates } };
+    if (method === 'GET' && path === '/stats') return { status: 200, body: { issued: byKey.size, voided: voided.size, requests, duplicates } };
+    const cancel = /^\/waybills\/([^/]+)\/cancel$/.exec(path);
+    if (method === 'POST' && cancel) {
+      const waybillNo = decodeURIComponent(cancel[1]!);
+      if (![...byKey.values()].includes(waybillNo)) return { status: 404, body: { error: `no waybill ${waybillNo}` } };
+      voided.add(waybillNo);
+      return { status: 200, body: { waybillNo, voided: true } };
+    }
     if (method !== 'POST' || path !== '/waybills') return notFound;
     requests++;
     const key = headers['idempotency-key'];

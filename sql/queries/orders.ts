@@ -14,10 +14,14 @@ export interface OrderEvent {
 }
 
 /**
- * Inserts the orders that are new and returns the ids that were inserted; an order already
- * known under its (channel, external id) is left as it is.
+ * Inserts the orders that are new, each in the status `statusOf` gives it, and returns the ids
+ * that were inserted; an order already known under its (channel, external id) is left as it is.
  */
-export async function insertNewOrders(trx: Transaction<Database>, orders: readonly CanonicalOrder[]): Promise<Set<string>> {
+export async function insertNewOrders(
+  trx: Transaction<Database>,
+  orders: readonly CanonicalOrder[],
+  statusOf: (order: CanonicalOrder) => OrderStatus,
+): Promise<Set<string>> {
   if (orders.length === 0) return new Set();
   const inserted = await trx
     .insertInto('orders')
@@ -26,7 +30,7 @@ export async function insertNewOrders(trx: Transaction<Database>, orders: readon
         id: o.id,
         channel: o.channel,
         external_id: o.externalId,
-        status: 'received' as const,
+        status: statusOf(o),
         channel_status: o.channelStatus,
         refund_status: o.refundStatus,
         version: o.version,

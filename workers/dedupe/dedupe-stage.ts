@@ -1,35 +1,100 @@
 import { canonicalOrderSchema, type CanonicalOrder } from '../../streams/canonical-order.ts';
-import { stageMsgId } from '../../streams/messages.ts';
-import { insertNewOrders, recordEvents, statusesOf } from '../../sql/queries/orders.ts';
+import { stageMsgId, type Downstream } from '../../streams/messages.ts';
+import { insertNewOrders, recordEvents, type OrderEvent } from '../../sql/queries/orders.ts';
+import { countStale, lockKnownOrders, releaseReservations, storeVersion } from '../../sql/queries/order-updates.ts';
 import { decodeJson, done, type Stage } from '../stage.ts';
+import { decideUpdate, initialStatus } from './decide-update.ts';
 
 /**
- * dedupe: one order per (channel, external id), enforced by the unique key in Postgres. From
- * here on every order is in the system of record, so anything stuck can be re-driven.
+ * dedupe: one order per (channel, external id), enforced by the unique key in Postgres, and the
+ * place where later versions of a known order (paid, cancelled, refunded, readdressed) overtake
+ * it wherever it is. From here on every order is in the system of record.
  */
 export const dedupeStage: Stage<CanonicalOrder> = {
   name: 'dedupe',
   decode: (data) => decodeJson(data, canonicalOrderSchema),
   async handle(batch, ctx) {
-    // Two copies of one order in a batch: the first wins, the rest are the same order.
-    const unique = [...new Map(batch.map((d) => [d.body.id, d.body])).values()];
-    const inserted = await ctx.db.transaction().execute(async (trx) => {
-      const ids = await insertNewOrders(trx, unique);
-      await recordEvents(
-        trx,
-        unique
-          .filter((o) => ids.has(o.id))
-          .map((o) => ({ orderId: o.id, key: 'received', type: 'received', detail: { paidAt: o.paidAt, version: o.version } })),
-      );
-      return ids;
+    // Several versions of one order in a batch: the newest is the one that counts.
+    const newest = new Map<string, CanonicalOrder>();
+    for (const { body } of batch) {
+      const seen = newest.get(body.id);
+      if (!seen || body.version > seen.version) newest.set(body.id, body);
+    }
+    const toPricing = new Set<string>();
+    await ctx.db.transaction().execute(async (trx) => {
+      const orders = [...newest.values()];
+      const inserted = await insertNewOrders(trx, orders, initialStatus);
+      const events: OrderEvent[] = orders
+        .filter((o) => inserted.has(o.id))
+        .map((o) => ({ orderId: o.id, key: initialStatus(o), type: initialStatus(o), detail: { paidAt: o.paidAt, version: o.version } }));
+      for (const o of orders) if (inserted.has(o.id) && initialStatus(o) === 'received') toPricing.add(o.id);
+
+      const known = await lockKnownOrders(trx, orders.filter((o) => !inserted.has(o.id)).map((o) => o.id));
+      const stale: string[] = [];
+      for (const [id, stored] of known) {
+        const incoming = newest.get(id)!;
+        const decision = decideUpdate(stored, incoming);
+        switch (decision.kind) {
+          case 'stale':
+            stale.push(id);
+            break;
+          case 'duplicate':
+            // Maybe its pricing message was lost in a crash: hand it on again (the message id
+            // stops a second copy).
+            if (stored.status === 'received') toPricing.add(id);
+            break;
+          case 'update': {
+            const { action } = decision;
+            const detail = { version: incoming.version, changes: decision.changes, action: action.kind };
+            events.push({ orderId: id, key: `update:v${incoming.version}`, type: 'updated', detail });
+            switch (action.kind) {
+              case 'cancel':
+                await storeVersion(trx, incoming, { status: 'cancelled' });
+                await releaseReservations(trx, id);
+                events.push({ orderId: id, key: 'cancelled', type: 'cancelled', detail: { reason: action.reason } });
+                break;
+              case 'exception':
+                await storeVersion(trx, incoming, { status: 'exception', exception: { type: action.type, detail: action.detail } });
+                events.push({ orderId: id, key: `exception:v${incoming.version}`, type: 'exception', detail: { type: action.type, detail: action.detail } });
+                break;
+              case 'readdress':
+                await storeVersion(trx, incoming, { address: incoming.address });
+                break;
+              case 'release':
+                await storeVersion(trx, incoming, { status: 'received' });
+                events.push({ orderId: id, key: 'received', type: 'received', detail: { paidAt: incoming.paidAt, version: incoming.version } });
+                toPricing.add(id);
+                break;
+              case 'record':
+                await storeVersion(trx, incoming, {});
+                if (stored.status === 'received') toPricing.add(id);
+                break;
+              default: {
+                const never: never = action;
+                throw new Error(`unknown update action ${JSON.stringify(never)}`);
+              }
+            }
+            break;
+          }
+          default: {
+            const never: never = decision;
+            throw new Error(`unknown update decision ${JSON.stringify(never)}`);
+          }
+        }
+      }
+      await countStale(trx, stale);
+      // An older copy in the same batch as a newer one is stale too.
+      await countStale(trx, batch.filter((d) => d.body.version < newest.get(d.body.id)!.version).map((d) => d.body.id));
+      await recordEvents(trx, events);
     });
-    // A known order still waiting for pricing may have lost its pricing message in a crash:
-    // hand it on again (the message id stops a second copy). One already further on is done.
-    const statuses = await statusesOf(ctx.db, unique.filter((o) => !inserted.has(o.id)).map((o) => o.id));
+    const handedOn = new Set<string>();
     return batch.map((d) => {
       const order = d.body;
-      const stillWaiting = inserted.has(order.id) || statuses.get(order.id) === 'received';
-      return done(stillWaiting ? [{ stage: 'pricing', channel: order.channel, body: { orderId: order.id }, msgId: stageMsgId('pricing', order.id) }] : []);
+      // Each order is handed on once per batch, with the message of its newest delivery.
+      if (!toPricing.has(order.id) || handedOn.has(order.id) || newest.get(order.id) !== order) return done();
+      handedOn.add(order.id);
+      const next: Downstream = { stage: 'pricing', channel: order.channel, body: { orderId: order.id }, msgId: stageMsgId('pricing', order.id) };
+      return done([next]);
     });
   },
 };

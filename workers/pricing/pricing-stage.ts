@@ -76,9 +76,8 @@ export const pricingStage = orderStepStage({
         records.filter((r) => moved.has(r.orderId)).map((r) => ({ orderId: r.orderId, key: 'priced', type: 'priced', detail: { method: r.method, ruleSetVersion: r.ruleSetVersion, payable: r.payable } })),
       );
     });
-    // Orders no longer 'received' when the transaction ran were handled elsewhere: let the
-    // stage look again on redelivery.
-    for (const id of ids) if (!results.has(id)) results.set(id, { kind: 'retry', error: 'order changed while pricing' });
+    // Orders no longer 'received' when the transaction ran were cancelled or moved on meanwhile.
+    for (const id of ids) if (!results.has(id)) results.set(id, { kind: 'skipped' });
     return results;
   },
 });

@@ -38,7 +38,7 @@ export const routingStage = orderStepStage({
     });
     const outcomes = await routeOrders(ctx.db, plans);
     return new Map(
-      outcomes.map((o): [string, StepResult] => [o.orderId, o.outcome === 'routed' ? { kind: 'moved' } : o.outcome === 'backorder' ? { kind: 'exception' } : { kind: 'retry', error: 'order changed while routing' }]),
+      outcomes.map((o): [string, StepResult] => [o.orderId, o.outcome === 'routed' ? { kind: 'moved' } : o.outcome === 'backorder' ? { kind: 'exception' } : { kind: 'skipped' }]),
     );
   },
 });

@@ -55,22 +55,36 @@ export const waybillStage = orderStepStage({
       return results.set(orderId, { kind: 'moved' });
     });
     const moving = ids.filter((id) => results.get(id)?.kind === 'moved');
-    await ctx.db.transaction().execute(async (trx) => {
-      if (issued.length > 0) {
+    const voided = await ctx.db.transaction().execute(async (trx) => {
+      // Lock first: an order cancelled while its carrier call was out must not get the waybill.
+      const stillRouted = new Set(
+        moving.length === 0
+          ? []
+          : (await trx.selectFrom('orders').select('id').where('id', 'in', moving).where('status', '=', 'routed').orderBy('id').forUpdate().execute()).map((r) => r.id),
+      );
+      const orderOf = new Map(shipments.map((s) => [s.id, s.order_id]));
+      const keep = issued.filter((i) => stillRouted.has(orderOf.get(i.shipmentId) ?? ''));
+      if (keep.length > 0) {
         await sql`
           update shipments s set waybill_no = v.waybill_no, carrier = v.carrier, waybilled_at = now()
-          from unnest(${issued.map((i) => i.shipmentId)}::text[], ${issued.map((i) => i.waybillNo)}::text[], ${issued.map((i) => i.carrier)}::text[])
+          from unnest(${keep.map((i) => i.shipmentId)}::text[], ${keep.map((i) => i.waybillNo)}::text[], ${keep.map((i) => i.carrier)}::text[])
             as v(id, waybill_no, carrier)
           where s.id = v.id and s.waybill_no is null`.execute(trx);
       }
-      const moved = await transition(trx, moving, 'routed', 'waybilled');
+      const moved = await transition(trx, [...stillRouted], 'routed', 'waybilled');
       await recordEvents(trx, [...moved].map((orderId) => ({ orderId, key: 'waybilled', type: 'waybilled' })));
+      for (const id of moving.filter((m) => !stillRouted.has(m))) results.set(id, { kind: 'skipped' });
       for (const [orderId, detail] of rejected) {
         const flagged = await transition(trx, [orderId], 'routed', 'exception', { exceptionType: 'waybill_rejected', exceptionDetail: detail });
         await recordEvents(trx, [...flagged].map((id) => ({ orderId: id, key: 'exception', type: 'exception', detail: { type: 'waybill_rejected', detail } })));
         results.set(orderId, { kind: 'exception' });
       }
+      return issued.filter((i) => !stillRouted.has(orderOf.get(i.shipmentId) ?? ''));
     });
+    for (const v of voided) {
+      const answer = await idempotentPost(`${ctx.config.carrierUrl}/waybills/${encodeURIComponent(v.waybillNo)}/cancel`, `cancel:${v.shipmentId}`, { shipmentId: v.shipmentId });
+      if (answer.kind !== 'ok') ctx.log(`waybill: could not void ${v.waybillNo} of cancelled shipment ${v.shipmentId}: ${answer.error}`);
+    }
     return results;
   },
 });

@@ -1,0 +1,69 @@
+import { sql, type Transaction } from 'kysely';
+import type { Address, CanonicalOrder } from '../../streams/canonical-order.ts';
+import type { Database, OrderStatus } from '../database.ts';
+
+type Trx = Transaction<Database>;
+
+/** The known orders among `ids`, locked until the transaction ends so no stage moves them meanwhile. */
+export async function lockKnownOrders(trx: Trx, ids: readonly string[]): Promise<Map<string, { status: OrderStatus; version: number; address: Address }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await trx
+    .selectFrom('orders')
+    .select(['id', 'status', 'version', 'address'])
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  return new Map(rows.map((r) => [r.id, { status: r.status, version: r.version, address: r.address }]));
+}
+
+/** Keeps the platform's newer version of an order: its status, refund state and version. */
+export async function storeVersion(trx: Trx, order: CanonicalOrder, changes: { address?: Address; status?: OrderStatus; exception?: { type: string; detail: string } }): Promise<void> {
+  await trx
+    .updateTable('orders')
+    .set({
+      version: order.version,
+      channel_status: order.channelStatus,
+      refund_status: order.refundStatus,
+      channel_updated_at: order.updatedAt,
+      modified_at: sql`now()`,
+      ...(changes.address ? { address: JSON.stringify(changes.address) } : {}),
+      ...(changes.status ? { status: changes.status } : {}),
+      ...(changes.exception ? { exception_type: changes.exception.type, exception_detail: changes.exception.detail } : {}),
+    })
+    .where('id', '=', order.id)
+    .execute();
+}
+
+/** Counts deliveries older than the stored version. */
+export async function countStale(trx: Trx, ids: readonly string[]): Promise<void> {
+  for (const id of ids) {
+    await trx.updateTable('orders').set({ stale_updates: sql`stale_updates + 1` }).where('id', '=', id).execute();
+  }
+}
+
+/**
+ * Gives an order's held stock back. Stock rows are locked in (sku, warehouse) order first, the
+ * order routing locks them in, so a cancel and a routing batch cannot deadlock.
+ */
+export async function releaseReservations(trx: Trx, orderId: string): Promise<number> {
+  const held = await trx
+    .selectFrom('reservations')
+    .select(['sku', 'warehouse', sql<number>`sum(qty)::int`.as('qty')])
+    .where('order_id', '=', orderId)
+    .where('status', '=', 'held')
+    .groupBy(['sku', 'warehouse'])
+    .orderBy('sku')
+    .orderBy('warehouse')
+    .execute();
+  for (const h of held) {
+    await trx
+      .updateTable('inventory')
+      .set({ reserved: sql`reserved - ${h.qty}`, updated_at: sql`now()` })
+      .where('sku', '=', h.sku)
+      .where('warehouse', '=', h.warehouse)
+      .execute();
+  }
+  await trx.updateTable('reservations').set({ status: 'released' }).where('order_id', '=', orderId).where('status', '=', 'held').execute();
+  return held.length;
+}

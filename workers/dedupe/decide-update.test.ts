@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeShop } from '../ingest/adapters/shop.ts';
+import { generateShopOrder } from '../../scripts/simulators/shop-orders.ts';
+import type { CanonicalOrder } from '../../streams/canonical-order.ts';
+import { decideUpdate, initialStatus, type KnownOrder } from './decide-update.ts';
+
+function order(overrides: Partial<CanonicalOrder> = {}): CanonicalOrder {
+  const result = normalizeShop(generateShopOrder(7, new Date('2026-11-11T00:00:00+08:00')));
+  if (!result.ok) throw new Error('fixture does not normalize');
+  return { ...result.order, ...overrides };
+}
+
+const known = (status: KnownOrder['status'], version = 100): KnownOrder => ({ status, version, address: order().address });
+
+describe('decideUpdate', () => {
+  it('treats the same version as a duplicate and an older one as stale', () => {
+    expect(decideUpdate(known('priced'), order({ version: 100 }))).toEqual({ kind: 'duplicate' });
+    expect(decideUpdate(known('priced'), order({ version: 99 }))).toEqual({ kind: 'stale' });
+  });
+
+  it.each(['awaiting_payment', 'received', 'priced', 'routed', 'exception'] as const)('cancels an order still %s', (status) => {
+    const decision = decideUpdate(known(status), order({ version: 101, channelStatus: 'cancelled' }));
+    expect(decision).toMatchObject({ kind: 'update', action: { kind: 'cancel', reason: 'cancelled by the platform' } });
+  });
+
+  it('cancels on a full refund, not on a partial one', () => {
+    expect(decideUpdate(known('routed'), order({ version: 101, refundStatus: 'refunded' }))).toMatchObject({ action: { kind: 'cancel', reason: 'fully refunded' } });
+    expect(decideUpdate(known('routed'), order({ version: 101, refundStatus: 'partial' }))).toMatchObject({ action: { kind: 'record' } });
+  });
+
+  it.each(['waybilled', 'notified'] as const)('makes a cancel of a %s order an exception to intercept the parcel', (status) => {
+    expect(decideUpdate(known(status), order({ version: 101, channelStatus: 'cancelled' }))).toMatchObject({
+      action: { kind: 'exception', type: 'cancel_after_waybill' },
+    });
+  });
+
+  it('readdresses before the waybill and flags an address change after it', () => {
+    const moved = order({ version: 101, address: { ...order().address, detail: '新地址 8 号' } });
+    expect(decideUpdate(known('priced'), moved)).toMatchObject({ action: { kind: 'readdress' }, changes: expect.arrayContaining(['address changed']) });
+    expect(decideUpdate(known('waybilled'), moved)).toMatchObject({ action: { kind: 'exception', type: 'address_change_after_waybill' } });
+  });
+
+  it('releases an order awaiting payment once it is paid', () => {
+    expect(decideUpdate(known('awaiting_payment'), order({ version: 101, channelStatus: 'paid' }))).toMatchObject({ action: { kind: 'release' } });
+  });
+
+  it('only records updates of a cancelled order', () => {
+    expect(decideUpdate(known('cancelled'), order({ version: 101, channelStatus: 'paid' }))).toMatchObject({ action: { kind: 'record' } });
+  });
+});
+
+describe('initialStatus', () => {
+  it('holds unpaid orders, except cash on delivery, and stops cancelled ones', () => {
+    expect(initialStatus({ channelStatus: 'paid', refundStatus: 'none', paymentMethod: 'online' })).toBe('received');
+    expect(initialStatus({ channelStatus: 'pending_payment', refundStatus: 'none', paymentMethod: 'online' })).toBe('awaiting_payment');
+    expect(initialStatus({ channelStatus: 'pending_payment', refundStatus: 'none', paymentMethod: 'cod' })).toBe('received');
+    expect(initialStatus({ channelStatus: 'cancelled', refundStatus: 'none', paymentMethod: 'online' })).toBe('cancelled');
+    expect(initialStatus({ channelStatus: 'paid', refundStatus: 'refunded', paymentMethod: 'online' })).toBe('cancelled');
+  });
+});
