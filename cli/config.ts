@@ -23,6 +23,8 @@ export interface Config {
   carrierUrl: string;
   smsUrl: string;
   shopSimPort: number;
+  /** Merge (合单) window: orders of one shop, buyer and address this close share a shipment; 0 is off. */
+  mergeWindowSeconds: number;
   carrierSimPort: number;
   smsSimPort: number;
 }
@@ -42,17 +44,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     carrierUrl: env.CARRIER_URL || `http://127.0.0.1:${carrierSimPort}`,
     smsUrl: env.SMS_URL || `http://127.0.0.1:${smsSimPort}`,
     shopSimPort: intVar(env, 'ORDERSURGE_SHOP_PORT', 7310),
+    mergeWindowSeconds: intVar(env, 'ORDERSURGE_MERGE_WINDOW_S', 600, 7 * 24 * 3600),
     carrierSimPort,
     smsSimPort,
   };
 }
 
-function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, max = 65535): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    throw new ConfigError(`${name}: must be a port number between 0 and 65535, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new ConfigError(`${name}: must be an integer between 0 and ${max}, got ${JSON.stringify(raw)}`);
   }
   return value;
 }

@@ -40,7 +40,7 @@ export function orderView(detail: OrderDetail) {
       gift: l.gift,
     })),
     reservations: detail.reservations.map((r) => ({ lineId: r.line_id, sku: r.sku, warehouse: r.warehouse, qty: r.qty, status: r.status })),
-    shipments: detail.shipments.map((s) => ({ id: s.id, warehouse: s.warehouse, waybillNo: s.waybill_no, carrier: s.carrier })),
+    shipments: detail.shipments.map((s) => ({ id: s.id, warehouse: s.warehouse, waybillNo: s.waybill_no, carrier: s.carrier, orders: s.order_ids ?? [order.id] })),
     notifications: detail.notifications.map((n) => ({ kind: n.kind, providerMessageId: n.provider_message_id, sentAt: iso(n.sent_at) })),
     /** How the payable amount came about: the rule engine's trace, or the platform's discounts by line. */
     pricing: detail.pricing
@@ -67,7 +67,7 @@ export function formatOrder(view: OrderView): string {
     `goods ${formatYuan(view.amounts.goods)} - discount ${formatYuan(view.amounts.discount)} + shipping ${formatYuan(view.amounts.shipping)} = paid ${formatYuan(view.amounts.paid)}`,
   ];
   if (view.pricing) out.push('', ...pricingLines(view.pricing));
-  if (view.shipments.length) out.push('', ...view.shipments.map((s) => `shipment ${s.id} from ${s.warehouse}: waybill ${s.waybillNo ?? '(pending)'}`));
+  if (view.shipments.length) out.push('', ...view.shipments.map((s) => `shipment ${s.id} from ${s.warehouse}: waybill ${s.waybillNo ?? '(pending)'}${s.orders.length > 1 ? ` (merged: ${s.orders.join(', ')})` : ''}`));
   out.push('', 'events:', ...view.events.map((e) => `  ${e.at}  ${e.type}`));
   if (view.processingSeconds !== null) out.push('', `processing time (paid -> waybill): ${view.processingSeconds.toFixed(1)} s`);
   return out.join('\n');

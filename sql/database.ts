@@ -102,8 +102,16 @@ export interface ShipmentsTable {
   warehouse: string;
   waybill_no: string | null;
   carrier: string | null;
+  /** Orders with the same key may share this shipment (merge); null never merges. */
+  merge_key: string | null;
   created_at: Generated<Date>;
   waybilled_at: Timestamp | null;
+}
+
+/** Which orders travel in which shipment; several when orders were merged. */
+export interface ShipmentOrdersTable {
+  shipment_id: string;
+  order_id: string;
 }
 
 export interface NotificationsTable {
@@ -149,6 +157,7 @@ export interface Database {
   inventory: InventoryTable;
   reservations: ReservationsTable;
   shipments: ShipmentsTable;
+  shipment_orders: ShipmentOrdersTable;
   notifications: NotificationsTable;
 }
 

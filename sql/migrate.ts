@@ -4,6 +4,7 @@ import * as routeOrders from './migrations/0002-route-orders.ts';
 import * as pricingRules from './migrations/0003-pricing-rules.ts';
 import * as connectorCursors from './migrations/0004-connector-cursors.ts';
 import * as orderUpdates from './migrations/0005-order-updates.ts';
+import * as mergedShipments from './migrations/0006-merged-shipments.ts';
 
 /** Migrations in order; the list is explicit so no file-system scan is needed at run time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-pricing-rules': pricingRules,
   '0004-connector-cursors': connectorCursors,
   '0005-order-updates': orderUpdates,
+  '0006-merged-shipments': mergedShipments,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

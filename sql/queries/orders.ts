@@ -136,7 +136,20 @@ export async function loadOrderDetail(db: Db, id: string) {
     db.selectFrom('order_lines').selectAll().where('order_id', '=', id).orderBy('line_id').execute(),
     db.selectFrom('order_events').selectAll().where('order_id', '=', id).orderBy('id').execute(),
     db.selectFrom('reservations').selectAll().where('order_id', '=', id).orderBy('line_id').execute(),
-    db.selectFrom('shipments').selectAll().where('order_id', '=', id).orderBy('id').execute(),
+    db
+      .selectFrom('shipment_orders')
+      .innerJoin('shipments', 'shipments.id', 'shipment_orders.shipment_id')
+      .selectAll('shipments')
+      .select((eb) =>
+        eb
+          .selectFrom('shipment_orders as together')
+          .select(sql<string[]>`array_agg(together.order_id order by together.order_id)`.as('o'))
+          .whereRef('together.shipment_id', '=', 'shipments.id')
+          .as('order_ids'),
+      )
+      .where('shipment_orders.order_id', '=', id)
+      .orderBy('shipments.id')
+      .execute(),
     db.selectFrom('notifications').selectAll().where('order_id', '=', id).execute(),
     db.selectFrom('order_pricing').selectAll().where('order_id', '=', id).executeTakeFirst(),
   ]);

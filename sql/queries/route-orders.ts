@@ -5,6 +5,8 @@ export interface RoutePlan {
   orderId: string;
   warehouse: string;
   lines: { lineId: string; sku: string; qty: number }[];
+  /** Orders with the same key may share an open shipment; null ships alone. */
+  mergeKey: string | null;
 }
 
 export type RouteOutcome =
@@ -15,12 +17,13 @@ export type RouteOutcome =
 
 /**
  * Reserves stock and routes a batch of orders in one round trip (the `route_orders` function of
- * migration 0002): each order all or nothing, never taking available stock below zero.
+ * migrations 0002 and 0006): each order all or nothing, never taking available stock below zero,
+ * merged into an open shipment of its merge key within the window.
  */
-export async function routeOrders(db: Db, plans: readonly RoutePlan[]): Promise<RouteOutcome[]> {
+export async function routeOrders(db: Db, plans: readonly RoutePlan[], mergeWindowSeconds: number): Promise<RouteOutcome[]> {
   if (plans.length === 0) return [];
   const result = await sql<{ r_order_id: string; r_outcome: string; r_detail: string | null }>`
-    select * from route_orders(${JSON.stringify(plans)}::jsonb)`.execute(db);
+    select * from route_orders(${JSON.stringify(plans)}::jsonb, ${mergeWindowSeconds}::integer)`.execute(db);
   return result.rows.map((r): RouteOutcome => {
     switch (r.r_outcome) {
       case 'routed':

@@ -26,10 +26,11 @@ export const waybillStage = orderStepStage({
     const results = new Map<string, StepResult>();
     if (ids.length === 0) return results;
     const shipments = await ctx.db
-      .selectFrom('shipments')
-      .innerJoin('orders', 'orders.id', 'shipments.order_id')
-      .select(['shipments.id', 'shipments.order_id', 'shipments.warehouse', 'shipments.waybill_no', 'orders.address'])
-      .where('shipments.order_id', 'in', ids)
+      .selectFrom('shipment_orders')
+      .innerJoin('shipments', 'shipments.id', 'shipment_orders.shipment_id')
+      .innerJoin('orders', 'orders.id', 'shipment_orders.order_id')
+      .select(['shipments.id', 'shipment_orders.order_id', 'shipments.warehouse', 'shipments.waybill_no', 'orders.address'])
+      .where('shipment_orders.order_id', 'in', ids)
       .execute();
     const issued: Issued[] = [];
     const rejected = new Map<string, string>();

@@ -1,0 +1,29 @@
+import { createHash } from 'node:crypto';
+import type { Address } from '../../streams/canonical-order.ts';
+
+/** Merge (合单) rules: configuration, not code. A window of 0 switches merging off. */
+export interface MergeRules {
+  windowSeconds: number;
+}
+
+export interface MergeCandidate {
+  channel: string;
+  buyer: string;
+  address: Address;
+  paymentMethod: string;
+}
+
+/**
+ * The key under which orders may share a shipment: same shop (the channel is the seller's shop
+ * there), same buyer, same address. Null when the order must ship alone: merging off, cash on
+ * delivery (each parcel collects its own money), or no buyer to match on.
+ *
+ * @example
+ * mergeKey(order, { windowSeconds: 600 }) // '3f1c...' or null
+ */
+export function mergeKey(order: MergeCandidate, rules: MergeRules): string | null {
+  if (rules.windowSeconds <= 0 || order.paymentMethod === 'cod' || order.buyer === '') return null;
+  const a = order.address;
+  const parts = [order.channel, order.buyer, a.provinceCode, a.province, a.city, a.district, a.street, a.detail, a.receiver, a.phone, a.postcode];
+  return createHash('sha256').update(parts.join('\u0001')).digest('hex').slice(0, 32);
+}
