@@ -23,6 +23,7 @@ export interface OrderStep {
   to: OrderStatus;
   /** Stage to hand a moved order to; none for the last stage. */
   next?: StageName;
+  /** Called with at least one order. */
   apply(orderIds: readonly string[], ctx: StageContext): Promise<Map<string, StepResult>>;
 }
 
@@ -38,7 +39,8 @@ export function orderStepStage(step: OrderStep): Stage<OrderRef> {
     async handle(batch, ctx) {
       const ids = [...new Set(batch.map((d) => d.body.orderId))];
       const statuses = await statusesOf(ctx.db, ids);
-      const results = await step.apply(ids.filter((id) => statuses.get(id) === step.from), ctx);
+      const todo = ids.filter((id) => statuses.get(id) === step.from);
+      const results = todo.length > 0 ? await step.apply(todo, ctx) : new Map<string, StepResult>();
       return batch.map((d): Outcome => {
         const id = d.body.orderId;
         const handOn = (): Outcome =>

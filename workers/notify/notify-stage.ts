@@ -16,7 +16,6 @@ export const notifyStage = orderStepStage({
   to: 'notified',
   async apply(ids, ctx) {
     const results = new Map<string, StepResult>();
-    if (ids.length === 0) return results;
     const orders = await ctx.db.selectFrom('orders').select(['id', 'address']).where('id', 'in', ids).execute();
     const phoneOf = new Map(orders.map((o) => [o.id, o.address.phone]));
     const sent: { orderId: string; messageId: string }[] = [];

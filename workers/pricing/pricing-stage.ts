@@ -35,7 +35,6 @@ export const pricingStage = orderStepStage({
   next: 'routing',
   async apply(ids, ctx) {
     const results = new Map<string, StepResult>();
-    if (ids.length === 0) return results;
     const [inputs, ruleSet] = await Promise.all([loadPricingInputs(ctx.db, ids), activeRuleSet(ctx.db)]);
     const decisions = await ctx.pool.run('price', { ruleSet, orders: inputs });
     const version = (d: PricingDecision) => (d.method === 'engine' ? (ruleSet?.version ?? null) : null);

@@ -19,7 +19,6 @@ export const routingStage = orderStepStage({
   to: 'routed',
   next: 'waybill',
   async apply(ids, ctx) {
-    if (ids.length === 0) return new Map<string, StepResult>();
     const [lineRows, orders] = await Promise.all([
       ctx.db.selectFrom('order_lines').select(['order_id', 'line_id', 'sku', 'qty']).where('order_id', 'in', ids).execute(),
       ctx.db.selectFrom('orders').select(['id', 'channel', 'buyer', 'address', 'payment_method']).where('id', 'in', ids).execute(),

@@ -24,7 +24,6 @@ export const waybillStage = orderStepStage({
   next: 'notify',
   async apply(ids, ctx) {
     const results = new Map<string, StepResult>();
-    if (ids.length === 0) return results;
     const shipments = await ctx.db
       .selectFrom('shipment_orders')
       .innerJoin('shipments', 'shipments.id', 'shipment_orders.shipment_id')
