@@ -27,6 +27,7 @@ export async function pollShop(opts: {
   let cursor = 0;
   const encoder = new TextEncoder();
   while (!opts.signal.aborted) {
+    const started = Date.now();
     let pageFull = false;
     try {
       const res = await fetch(`${opts.shopUrl}/admin/api/orders.json?since_id=${cursor}&limit=250`, { signal: AbortSignal.timeout(5000) });
@@ -43,6 +44,7 @@ export async function pollShop(opts: {
       opts.stats.lastError = error instanceof Error ? error.message : String(error);
       opts.log(`shop poll failed (will retry): ${opts.stats.lastError}`);
     }
-    if (!pageFull) await sleep(opts.intervalMs, opts.signal);
+    // The interval runs from the start of a poll, so publishing time does not slow the intake.
+    if (!pageFull) await sleep(Math.max(0, opts.intervalMs - (Date.now() - started)), opts.signal);
   }
 }
