@@ -10,7 +10,7 @@ import { createDb, type Db } from '../sql/database.ts';
 import { migrateToLatest } from '../sql/migrate.ts';
 import { connectBus, type Bus } from '../streams/connect.ts';
 import { namesFor, type Names } from '../streams/names.ts';
-import { applyTopology, DEFAULT_TOPOLOGY, deleteTopology } from '../streams/topology.ts';
+import { applyTopology, DEFAULT_TOPOLOGY, deleteTopology, type TopologyOptions } from '../streams/topology.ts';
 import type { RunnerOptions } from '../workers/runner.ts';
 import { startWorkers, type RunningWorkers } from '../workers/worker-process.ts';
 import type { StageName } from '../streams/stages.ts';
@@ -34,7 +34,7 @@ export interface TestPipeline {
   close(): Promise<void>;
 }
 
-export async function createTestPipeline(): Promise<TestPipeline> {
+export async function createTestPipeline(topology: Partial<TopologyOptions> = {}): Promise<TestPipeline> {
   const id = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const serverUrl = inject('databaseUrl');
   const admin = new URL(serverUrl);
@@ -64,6 +64,7 @@ export async function createTestPipeline(): Promise<TestPipeline> {
     deadLetterMaxBytes: 8 * 1024 ** 2,
     // A killed worker's messages come back in seconds rather than the production 30 s.
     ackWaitMs: 3000,
+    ...topology,
   });
   const running: RunningWorkers[] = [];
 

@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateShopOrder, DEMO_CATALOGUE } from '../scripts/simulators/shop-orders.ts';
+import { setStock } from '../sql/queries/inventory.ts';
+import { listDeadLetters, replayDeadLetters } from '../streams/dead-letter.ts';
+import { readPipelineStatus } from '../streams/pipeline-status.ts';
+import { submitPayload } from '../streams/submit.ts';
+import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
+
+describe('dead letters', () => {
+  let p: TestPipeline;
+
+  beforeAll(async () => {
+    // Three deliveries, so a message that keeps failing gives up within a second or so.
+    p = await createTestPipeline({ maxDeliver: 3 });
+    for (const item of DEMO_CATALOGUE) await setStock(p.db, item.sku, 'suzhou', 100);
+    await p.startWorkers();
+  });
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('keeps a message that failed past its delivery limit, with stage, error and attempts, and replays it once the cause is fixed', async () => {
+    p.carrierFaults.failRate = 1;
+    const payload = generateShopOrder(801);
+    const id = `shop:${String(payload.id)}`;
+    await submitPayload(p.bus.js, p.names, 'shop', new TextEncoder().encode(JSON.stringify(payload)));
+    const [letter] = await eventually(async () => {
+      const letters = await listDeadLetters(p.bus.js, p.bus.jsm, p.names, { stage: 'waybill' });
+      return letters.length > 0 ? letters : undefined;
+    }, 20_000, 'a waybill dead letter');
+    expect(letter).toMatchObject({ stage: 'waybill', attempts: 3, subject: p.names.stageSubject('waybill', 'shop') });
+    expect(letter!.error).toMatch(/HTTP 503 .*gave up after 3 attempts/);
+    expect(JSON.parse(new TextDecoder().decode(letter!.payload))).toEqual({ orderId: id });
+    const status = await readPipelineStatus(p.bus.jsm, p.names);
+    expect(status.stages.find((s) => s.stage === 'waybill')?.deadLetters).toBe(1);
+
+    p.carrierFaults.failRate = 0;
+    expect(await replayDeadLetters(p.bus.js, p.bus.jsm, p.names, [letter!])).toHaveLength(1);
+    await eventually(async () => ((await p.db.selectFrom('orders').select('status').where('id', '=', id).executeTakeFirst())?.status === 'notified' ? true : undefined), 20_000, `${id} notified after replay`);
+    expect(await listDeadLetters(p.bus.js, p.bus.jsm, p.names)).toEqual([]);
+  });
+});
