@@ -51,14 +51,8 @@ export class StageRunner<T> {
 
   /** Runs until `signal` aborts, then drains: in-flight batches finish before it resolves. */
   async run(signal: AbortSignal): Promise<void> {
-    const consumer = await this.bus.js.consumers.get(
-      this.names.stageStream(this.stage.name),
-      this.names.durable(this.stage.name),
-    );
-    const { config } = await consumer.info();
-    this.maxDeliver = (config.max_deliver ?? -1) > 0 ? config.max_deliver! : Number.POSITIVE_INFINITY;
-    this.ackWaitMs = config.ack_wait ? millis(config.ack_wait) : this.ackWaitMs;
-    while (!signal.aborted) {
+    const consumer = await this.bindConsumer(signal);
+    while (consumer && !signal.aborted) {
       const room = this.opts.concurrency - this.held;
       if (room <= 0) {
         await this.waitForRoom(signal);
@@ -67,6 +61,26 @@ export class StageRunner<T> {
       await this.pullOnce(consumer, room, signal);
     }
     await Promise.allSettled([...this.batches]);
+  }
+
+  /**
+   * Finds the stage's consumer and reads its limits. A slow or briefly unreachable server (or a
+   * blocked event loop) must not end the runner, so this retries until it works or we stop.
+   */
+  private async bindConsumer(signal: AbortSignal): Promise<Consumer | undefined> {
+    while (!signal.aborted) {
+      try {
+        const consumer = await this.bus.js.consumers.get(this.names.stageStream(this.stage.name), this.names.durable(this.stage.name));
+        const { config } = await consumer.info();
+        this.maxDeliver = (config.max_deliver ?? -1) > 0 ? config.max_deliver! : Number.POSITIVE_INFINITY;
+        this.ackWaitMs = config.ack_wait ? millis(config.ack_wait) : this.ackWaitMs;
+        return consumer;
+      } catch (error) {
+        this.ctx.log(`${this.stage.name}: cannot reach its consumer (${errorText(error)}); retrying in 1s`);
+        await sleep(1000, signal);
+      }
+    }
+    return undefined;
   }
 
   private async pullOnce(consumer: Consumer, room: number, signal: AbortSignal): Promise<void> {
