@@ -5,6 +5,7 @@ import { migrateCommand } from './commands/migrate.ts';
 import { normalizeCommand } from './commands/normalize.ts';
 import { orderCommand } from './commands/order.ts';
 import { priceCommand } from './commands/price.ts';
+import { redriveCommand } from './commands/redrive.ts';
 import { catalogueCommand, rulesCommand } from './commands/rules.ts';
 import { setupCommand } from './commands/setup.ts';
 import { simulateCommand } from './commands/simulate.ts';
@@ -30,6 +31,7 @@ for (const command of [
   orderCommand(),
   statusCommand(),
   dlqCommand(),
+  redriveCommand(),
   inventoryCommand(),
   normalizeCommand(),
   priceCommand(),

@@ -3,6 +3,7 @@ import { generateShopOrder, DEMO_CATALOGUE } from '../scripts/simulators/shop-or
 import { setStock } from '../sql/queries/inventory.ts';
 import { listDeadLetters, replayDeadLetters } from '../streams/dead-letter.ts';
 import { readPipelineStatus } from '../streams/pipeline-status.ts';
+import { redriveOrders } from '../streams/redrive.ts';
 import { submitPayload } from '../streams/submit.ts';
 import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
 
@@ -38,5 +39,37 @@ describe('dead letters', () => {
     expect(await replayDeadLetters(p.bus.js, p.bus.jsm, p.names, [letter!])).toHaveLength(1);
     await eventually(async () => ((await p.db.selectFrom('orders').select('status').where('id', '=', id).executeTakeFirst())?.status === 'notified' ? true : undefined), 20_000, `${id} notified after replay`);
     expect(await listDeadLetters(p.bus.js, p.bus.jsm, p.names)).toEqual([]);
+  });
+});
+
+describe('re-driving from Postgres', () => {
+  let p: TestPipeline;
+  beforeAll(async () => {
+    p = await createTestPipeline();
+    for (const item of DEMO_CATALOGUE) await setStock(p.db, item.sku, 'suzhou', 100);
+  });
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('moves on an order whose stage message was lost, and does nothing twice when repeated', async () => {
+    const payload = generateShopOrder(811);
+    const id = `shop:${String(payload.id)}`;
+    // Only ingest, dedupe and pricing run: the order stops at 'priced' with its routing message
+    // queued; purging the routing queue plays the crash that loses it.
+    const early = await p.startWorkers(['ingest', 'dedupe', 'pricing']);
+    await submitPayload(p.bus.js, p.names, 'shop', new TextEncoder().encode(JSON.stringify(payload)));
+    await eventually(async () => ((await p.db.selectFrom('orders').select('status').where('id', '=', id).executeTakeFirst())?.status === 'priced' ? true : undefined), 20_000, `${id} priced`);
+    await p.bus.jsm.streams.purge(p.names.stageStream('routing'));
+    await early.stop();
+    await p.startWorkers();
+
+    const stuck = [{ id, channel: 'shop', status: 'priced' as const }];
+    expect(await redriveOrders(p.bus.js, p.names, stuck, 'a')).toBe(1);
+    expect(await redriveOrders(p.bus.js, p.names, stuck, 'b')).toBe(1);
+    await eventually(async () => ((await p.db.selectFrom('orders').select('status').where('id', '=', id).executeTakeFirst())?.status === 'notified' ? true : undefined), 20_000, `${id} notified`);
+    const carrier = (await (await fetch(`${p.carrier.url}/stats`)).json()) as { issued: number };
+    expect(carrier.issued).toBe(1);
+    expect(await p.db.selectFrom('reservations').select('line_id').where('order_id', '=', id).execute()).toHaveLength((payload.line_items as unknown[]).length);
   });
 });
