@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Channel } from './canonical-order.ts';
 import type { StageName } from './stages.ts';
 
 /**
@@ -13,7 +12,8 @@ export type OrderRef = z.infer<typeof orderRefSchema>;
 /** A message a stage hands to the next one. */
 export interface Downstream {
   stage: StageName;
-  channel: Channel | string;
+  /** The subject's last token: the channel the order came from. */
+  channel: string;
   body: unknown;
   /** Nats-Msg-Id: derived from order and stage so a redelivery never stores a second message. */
   msgId: string;

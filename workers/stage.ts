@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Config } from '../cli/config.ts';
 import type { Db } from '../sql/database.ts';
 import type { Downstream } from '../streams/messages.ts';
@@ -45,10 +46,7 @@ export interface Stage<T> {
 export const done = (publish: Downstream[] = []): Outcome => ({ kind: 'done', publish });
 
 /** Decodes a JSON message body and checks it with a schema's `safeParse`. */
-export function decodeJson<T>(
-  data: Uint8Array,
-  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } } },
-): Decoded<T> {
+export function decodeJson<T>(data: Uint8Array, schema: z.ZodType<T>): Decoded<T> {
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder().decode(data));

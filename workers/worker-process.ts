@@ -2,7 +2,7 @@ import type { Config } from '../cli/config.ts';
 import { createDb, type Db } from '../sql/database.ts';
 import { migrateToLatest } from '../sql/migrate.ts';
 import { connectBus, type Bus } from '../streams/connect.ts';
-import { namesFor } from '../streams/names.ts';
+import { namesFor, type Names } from '../streams/names.ts';
 import { readQueueDepths } from '../streams/queue-depth.ts';
 import type { StageName } from '../streams/stages.ts';
 import { applyTopology } from '../streams/topology.ts';
@@ -77,7 +77,7 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
 }
 
 /** Keeps the queue-depth gauges current, so Prometheus sees backlog per stage. */
-async function watchQueues(bus: Bus, names: ReturnType<typeof namesFor>, metrics: StageMetrics, signal: AbortSignal): Promise<void> {
+async function watchQueues(bus: Bus, names: Names, metrics: StageMetrics, signal: AbortSignal): Promise<void> {
   while (!signal.aborted) {
     try {
       for (const q of await readQueueDepths(bus.jsm, names)) {
