@@ -72,7 +72,9 @@ const INSTANT = 'must be an ISO-8601 date-time with an offset, e.g. "2026-12-12T
 export const instant = z.iso
   .datetime({ offset: true, error: expecting(INSTANT) })
   // A value Date.parse cannot read would compare as NaN, which makes every window test false.
-  .refine((value) => Number.isFinite(Date.parse(value)), { error: expecting(INSTANT) });
+  .refine((value) => Number.isFinite(Date.parse(value)), { error: expecting(INSTANT) })
+  // Instants compare to the millisecond; finer digits would be silently dropped at a window's edge.
+  .refine((value) => !/\.\d{4,}/.test(value), { error: () => 'must not be more precise than a millisecond' });
 
 export const channel = z.enum(CHANNELS, {
   error: (issue) =>

@@ -63,3 +63,15 @@ describe('parsePriceOrder', () => {
     );
   });
 });
+
+describe('review findings', () => {
+  it('refuses a line id that a gift of another line would take', () => {
+    const order = { ...valid, lines: [...valid.lines, { lineId: '1-gift', sku: 'B', category: 'tea', qty: 1, unitPrice: 500 }] };
+    expect(parsePriceOrder(order)).toEqual({ ok: false, errors: ['lines[1].lineId: "1-gift" is reserved for a gift of line "1"'] });
+  });
+
+  it('refuses an instant finer than a millisecond, which would be compared wrongly at a window edge', () => {
+    const result = parsePriceOrder({ ...valid, placedAt: '2026-12-12T00:00:00.0001Z' });
+    expect(result).toEqual({ ok: false, errors: ['placedAt: must not be more precise than a millisecond'] });
+  });
+});

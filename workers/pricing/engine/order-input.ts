@@ -50,6 +50,13 @@ export const priceOrderSchema = z
         ctx.addIssue({ code: 'custom', path: ['lines', i], message: `qty × unitPrice is ${amount} fen, more than the ${MAX_AMOUNT} allowed` });
       }
     });
+    // A gift line is named `<lineId>-gift`; an order line of that name would be indistinguishable.
+    order.lines.forEach((line, i) => {
+      const main = line.lineId.endsWith('-gift') ? line.lineId.slice(0, -'-gift'.length) : undefined;
+      if (main !== undefined && seen.has(main)) {
+        ctx.addIssue({ code: 'custom', path: ['lines', i, 'lineId'], message: `${JSON.stringify(line.lineId)} is reserved for a gift of line ${JSON.stringify(main)}` });
+      }
+    });
     if (goods > MAX_AMOUNT && !lineTooLarge) {
       ctx.addIssue({ code: 'custom', path: ['lines'], message: `goods total is ${goods} fen, more than the ${MAX_AMOUNT} allowed` });
     }

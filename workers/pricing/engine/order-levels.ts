@@ -66,11 +66,12 @@ function applyCategoryLevel(ctx: PricingContext, view: OrderLevelView): void {
   const measured = view.category.map((rule) => measureThreshold(rule, view.stackable));
   const ranked = measured.filter((m) => m.discount > 0).sort(byDiscountThenId);
   const taken: Measured[] = [];
-  const excludedBy = new Map<Measured, { by: string; lineId: string }>();
+  const excludedBy = new Map<Measured, { by: string; lineId: string; tie: boolean }>();
   for (const candidate of ranked) {
     const overlap = candidate.scope.find((line) => line.takenBy !== null);
     if (overlap?.takenBy != null) {
-      excludedBy.set(candidate, { by: overlap.takenBy, lineId: overlap.line.lineId });
+      const by = taken.find((t) => t.rule.id === overlap.takenBy);
+      excludedBy.set(candidate, { by: overlap.takenBy, lineId: overlap.line.lineId, tie: by?.discount === candidate.discount });
       continue;
     }
     for (const line of candidate.scope) line.takenBy = candidate.rule.id;
@@ -83,7 +84,10 @@ function applyCategoryLevel(ctx: PricingContext, view: OrderLevelView): void {
   for (const m of measured) {
     if (taken.includes(m)) continue;
     const exclusion = excludedBy.get(m);
-    const note = exclusion === undefined ? m.note : `shares line ${exclusion.lineId} with ${exclusion.by}, a larger discount`;
+    const note =
+      exclusion === undefined
+        ? m.note
+        : `shares line ${exclusion.lineId} with ${exclusion.by}, ${exclusion.tie ? 'the same discount with the smaller id' : 'a larger discount'}`;
     ctx.trace.add('category', m.rule, m.subtotal, 0, lineIdsOf(m.scope), note, exclusion?.by);
   }
 }

@@ -442,3 +442,18 @@ describe('determinism', () => {
     expect(plain.lines.reduce((s, l) => s + l.payable, 0)).toBe(plain.goodsPayable);
   });
 });
+
+describe('category promotions that tie', () => {
+  it('say the excluded one ties and loses on id, not that the other is larger', () => {
+    const order = testOrder([
+      ['T', 'tea', 1, 30000],
+      ['C', 'cup', 1, 30000],
+    ]);
+    const rules = testRules([
+      { id: 'CA', level: 'category', type: 'threshold_off', categories: ['tea'], threshold: 10000, amountOff: 1000 },
+      { id: 'CB', level: 'category', type: 'threshold_off', categories: ['tea', 'cup'], threshold: 10000, amountOff: 1000 },
+    ]);
+    const cb = price(order, rules).trace.find((t) => t.promotionId === 'CB');
+    expect(cb).toMatchObject({ discount: 0, excludedBy: 'CA', note: 'shares line 1 with CA, the same discount with the smaller id' });
+  });
+});
