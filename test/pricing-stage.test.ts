@@ -104,3 +104,45 @@ describe('the pricing stage', () => {
     expect(lines.reduce((n, l) => n + l.shopFunded, 0)).toBe(order.shop_discount_fen);
   });
 });
+
+describe('rule set versions', () => {
+  let p: TestPipeline;
+  const encoder = new TextEncoder();
+  beforeAll(async () => {
+    p = await createTestPipeline();
+    await setStock(p.db, 'TEA-LJ-250', 'suzhou', 100);
+    await p.startWorkers();
+  });
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('prices new orders by the newest version and never re-prices an order priced under an older one', async () => {
+    const order = (id: number, total: string, discount: string) => ({
+      ...generateShopOrder(id),
+      id,
+      line_items: [{ id: id * 10, sku: 'TEA-LJ-250', title: '龙井', quantity: 1, price: '199.00', total_discount: '0.00' }],
+      total_line_items_price: '199.00',
+      total_discounts: discount,
+      discount_codes: [],
+      shipping_lines: [{ price: '0.00' }],
+      total_price: total,
+    });
+    const pricingOf = (id: number) =>
+      eventually(async () => p.db.selectFrom('order_pricing').select(['rule_set_version', 'payable_fen']).where('order_id', '=', `shop:${id}`).executeTakeFirst(), 20_000, `shop:${id} priced`);
+
+    const v1 = await saveRuleSet(p.db, { promotions: [] }, 'ops', 'no promotions');
+    await submitPayload(p.bus.js, p.names, 'shop', encoder.encode(JSON.stringify(order(111, '199.00', '0.00'))));
+    expect(await pricingOf(111)).toEqual({ rule_set_version: v1, payable_fen: 19900 });
+
+    const v2 = await saveRuleSet(p.db, { promotions: [{ id: 'TEN', level: 'item', type: 'percent_off', percentOff: 10 }] }, 'ops', '10% off everything');
+    await submitPayload(p.bus.js, p.names, 'shop', encoder.encode(JSON.stringify(order(112, '179.10', '19.90'))));
+    expect(await pricingOf(112)).toEqual({ rule_set_version: v2, payable_fen: 17910 });
+    expect(await pricingOf(111)).toEqual({ rule_set_version: v1, payable_fen: 19900 });
+    const history = await p.db.selectFrom('rule_sets').select(['version', 'created_by', 'note']).orderBy('version').execute();
+    expect(history).toEqual([
+      { version: v1, created_by: 'ops', note: 'no promotions' },
+      { version: v2, created_by: 'ops', note: '10% off everything' },
+    ]);
+  });
+});
