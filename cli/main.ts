@@ -1,6 +1,9 @@
 import { Command } from 'commander';
+import { InputError } from './run-action.ts';
 import { dlqCommand } from './commands/dlq.ts';
 import { inventoryCommand } from './commands/inventory.ts';
+import { connectCommand } from './commands/connect.ts';
+import { countCheckCommand } from './commands/count-check.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { normalizeCommand } from './commands/normalize.ts';
 import { orderCommand } from './commands/order.ts';
@@ -28,6 +31,8 @@ for (const command of [
   migrateCommand(),
   simulateCommand(),
   submitCommand(),
+  connectCommand(),
+  countCheckCommand(),
   orderCommand(),
   statusCommand(),
   dlqCommand(),
@@ -41,4 +46,11 @@ for (const command of [
   program.addCommand(command);
 }
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // Option parsers reject bad values with an InputError before any action runs.
+  if (!(error instanceof InputError)) throw error;
+  console.error(`ordersurge: ${error.message}`);
+  process.exitCode = 2;
+}

@@ -145,6 +145,20 @@ export interface OrderPricingTable {
   priced_at: Generated<Date>;
 }
 
+/** Poll cursor and health of one connector (channel, shop): see migration 0004. */
+export interface ConnectorCursorsTable {
+  channel: string;
+  shop: string;
+  cursor_at: Timestamp;
+  updated_at: Generated<Date>;
+  last_success_at: Timestamp | null;
+  published: Generated<number>;
+  failures: Generated<number>;
+  consecutive_failures: Generated<number>;
+  last_error: string | null;
+  last_error_at: Timestamp | null;
+}
+
 /** The typed schema Kysely checks every query against. */
 export interface Database {
   products: ProductsTable;
@@ -159,6 +173,7 @@ export interface Database {
   shipments: ShipmentsTable;
   shipment_orders: ShipmentOrdersTable;
   notifications: NotificationsTable;
+  connector_cursors: ConnectorCursorsTable;
 }
 
 export type Db = Kysely<Database>;

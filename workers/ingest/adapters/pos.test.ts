@@ -125,3 +125,16 @@ describe('normalizePos', () => {
     ]);
   });
 });
+
+describe('a changed ticket', () => {
+  it('takes its version from modifiedAt, so a later void is newer than the sale', () => {
+    const sale = loadFixture('pos', 'home-delivery-gift.json') as Record<string, unknown>;
+    const voided = { ...sale, status: 'voided', modifiedAt: '2026-12-12T10:00:00+08:00' };
+    const first = normalizePos(sale);
+    const later = normalizePos(voided);
+    if (!first.ok || !later.ok) throw new Error('fixture does not normalize');
+    expect(later.order.version).toBe(Date.parse('2026-12-12T10:00:00+08:00'));
+    expect(later.order.version).toBeGreaterThan(first.order.version);
+    expect(later.order.channelStatus).toBe('cancelled');
+  });
+});

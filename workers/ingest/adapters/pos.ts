@@ -40,6 +40,9 @@ function normalize(payload: unknown): NormalizeResult {
   const state = ticket.oneOf('status', TICKET_STATUSES, { required: true });
   // A ticket is final once printed, so the sale time is also its last change.
   const soldAt = ticket.time('soldAt', { required: true });
+  // A ticket changed later (voided, delivery address corrected) says when in `modifiedAt`; the
+  // version must grow with it or the change would look like a duplicate.
+  const modifiedAt = ticket.time('modifiedAt');
 
   const discounts: Fen[] = [];
   const lines = ticket.list('items', { required: true }).map((item, index): OrderLine => {
@@ -107,8 +110,8 @@ function normalize(payload: unknown): NormalizeResult {
       refundStatus: 'none',
       placedAt: soldAt.iso,
       paidAt: soldAt.iso,
-      updatedAt: soldAt.iso,
-      version: soldAt.epochMs,
+      updatedAt: (modifiedAt ?? soldAt).iso,
+      version: (modifiedAt ?? soldAt).epochMs,
       buyer,
       address,
       lines,

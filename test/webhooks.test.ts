@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHOP } from '../scripts/simulators/platforms/shop-platform.ts';
+import { TMALL } from '../scripts/simulators/platforms/tmall-platform.ts';
+import { startWebhookServer, type WebhookServer } from '../workers/ingest/connectors/webhook-server.ts';
+import { signWebhookBody } from '../workers/ingest/connectors/webhook-signature.ts';
+import { webhookSecretsFromEnv } from '../workers/ingest/connectors/webhook-secrets.ts';
+import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
+
+const SHOP_SECRET = 'shop-webhook-secret-0123456789abcdef';
+const TMALL_SECRET = 'tmall-relay-secret-0123456789abcdef';
+
+/** The same seq gives the same bytes: a retried delivery is byte for byte the first one. */
+const PLACED = { createdMs: Date.parse('2026-11-11T10:00:00+08:00'), modifiedMs: Date.parse('2026-11-11T10:00:00+08:00') };
+
+/** A Shopify order body and a Tmall trade body, as the platforms would send them. */
+function shopBody(seq: number): { id: string; body: string } {
+  const { payload } = SHOP.create(seq, PLACED);
+  return { id: String(payload.id), body: JSON.stringify(payload) };
+}
+function tmallBody(seq: number): { id: string; body: string } {
+  const { externalId, payload } = TMALL.create(seq, PLACED);
+  return { id: externalId, body: JSON.stringify({ trade_fullinfo_get_response: { trade: payload } }) };
+}
+
+describe('webhooks', () => {
+  let p: TestPipeline;
+  let server: WebhookServer;
+
+  const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  const shopHeaders = (body: string, secret = SHOP_SECRET, topic = 'orders/create') => ({ 'x-shopify-topic': topic, 'x-shopify-hmac-sha256': signWebhookBody(secret, body) });
+  const ingestStored = async () => (await p.bus.jsm.streams.info(p.names.stageStream('ingest'))).state.last_seq;
+  const orderRow = (id: string) => p.db.selectFrom('orders').select(['id', 'channel', 'external_id']).where('id', '=', id).executeTakeFirst();
+
+  beforeAll(async () => {
+    p = await createTestPipeline();
+    await p.startWorkers(['ingest', 'dedupe']);
+    // Secrets as an operator sets them: one variable per channel.
+    const secrets = webhookSecretsFromEnv({ ORDERSURGE_WEBHOOK_SECRET_SHOP: SHOP_SECRET, ORDERSURGE_WEBHOOK_SECRET_TMALL: TMALL_SECRET });
+    server = await startWebhookServer({ js: p.bus.js, names: p.names, secrets, port: 0, maxBodyBytes: 64 * 1024, log: () => undefined });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await p?.close();
+  });
+
+  it('accepts a correctly signed shop order only after JetStream stored it, and the order arrives', async () => {
+    const { id, body } = shopBody(1001);
+    const before = await ingestStored();
+    const res = await post('/webhooks/shop', body, shopHeaders(body));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ accepted: true, duplicate: false });
+    // Answered 200 means already stored: no waiting needed.
+    expect(await ingestStored()).toBe(before + 1);
+    const row = await eventually(() => orderRow(`shop:${id}`), 10_000, `shop:${id} in orders`);
+    expect(row).toEqual({ id: `shop:${id}`, channel: 'shop', external_id: id });
+  });
+
+  it('acks a retried delivery as a duplicate, so a platform retry is harmless', async () => {
+    const { body } = shopBody(1001);
+    const before = await ingestStored();
+    const res = await post('/webhooks/shop', body, shopHeaders(body, SHOP_SECRET, 'orders/updated'));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ accepted: true, duplicate: true });
+    expect(await ingestStored()).toBe(before);
+  });
+
+  it("accepts another channel's delivery signed with its own secret in X-Ordersurge-Hmac-Sha256", async () => {
+    const { id, body } = tmallBody(2001);
+    const res = await post('/webhooks/tmall', body, { 'x-ordersurge-hmac-sha256': signWebhookBody(TMALL_SECRET, body) });
+    expect(res.status).toBe(200);
+    await eventually(() => orderRow(`tmall:${id}`), 10_000, `tmall:${id} in orders`);
+  });
+
+  it('refuses unsigned and wrongly signed deliveries with 401 and publishes nothing', async () => {
+    const { id, body } = shopBody(1002);
+    const tmall = tmallBody(2002);
+    const before = await ingestStored();
+    const rejectedBefore = server.stats.rejected.unauthorized;
+    const attempts: [string, string, Record<string, string>][] = [
+      ['/webhooks/shop', body, { 'x-shopify-topic': 'orders/create' }],
+      ['/webhooks/shop', body, shopHeaders(body, 'another-secret-0123456789abcdef')],
+      ['/webhooks/shop', body, { ...shopHeaders(body), 'x-shopify-hmac-sha256': 'bm90IGEgc2lnbmF0dXJl' }],
+      // Signed, then changed on the way: the signature covers every byte.
+      ['/webhooks/shop', body.replace('"financial_status":"paid"', '"financial_status":"refunded"').replace('"financial_status":"pending"', '"financial_status":"refunded"'), shopHeaders(body)],
+      // Signed with the shop's secret: each channel has its own.
+      ['/webhooks/tmall', tmall.body, { 'x-ordersurge-hmac-sha256': signWebhookBody(SHOP_SECRET, tmall.body) }],
+      // Shopify's header is not the one other channels are checked by.
+      ['/webhooks/tmall', tmall.body, { 'x-shopify-hmac-sha256': signWebhookBody(TMALL_SECRET, tmall.body) }],
+    ];
+    for (const [path, payload, headers] of attempts) {
+      const res = await post(path, payload, headers);
+      expect(res.status, `${path} ${JSON.stringify(headers)}`).toBe(401);
+      const answer = (await res.json()) as { error: string };
+      expect(answer.error).toMatch(/^X-(Shopify|Ordersurge)-Hmac-Sha256: (missing|does not match)/);
+    }
+    expect(server.stats.rejected.unauthorized - rejectedBefore).toBe(attempts.length);
+    expect(await ingestStored()).toBe(before);
+    expect(await orderRow(`shop:${id}`)).toBeUndefined();
+  });
+
+  it('answers bad JSON 400, an unknown or switched-off channel 404, a GET 405, too large 413, each with a JSON error', async () => {
+    const before = await ingestStored();
+    const notJson = '{"id": 1,';
+    const cases: [string, RequestInit, number, RegExp][] = [
+      ['/webhooks/shop', { method: 'POST', body: notJson, headers: shopHeaders(notJson) }, 400, /^body: not valid JSON/],
+      ['/webhooks/shop', { method: 'POST', body: '[1,2]', headers: shopHeaders('[1,2]') }, 400, /^body: must be a JSON object/],
+      ['/webhooks/shop', { method: 'POST', body: '{}', headers: { 'x-shopify-hmac-sha256': signWebhookBody(SHOP_SECRET, '{}') } }, 400, /^X-Shopify-Topic: missing/],
+      ['/webhooks/amazon', { method: 'POST', body: '{}' }, 404, /^unknown channel "amazon"/],
+      ['/webhooks/jd', { method: 'POST', body: '{}' }, 404, /ORDERSURGE_WEBHOOK_SECRET_JD/],
+      ['/webhooks/shop', { method: 'GET' }, 405, /not allowed/],
+      ['/orders', { method: 'POST', body: '{}' }, 404, /POST \/webhooks\/CHANNEL/],
+      ['/webhooks/shop', { method: 'POST', body: `{"note":"${'x'.repeat(100 * 1024)}"}` }, 413, /^body: larger than 65536 bytes$/],
+    ];
+    for (const [path, init, status, error] of cases) {
+      const res = await fetch(`${server.url}${path}`, init);
+      expect(res.status, path).toBe(status);
+      expect(res.headers.get('content-type')).toContain('application/json');
+      expect(((await res.json()) as { error: string }).error, path).toMatch(error);
+    }
+    expect(await ingestStored()).toBe(before);
+  });
+
+  it('answers a signed delivery of a topic without an order 200 and ignores it', async () => {
+    const body = JSON.stringify({ id: 1, title: 'a product' });
+    const before = await ingestStored();
+    const res = await post('/webhooks/shop', body, shopHeaders(body, SHOP_SECRET, 'products/update'));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ accepted: false, ignored: 'topic products/update carries no order' });
+    expect(await ingestStored()).toBe(before);
+  });
+
+  it('refuses webhook secrets too short to be safe, naming the variable', () => {
+    expect(() => webhookSecretsFromEnv({ ORDERSURGE_WEBHOOK_SECRET_PDD: 'short' })).toThrow(/^ORDERSURGE_WEBHOOK_SECRET_PDD: must be at least 16 characters, got 5$/);
+  });
+});

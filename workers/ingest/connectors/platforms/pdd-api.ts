@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { PlatformResponseError } from '../connector-errors.ts';
+import { allPages, lastPageFirst } from '../offset-pages.ts';
+import type { PlatformApi } from '../platform-api.ts';
+import type { PlatformHttp } from '../platform-http.ts';
+
+const INCREMENT = 'pdd.order.number.list.increment.get';
+const LIST = 'pdd.order.number.list.get';
+const PAGE_MAX = 100;
+/** Pinduoduo refuses increment windows longer than 30 minutes. */
+const MAX_WINDOW_MS = 30 * 60_000;
+
+const pddError = z.object({ error_response: z.object({ error_code: z.union([z.number(), z.string()]), error_msg: z.string().optional() }) });
+const incrementAnswer = z.object({
+  order_sn_increment_get_response: z.object({ total_count: z.number().int().nonnegative(), order_sn_list: z.array(z.record(z.string(), z.unknown())) }),
+});
+const listAnswer = z.object({
+  order_sn_list_get_response: z.object({ total_count: z.number().int().nonnegative(), order_sn_list: z.array(z.object({ order_sn: z.string() })) }),
+});
+
+/**
+ * Pinduoduo's gateway (`POST /api/router`, the API named in `type`): the increment API lists
+ * full orders by update time in windows of at most 30 minutes, epoch seconds.
+ */
+export function pddApi(http: PlatformHttp, pageSize = PAGE_MAX): PlatformApi {
+  const call = async <S extends z.ZodType>(type: string, schema: S, params: Record<string, string | number>, signal: AbortSignal): Promise<z.infer<S>> => {
+    const { body } = await http.post('/api/router', { type, data_type: 'JSON', ...params }, signal);
+    const failed = pddError.safeParse(body);
+    if (failed.success) {
+      const e = failed.data.error_response;
+      throw new PlatformResponseError('pdd', type, `error ${e.error_code}: ${e.error_msg ?? 'no message'}`);
+    }
+    return http.parse(schema, body, type);
+  };
+  return {
+    channel: 'pdd',
+    maxWindowMs: MAX_WINDOW_MS,
+    ordersModified(window, signal) {
+      return lastPageFirst(
+        async (page) => {
+          const r = (
+            await call(
+              INCREMENT,
+              incrementAnswer,
+              // 5 is "all" for both statuses: a connector wants cancellations and refunds too.
+              { start_updated_at: seconds(window.fromMs), end_updated_at: seconds(window.toMs), order_status: 5, refund_status: 5, is_lucky_flag: 0, page, page_size: pageSize },
+              signal,
+            )
+          ).order_sn_increment_get_response;
+          return { items: r.order_sn_list, total: r.total_count };
+        },
+        { channel: 'pdd', call: INCREMENT, pageSize, firstPage: 1 },
+      );
+    },
+    async ordersCreated(day, signal) {
+      const { items, total } = await allPages(
+        async (page) => {
+          const r = (await call(LIST, listAnswer, { start_created_at: seconds(day.startMs), end_created_at: seconds(day.endMs) - 1, page, page_size: PAGE_MAX }, signal)).order_sn_list_get_response;
+          return { items: r.order_sn_list.map((o) => o.order_sn), total: r.total_count };
+        },
+        { channel: 'pdd', call: LIST, pageSize: PAGE_MAX, firstPage: 1 },
+      );
+      return { count: total, externalIds: items };
+    },
+  };
+}
+
+/** Epoch seconds, as the API takes them. */
+function seconds(epochMs: number): number {
+  return Math.floor(epochMs / 1000);
+}

@@ -1,0 +1,160 @@
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { Db } from '../../../sql/database.ts';
+import { advanceCursor, ensureCursor, recordPollFailure } from '../../../sql/queries/connector-cursors.ts';
+import type { Channel } from '../../../streams/canonical-order.ts';
+import type { Names } from '../../../streams/names.ts';
+import { submitPayload } from '../../../streams/submit.ts';
+import { backoff, errorText, sleep } from '../../runner.ts';
+import { floorToSecond } from './china-clock.ts';
+import { ConnectorConfigError } from './connector-errors.ts';
+import type { PlatformApi } from './platform-api.ts';
+
+/** How a pull connector polls. */
+export interface PullSettings {
+  /** Pause between the end of one poll and the start of the next. */
+  intervalMs: number;
+  /**
+   * How far before the cursor every window starts again. Orders a platform shows late (its own
+   * replication lag, or a clock behind ours) carry a modified time just before the cursor:
+   * re-reading this much catches them. The duplicates it costs are dropped by JetStream and dedupe.
+   */
+  overlapMs: number;
+  /** Where a connector without a cursor starts: this long before its first poll. */
+  initialLookbackMs: number;
+  /** First retry delay of a failed poll; it doubles up to the interval (and at most a minute). */
+  retryBaseMs: number;
+}
+
+export const DEFAULT_PULL: PullSettings = {
+  intervalMs: 10 * 60_000,
+  overlapMs: 2 * 60_000,
+  initialLookbackMs: 24 * 3600_000,
+  retryBaseMs: 5_000,
+};
+
+/** One platform account to poll. */
+export interface PullTarget {
+  channel: Channel;
+  /** The seller's account on the platform; `default` when there is one. */
+  shop: string;
+  api: PlatformApi;
+}
+
+export interface PullDeps {
+  js: JetStreamClient;
+  names: Names;
+  db: Db;
+  log: (line: string) => void;
+  /** The clock; tests pin it to put orders exactly on a window's edge. */
+  now?: () => number;
+}
+
+/** What a connector did since it started, for `status`, the console and tests. */
+export interface PullStats {
+  channel: Channel;
+  shop: string;
+  /** Polls that published everything up to their end. */
+  polls: number;
+  /** Payloads JetStream stored. */
+  published: number;
+  /** Payloads JetStream had already (re-read by the overlap, or a window read again). */
+  duplicates: number;
+  failures: number;
+  consecutiveFailures: number;
+  /** Retry-After waits on 429 answers. */
+  rateLimitedWaits: number;
+  cursorAt: Date | undefined;
+  lastError: string | undefined;
+}
+
+/** Zeroed stats of a connector about to start. */
+export function newPullStats(channel: Channel, shop: string): PullStats {
+  return { channel, shop, polls: 0, published: 0, duplicates: 0, failures: 0, consecutiveFailures: 0, rateLimitedWaits: 0, cursorAt: undefined, lastError: undefined };
+}
+
+/** Refuses settings with which a connector could not advance; the message names the setting. */
+export function checkPullSettings(settings: PullSettings, api: PlatformApi): void {
+  if (settings.overlapMs < 0) throw new ConnectorConfigError(`overlap: must not be negative, got ${settings.overlapMs} ms`);
+  if (settings.overlapMs >= api.maxWindowMs) {
+    throw new ConnectorConfigError(
+      `overlap: ${settings.overlapMs / 1000} s leaves no room in ${api.channel}'s longest window (${api.maxWindowMs / 1000} s): choose a shorter overlap`,
+    );
+  }
+  if (settings.intervalMs < 0 || settings.retryBaseMs <= 0) throw new ConnectorConfigError('interval and retry base: must be positive');
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Polls once from the stored cursor up to now: windows of the platform's longest span, each
+ * starting `overlapMs` before the cursor, every page published and acked by JetStream before the
+ * next is fetched, and the cursor stored after each complete window, never before. A failure
+ * anywhere leaves the cursor where the last complete window put it, so the next attempt reads
+ * the failed window again from its start.
+ */
+export async function pollOnce(target: PullTarget, settings: PullSettings, deps: PullDeps, stats: PullStats, signal: AbortSignal): Promise<void> {
+  const { channel, shop, api } = target;
+  const nowMs = floorToSecond(deps.now?.() ?? Date.now());
+  const cursor = await ensureCursor(deps.db, channel, shop, new Date(nowMs - settings.initialLookbackMs));
+  let cursorMs = floorToSecond(cursor.cursorAt.getTime());
+  stats.cursorAt = cursor.cursorAt;
+  const step = api.maxWindowMs - settings.overlapMs;
+  while (cursorMs < nowMs) {
+    const toMs = Math.min(nowMs, cursorMs + step);
+    let published = 0;
+    for await (const page of api.ordersModified({ fromMs: cursorMs - settings.overlapMs, toMs }, signal)) {
+      const acks = await Promise.all(page.map((payload) => submitPayload(deps.js, deps.names, channel, encoder.encode(JSON.stringify(payload)))));
+      for (const ack of acks) {
+        if (ack.duplicate) {
+          stats.duplicates++;
+        } else {
+          published++;
+          stats.published++;
+        }
+      }
+    }
+    // Stopped mid-window: what was read is published, but the window is not complete.
+    if (signal.aborted) return;
+    await advanceCursor(deps.db, channel, shop, new Date(toMs), published);
+    cursorMs = toMs;
+    stats.cursorAt = new Date(toMs);
+  }
+  stats.polls++;
+}
+
+/**
+ * Polls `target` every `intervalMs` until `signal` aborts. A failed poll is never skipped: it is
+ * counted in Postgres (`connector_cursors.failures`, `consecutive_failures`, `last_error`),
+ * logged as an ALERT line, and retried with backoff from the same cursor.
+ */
+export async function runPullConnector(target: PullTarget, settings: PullSettings, deps: PullDeps, stats: PullStats, signal: AbortSignal): Promise<void> {
+  checkPullSettings(settings, target.api);
+  const who = `${target.channel}/${target.shop}`;
+  let attempt = 0;
+  while (!signal.aborted) {
+    try {
+      await pollOnce(target, settings, deps, stats, signal);
+      if (attempt > 0) deps.log(`connector ${who}: poll succeeded after ${attempt} failure(s); cursor at ${stats.cursorAt?.toISOString()}`);
+      attempt = 0;
+      stats.consecutiveFailures = 0;
+      await sleep(settings.intervalMs, signal);
+    } catch (error) {
+      if (signal.aborted) return;
+      attempt++;
+      const message = errorText(error);
+      stats.failures++;
+      stats.consecutiveFailures = attempt;
+      stats.lastError = message;
+      try {
+        await recordPollFailure(deps.db, target.channel, target.shop, message);
+      } catch (dbError) {
+        deps.log(`connector ${who}: could not record the failure in Postgres: ${errorText(dbError)}`);
+      }
+      const retryMs = Math.min(backoff(attempt, settings.retryBaseMs), Math.max(settings.intervalMs, settings.retryBaseMs));
+      deps.log(
+        `ALERT connector ${who}: poll failed (${attempt} in a row); cursor stays at ${stats.cursorAt?.toISOString() ?? 'its start'}; retrying in ${(retryMs / 1000).toFixed(1)} s: ${message}`,
+      );
+      await sleep(retryMs, signal);
+    }
+  }
+}

@@ -1,0 +1,103 @@
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { Db } from '../../../sql/database.ts';
+import type { Channel } from '../../../streams/canonical-order.ts';
+import type { Names } from '../../../streams/names.ts';
+import { errorText } from '../../runner.ts';
+import { ConnectorConfigError } from './connector-errors.ts';
+import { platformApiFor } from './platforms/platform-api-for.ts';
+import { DEFAULT_PULL, checkPullSettings, newPullStats, runPullConnector, type PullSettings, type PullStats, type PullTarget } from './pull-connector.ts';
+import { startWebhookServer, type WebhookServer } from './webhook-server.ts';
+import type { WebhookSecrets } from './webhook-secrets.ts';
+
+/** Where one platform account's order API answers. */
+export interface PlatformEndpoint {
+  channel: Channel;
+  /** The seller's account on that platform; default `default`. */
+  shop?: string;
+  url: string;
+}
+
+export interface StartConnectorsOptions {
+  js: JetStreamClient;
+  names: Names;
+  db: Db;
+  /** Order APIs to poll; none runs only the webhook server. */
+  platforms?: readonly PlatformEndpoint[];
+  pull?: Partial<PullSettings>;
+  /** Orders per listing call; default each platform's maximum. */
+  pageSize?: number;
+  /** Serve webhooks too: `POST /webhooks/:channel` on this port, for the channels with a secret. */
+  webhook?: { port: number; host?: string; secrets: WebhookSecrets };
+  log?: (line: string) => void;
+  /** The clock of the pollers (tests). */
+  now?: () => number;
+}
+
+export interface RunningConnectors {
+  /** The settings every poller runs with (defaults filled in). */
+  settings: PullSettings;
+  /** One per polled platform account, live. */
+  pollers: readonly PullStats[];
+  webhook: WebhookServer | undefined;
+  /** Stops polling (a poll in flight is abandoned, its window read again next time) and closes the webhook server. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a pull connector per platform account and, if asked, the webhook server, all feeding
+ * the ingest stage. This is what `ordersurge connect` runs, and what the demo calls in-process.
+ *
+ * @example
+ * const sims = await startPlatformSimulators({ rate: 5 });
+ * const connectors = await startConnectors({
+ *   js: bus.js, names, db,
+ *   platforms: Object.entries(sims.urls).map(([channel, url]) => ({ channel: channel as Channel, url })),
+ *   pull: { intervalMs: 1000, overlapMs: 5000 },
+ * });
+ * // ...
+ * await connectors.stop();
+ */
+export async function startConnectors(opts: StartConnectorsOptions): Promise<RunningConnectors> {
+  const log = opts.log ?? ((line: string) => console.error(line));
+  const settings: PullSettings = { ...DEFAULT_PULL, ...opts.pull };
+  const seen = new Set<string>();
+  const targets: { target: PullTarget; stats: PullStats }[] = [];
+  for (const endpoint of opts.platforms ?? []) {
+    const shop = endpoint.shop ?? 'default';
+    const key = `${endpoint.channel}/${shop}`;
+    if (seen.has(key)) throw new ConnectorConfigError(`platform ${key}: given twice; name the accounts apart (channel:shop=URL)`);
+    seen.add(key);
+    const stats = newPullStats(endpoint.channel, shop);
+    const api = platformApiFor(endpoint.channel, {
+      baseUrl: endpoint.url,
+      ...(opts.pageSize !== undefined ? { pageSize: opts.pageSize } : {}),
+      onRateLimited: (waitMs) => {
+        stats.rateLimitedWaits++;
+        log(`connector ${key}: rate limited by the platform, waiting ${(waitMs / 1000).toFixed(1)} s as told`);
+      },
+    });
+    checkPullSettings(settings, api);
+    targets.push({ target: { channel: endpoint.channel, shop, api }, stats });
+  }
+
+  const webhook = opts.webhook ? await startWebhookServer({ js: opts.js, names: opts.names, log, ...opts.webhook }) : undefined;
+  const abort = new AbortController();
+  const deps = { js: opts.js, names: opts.names, db: opts.db, log, ...(opts.now ? { now: opts.now } : {}) };
+  const runs = targets.map(({ target, stats }) =>
+    runPullConnector(target, settings, deps, stats, abort.signal).catch((error: unknown) => {
+      log(`ALERT connector ${target.channel}/${target.shop}: stopped: ${errorText(error)}`);
+    }),
+  );
+  let stopped: Promise<void> | undefined;
+  return {
+    settings,
+    pollers: targets.map((t) => t.stats),
+    webhook,
+    stop: () =>
+      (stopped ??= (async () => {
+        abort.abort();
+        await Promise.all(runs);
+        await webhook?.close();
+      })()),
+  };
+}
