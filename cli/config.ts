@@ -22,7 +22,8 @@ export interface Config {
   metricsPort: number;
   carrierUrl: string;
   smsUrl: string;
-  shopSimPort: number;
+  /** First port of the platform simulators (`ordersurge simulate`): one port per channel from here. */
+  platformSimPort: number;
   /** Merge (合单) window: orders of one shop, buyer and address this close share a shipment; 0 is off. */
   mergeWindowSeconds: number;
   carrierSimPort: number;
@@ -43,7 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsPort: intVar(env, 'METRICS_PORT', 9464),
     carrierUrl: env.CARRIER_URL || `http://127.0.0.1:${carrierSimPort}`,
     smsUrl: env.SMS_URL || `http://127.0.0.1:${smsSimPort}`,
-    shopSimPort: intVar(env, 'ORDERSURGE_SHOP_PORT', 7310),
+    platformSimPort: intVar(env, 'ORDERSURGE_PLATFORM_PORT', 7320),
     mergeWindowSeconds: intVar(env, 'ORDERSURGE_MERGE_WINDOW_S', 600, 7 * 24 * 3600),
     carrierSimPort,
     smsSimPort,

@@ -161,6 +161,8 @@ export interface SimulatedPlatformsOptions {
   db: Db;
   /** New orders per second on each platform. */
   rate: number;
+  /** Later updates (paid, cancelled, refunded, readdressed) per second on each platform; default a fifth of `rate`. */
+  updatesPerSecond?: number;
   /** Default all six. */
   channels?: readonly Channel[];
   /** Default: a poll a second, windows overlapping by 5 s, starting a minute back. */
@@ -185,7 +187,11 @@ export async function connectSimulatedPlatforms(opts: SimulatedPlatformsOptions)
   connectors: RunningConnectors;
   stop(): Promise<void>;
 }> {
-  const simulators = await startPlatformSimulators({ rate: opts.rate, channels: opts.channels ?? CHANNELS });
+  const simulators = await startPlatformSimulators({
+    rate: opts.rate,
+    channels: opts.channels ?? CHANNELS,
+    ...(opts.updatesPerSecond !== undefined ? { updatesPerSecond: opts.updatesPerSecond } : {}),
+  });
   try {
     const connectors = await startConnectors({
       js: opts.js,

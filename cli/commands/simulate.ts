@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { startPlatformSimulators } from '../../scripts/simulators/platforms/start-platform-simulators.ts';
 import { startSimulators } from '../../scripts/simulators/start-simulators.ts';
 import { loadConfig } from '../config.ts';
 import { action, InputError } from '../run-action.ts';
@@ -20,17 +21,22 @@ export const faultOptions = (cmd: Command): Command =>
 export function simulateCommand(): Command {
   return faultOptions(
     new Command('simulate')
-      .description('run the local simulators: carrier e-waybill API, SMS gateway, and a web shop that emits orders')
-      .option('--rate <n>', 'orders per second the shop emits', rateOption('--rate', 100_000), 10),
+      .description("run the local simulators: carrier e-waybill API, SMS gateway, and each platform's order API (orders and later updates)")
+      .option('--rate <n>', 'new orders per second each platform emits', rateOption('--rate', 100_000), 5),
   ).action(
     action(async (opts: { rate: number; latencyMs: number; failRate: number }) => {
       const config = loadConfig();
-      const sims = await startSimulators(config, { latencyMs: opts.latencyMs, failRate: opts.failRate }, opts.rate);
+      const faults = { latencyMs: opts.latencyMs, failRate: opts.failRate };
+      const sims = await startSimulators(config, faults);
+      const platforms = await startPlatformSimulators({ rate: opts.rate, faults, firstPort: config.platformSimPort });
       console.log(`carrier  ${sims.carrier.url}/waybills`);
       console.log(`sms      ${sims.sms.url}/sms`);
-      console.log(`shop     ${sims.shop.url}/admin/api/orders.json (${opts.rate} orders/s)`);
-      console.log('Ctrl-C stops them');
-      await stopOnSignal(() => sims.close());
+      for (const [channel, url] of Object.entries(platforms.urls)) console.log(`${channel.padEnd(8)} ${url} (${opts.rate} orders/s)`);
+      console.log('poll them with: ordersurge connect --platform-url CHANNEL=URL ...; Ctrl-C stops them');
+      await stopOnSignal(async () => {
+        await platforms.close();
+        await sims.close();
+      });
     }),
   );
 }

@@ -12,16 +12,18 @@ import { namesFor } from '../../streams/names.ts';
 import { readPipelineStatus } from '../../streams/pipeline-status.ts';
 import { applyTopology } from '../../streams/topology.ts';
 import { formatStatusLine, statusWriter } from '../../tui/status-line.ts';
-import { pollShop, type PollerStats } from '../../workers/ingest/shop-poller.ts';
 import { sleep } from '../../workers/runner.ts';
 import { startWorkers } from '../../workers/worker-process.ts';
 import { loadConfig } from '../config.ts';
 import { action, intOption } from '../run-action.ts';
 import { spawnWorkerProcesses } from '../worker-processes.ts';
+import { CHANNELS } from '../../streams/canonical-order.ts';
+import { connectSimulatedPlatforms } from './connect.ts';
 import { faultOptions, rateOption } from './simulate.ts';
 import { stopOnSignal } from './worker.ts';
 
 const DEMO_STOCK = 10_000_000;
+const DEMO_UPDATE_SHARE = 0.03;
 
 interface StartOptions {
   rate: number;
@@ -37,11 +39,11 @@ export function startCommand(): Command {
   return faultOptions(
     new Command('start')
       .description('the demo: servers, migrations, topology, all six stages, the simulators, and orders fed at a steady rate, with a live status line')
-      .option('--rate <n>', 'orders per second the demo shop emits', rateOption('--rate', 100_000), 20)
+      .option('--rate <n>', 'orders per second the demo platforms emit in all (split evenly across the six channels)', rateOption('--rate', 100_000), 30)
       .option('--duration <s>', 'stop by itself after this many seconds (0: run until Ctrl-C)', intOption('--duration'), 0)
       .option('--concurrency <n>', 'messages in flight per stage and process', intOption('--concurrency'), 256)
       .option('--worker-processes <n>', 'separate worker processes running all six stages (0: inside this process, fastest on one small machine)', intOption('--worker-processes'), 0)
-      .option('--poll-ms <ms>', 'how often the shop is polled', intOption('--poll-ms'), 500),
+      .option('--poll-ms <ms>', 'how often each platform is polled', intOption('--poll-ms'), 1000),
   ).action(action(runDemo));
 }
 
@@ -62,16 +64,28 @@ async function runDemo(opts: StartOptions): Promise<void> {
     const version = await saveRuleSet(db, DEMO_RULES, 'ordersurge start', 'demo: the shop simulator\'s SAVE20 code');
     log(`no rule set yet: stored the demo's as version ${version}`);
   }
-  const sims = await startSimulators(config, { latencyMs: opts.latencyMs, failRate: opts.failRate }, opts.rate);
+  const sims = await startSimulators(config, { latencyMs: opts.latencyMs, failRate: opts.failRate });
   const workers =
     opts.workerProcesses > 0
       ? spawnWorkerProcesses(opts.workerProcesses, (i) => ['--stage', 'all', '--no-apply', '--concurrency', String(opts.concurrency), '--metrics-port', String(config.metricsPort + i)])
       : await startWorkers({ config, databaseUrl: servers.databaseUrl, stages: ['ingest', 'dedupe', 'pricing', 'routing', 'waybill', 'notify'], runner: { concurrency: opts.concurrency }, metricsPort: config.metricsPort, apply: false, log });
-  log(`demo: shop emits ${opts.rate} orders/s into ${opts.workerProcesses || 'in-process'} worker process(es); Ctrl-C stops`);
+  // Every channel's simulated order API, polled by its connector: orders, and later updates of
+  // them (paid, cancelled, refunded, readdressed), come in as they would from the platforms.
+  const perChannel = opts.rate / CHANNELS.length;
+  const channels = await connectSimulatedPlatforms({
+    js: bus.js,
+    names,
+    db,
+    rate: perChannel,
+    // Most orders never change after they are paid; a few in a hundred get cancelled, refunded or readdressed.
+    updatesPerSecond: perChannel * DEMO_UPDATE_SHARE,
+    pull: { intervalMs: opts.pollMs },
+    log,
+  });
+  const submitted = (): number => channels.connectors.pollers.reduce((n, p) => n + p.published, 0);
+  log(`demo: the six platforms emit ${opts.rate} orders/s in all, into ${opts.workerProcesses || 'in-process'} workers; Ctrl-C stops`);
 
   const abort = new AbortController();
-  const stats: PollerStats = { polled: 0, submitted: 0, failures: 0, lastError: undefined };
-  const poller = pollShop({ shopUrl: sims.shop.url, js: bus.js, names, intervalMs: opts.pollMs, signal: abort.signal, stats, log });
   const startedAt = Date.now();
   const countSince = async () => {
     const rows = await db
@@ -92,7 +106,7 @@ async function runDemo(opts: StartOptions): Promise<void> {
         const [counts, pipeline] = await Promise.all([countSince(), readPipelineStatus(bus.jsm, names)]);
         const now = Date.now();
         const ratePerSecond = ((counts.notified - last.notified) * 1000) / Math.max(1, now - last.at);
-        writer.write(formatStatusLine({ elapsedSeconds: (now - startedAt) / 1000, submitted: stats.submitted, ...counts, ratePerSecond, ...pipeline }));
+        writer.write(formatStatusLine({ elapsedSeconds: (now - startedAt) / 1000, submitted: submitted(), ...counts, ratePerSecond, ...pipeline }));
         last = { at: now, notified: counts.notified };
       } catch (error) {
         log(`status: ${error instanceof Error ? error.message : String(error)}`);
@@ -102,7 +116,8 @@ async function runDemo(opts: StartOptions): Promise<void> {
 
   const stop = async (): Promise<void> => {
     abort.abort();
-    await Promise.all([poller, statusLoop]);
+    await channels.stop();
+    await statusLoop;
     writer.end();
     const seconds = (Date.now() - startedAt) / 1000;
     const counts = await countSince();
@@ -111,7 +126,7 @@ async function runDemo(opts: StartOptions): Promise<void> {
     await bus.close();
     await db.destroy();
     console.log(
-      `ran ${seconds.toFixed(1)} s: submitted ${stats.submitted}, notified ${counts.notified} (${(counts.notified / seconds).toFixed(1)} orders/s end to end), exceptions ${counts.exceptions}`,
+      `ran ${seconds.toFixed(1)} s: submitted ${submitted()}, notified ${counts.notified} (${(counts.notified / seconds).toFixed(1)} orders/s end to end), exceptions ${counts.exceptions}`,
     );
   };
   const childExit = 'exited' in workers ? workers.exited.then((e) => log(`worker process ${e.pid} exited with code ${e.code}: stopping`)) : new Promise<void>(() => undefined);

@@ -72,10 +72,13 @@ function toYuan(fen: number): string {
 }
 
 /**
- * The demo shop's promotions as a rule set: the SAVE20 code the generator hands out on orders of
- * 300 yuan or more. `npm start` stores it when there is no rule set yet, so the demo's orders
- * price exactly as the shop charged them.
+ * The demo's own-channel promotions as a rule set: the web shop's SAVE20 code on orders of 300
+ * yuan or more, and the stores' automatic 20 off at the same threshold. `npm start` stores it when
+ * there is no rule set yet, so the demo's orders price exactly as the simulators charged them.
  */
 export const DEMO_RULES = {
-  promotions: [{ id: 'SAVE20', level: 'store', type: 'threshold_off', threshold: 30000, amountOff: 2000, requiresClaim: true }],
+  promotions: [
+    { id: 'SAVE20', level: 'store', type: 'threshold_off', threshold: 30000, amountOff: 2000, requiresClaim: true, channels: ['shop'] },
+    { id: 'STORE20', level: 'store', type: 'threshold_off', threshold: 30000, amountOff: 2000, channels: ['pos'] },
+  ],
 };
