@@ -62,8 +62,9 @@ describe('apportion', () => {
           const amount = amounts[i] ?? 0;
           expect(share).toBeGreaterThanOrEqual(0);
           expect(share).toBeLessThanOrEqual(amount);
-          // |share - total × amount / sum| < 1, checked in integers.
-          expect(Math.abs(share * sum - total * amount)).toBeLessThan(sum);
+          // |share - total × amount / sum| < 1, checked in integers (nothing to share when sum is 0).
+          if (sum > 0) expect(Math.abs(share * sum - total * amount)).toBeLessThan(sum);
+          else expect(share).toBe(0);
         });
       }),
       { numRuns: 300 },
