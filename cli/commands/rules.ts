@@ -5,7 +5,7 @@ import { parseRuleSet } from '../../workers/pricing/engine/index.ts';
 import { loadConfig } from '../config.ts';
 import { action, InputError, intOption } from '../run-action.ts';
 import { connectRunning } from '../servers.ts';
-import { readInput } from './submit.ts';
+import { readInput } from '../read-input.ts';
 
 export function rulesCommand(): Command {
   const rules = new Command('rules').description('promotion rule sets: versioned data in Postgres; the newest version prices new orders');

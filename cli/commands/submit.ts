@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { readInput } from '../read-input.ts';
 import { channelSchema } from '../../streams/canonical-order.ts';
 import { submitPayload } from '../../streams/submit.ts';
 import { loadConfig } from '../config.ts';
@@ -18,14 +18,6 @@ export function splitPayloads(text: string): string[] {
     return [trimmed];
   } catch {
     return trimmed.split('\n').map((l) => l.trim()).filter(Boolean);
-  }
-}
-
-export function readInput(file: string): string {
-  try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8');
-  } catch (error) {
-    throw new InputError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
 }
 
