@@ -83,7 +83,9 @@ describe('channel connectors', () => {
       }
       // Pages of 3: every platform's paging is exercised (7 orders = 3 pages).
       const targets = CHANNELS.map((c) => targetOf(all.simulators[c]! as PlatformSimulator<unknown>, 'default', 3));
-      await Promise.all(targets.map((t) => pollOnce(t, settings({ initialLookbackMs: 15 * MINUTE }), deps(), newPullStats(t.channel, t.shop), abort.signal)));
+      // A poll reads up to the current whole second and leaves the cursor there.
+      const firstPollAt = floorToSecond(Date.now());
+      await Promise.all(targets.map((t) => pollOnce(t, settings({ initialLookbackMs: 15 * MINUTE }), deps(firstPollAt), newPullStats(t.channel, t.shop), abort.signal)));
       await drained();
       for (const channel of CHANNELS) expect(await idsOf(channel), channel).toEqual(expected.get(channel));
 
@@ -96,7 +98,13 @@ describe('channel connectors', () => {
           all.simulators[channel]!.updateOrder(id, formedGroupBuy ? 'refunded' : 'cancelled');
         }
       }
-      await Promise.all(targets.map((t) => pollOnce(t, settings(), deps(), newPullStats(t.channel, t.shop), abort.signal)));
+      // A poll still within the cursor's second has nothing to read yet (what changes in that
+      // second comes with the next poll, through the overlap); the "next poll" here is one in a
+      // later second, even when everything above took less than a second.
+      const secondPollAt = Math.max(Date.now(), firstPollAt + 1000);
+      const secondStats = targets.map((t) => newPullStats(t.channel, t.shop));
+      await Promise.all(targets.map((t, i) => pollOnce(t, settings(), deps(secondPollAt), secondStats[i]!, abort.signal)));
+      for (const stats of secondStats) expect(stats.published, stats.channel).toBe(stats.channel === 'pos' ? 0 : 2);
       await drained();
       for (const channel of marketplaces) {
         const rows = await rowsOf(channel);
