@@ -66,6 +66,7 @@ describe('the ordersurge command', () => {
     expect(parsed.stages.map((s: { stage: string }) => s.stage)).toEqual(['ingest', 'dedupe', 'pricing', 'routing', 'waybill', 'notify']);
     expect(Object.keys(parsed.stages[0]).sort()).toEqual(['ackPending', 'deadLetters', 'pending', 'redelivered', 'stage', 'waiting']);
     expect(parsed.deadLetters).toBe(0);
+    expect(parsed.connectors).toEqual([]);
   });
 
   it('refuses an order id that is not CHANNEL:EXTERNAL_ID, and an unknown order', async () => {
