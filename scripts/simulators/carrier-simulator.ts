@@ -1,4 +1,4 @@
-import { notFound, startJsonServer, type Faults, type RunningServer } from './json-server.ts';
+import { faultGate, notFound, startJsonServer, type Faults, type RunningServer } from './json-server.ts';
 
 /**
  * A carrier's e-waybill API: POST /waybills with an Idempotency-Key header returns a waybill
@@ -10,7 +10,7 @@ export async function startCarrierSimulator(port: number, faults: Faults): Promi
   const voided = new Set<string>();
   let requests = 0;
   let duplicates = 0;
-  return startJsonServer(port, faults, ({ method, path, headers, body }) => {
+  return startJsonServer(port, faultGate(faults), ({ method, path, headers, body }) => {
     if (method === 'GET' && path === '/stats') return { status: 200, body: { issued: byKey.size, voided: voided.size, requests, duplicates } };
     const cancel = /^\/waybills\/([^/]+)\/cancel$/.exec(path);
     if (method === 'POST' && cancel) {

@@ -11,8 +11,16 @@ export interface JsonRequest {
 export interface JsonResponse {
   status: number;
   body: unknown;
+  /** Extra response headers (Retry-After on a 429, Shopify's Link for paging). */
+  headers?: Record<string, string>;
 }
 export type JsonHandler = (req: JsonRequest) => JsonResponse | Promise<JsonResponse>;
+
+/**
+ * Runs before the handler: answers in its place (a 429, an injected 503) or lets the request
+ * through with undefined, possibly after a delay.
+ */
+export type Gate = (req: JsonRequest) => Promise<JsonResponse | undefined>;
 
 /** Latency and failure injection shared by every simulator. */
 export interface Faults {
@@ -28,20 +36,19 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** A small JSON-over-HTTP server on 127.0.0.1 with fault injection; port 0 picks a free port. */
-export async function startJsonServer(port: number, faults: Faults, handler: JsonHandler): Promise<RunningServer> {
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      void respond(req, Buffer.concat(chunks).toString('utf8')).then(({ status, body }) => {
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-      });
-    });
-  });
-  const respond = async (req: http.IncomingMessage, text: string): Promise<JsonResponse> => {
+/** The plain simulator gate: `faults.latencyMs` of delay, then a `faults.failRate` share of 503s. */
+export function faultGate(faults: Faults): Gate {
+  return async () => {
     if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
     if (faults.failRate > 0 && Math.random() < faults.failRate) return { status: 503, body: { error: 'injected failure' } };
+    return undefined;
+  };
+}
+
+/** A small JSON-over-HTTP server on 127.0.0.1; every request passes `gate` first. Port 0 picks a free port. */
+export async function startJsonServer(port: number, gate: Gate, handler: JsonHandler): Promise<RunningServer> {
+  const respond = async (req: http.IncomingMessage, text: string): Promise<JsonResponse> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
     let body: unknown = undefined;
     if (text) {
       try {
@@ -50,13 +57,22 @@ export async function startJsonServer(port: number, faults: Faults, handler: Jso
         return { status: 400, body: { error: 'body: not valid JSON' } };
       }
     }
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const request: JsonRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body };
     try {
-      return await handler({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body });
+      return (await gate(request)) ?? (await handler(request));
     } catch (error) {
       return { status: 500, body: { error: error instanceof Error ? error.message : String(error) } };
     }
   };
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void respond(req, Buffer.concat(chunks).toString('utf8')).then(({ status, body, headers }) => {
+        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
+      });
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} is in use: stop what holds it or choose another port`) : error),

@@ -1,4 +1,4 @@
-import { notFound, startJsonServer, type Faults, type RunningServer } from './json-server.ts';
+import { faultGate, notFound, startJsonServer, type Faults, type RunningServer } from './json-server.ts';
 
 interface Sms {
   messageId: string;
@@ -14,7 +14,7 @@ interface Sms {
 export async function startSmsSimulator(port: number, faults: Faults): Promise<RunningServer> {
   const byKey = new Map<string, Sms>();
   let duplicates = 0;
-  return startJsonServer(port, faults, ({ method, path, query, headers, body }) => {
+  return startJsonServer(port, faultGate(faults), ({ method, path, query, headers, body }) => {
     if (method === 'GET' && path === '/stats') return { status: 200, body: { sent: byKey.size, duplicates } };
     if (method === 'GET' && path === '/sms') {
       const orderId = query.get('orderId');
