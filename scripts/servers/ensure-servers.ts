@@ -31,7 +31,7 @@ export async function ensureServers(config: Config, log: (line: string) => void)
     found: `Postgres answers at ${where}: using it`,
     created: `Postgres answers; created database ${where}`,
     running: `embedded Postgres already running at ${where}: nothing to do`,
-    started: `started embedded Postgres at ${where} (data in ${config.dataDir}/pg)`,
+    started: `started embedded Postgres at ${where} (data in ${postgres.pgData ?? `${config.dataDir}/pg`})`,
   }[postgres.action];
   log(pgSaid);
   return { natsUrl: nats.url, natsVersion: nats.version, databaseUrl: postgres.url };

@@ -11,6 +11,8 @@ export const EMBEDDED_DATABASE = 'ordersurge';
 export interface PostgresReady {
   url: string;
   action: 'found' | 'started' | 'running' | 'created';
+  /** Where the embedded cluster keeps its data; undefined for DATABASE_URL. */
+  pgData?: string;
 }
 
 /** Tries one query; returns the error's message, or undefined when the server answered. */
@@ -60,7 +62,7 @@ export async function ensurePostgres(opts: {
     throw new SetupError(`embedded Postgres did not start on port ${opts.port}: see ${path.join(pgData, 'server.log')}`);
   }
   await createDatabaseIfMissing(adminUrl, EMBEDDED_DATABASE);
-  return { url, action: 'started' };
+  return { url, action: 'started', pgData };
 }
 
 async function ensureExternal(databaseUrl: string): Promise<PostgresReady> {
