@@ -61,7 +61,7 @@ async function runDemo(opts: StartOptions): Promise<void> {
     await setStock(db, item.sku, 'suzhou', DEMO_STOCK);
   }
   if ((await latestRuleSetVersion(db)) === undefined) {
-    const version = await saveRuleSet(db, DEMO_RULES, 'ordersurge start', 'demo: the shop simulator\'s SAVE20 code');
+    const version = await saveRuleSet(db, DEMO_RULES, 'ordersurge start', 'demo: the simulated shop\'s SAVE20 code and the stores\' 20 off');
     log(`no rule set yet: stored the demo's as version ${version}`);
   }
   const sims = await startSimulators(config, { latencyMs: opts.latencyMs, failRate: opts.failRate });
