@@ -18,8 +18,6 @@ export interface TopologyOptions {
   /** Bytes each stage queue may hold; publishers are refused beyond it (backpressure, never silent loss). */
   stageMaxBytes: number;
   deadLetterMaxBytes: number;
-  /** Deliveries of one message before it is dead-lettered. */
-  maxDeliver: number;
   /** Time a worker has to ack before redelivery. */
   ackWaitMs: number;
   /** Unacked messages one stage's consumer hands out across all its processes. */
@@ -33,7 +31,6 @@ export const DEFAULT_TOPOLOGY: TopologyOptions = {
   // File streams reserve their max_bytes against the server's JetStream storage up front.
   stageMaxBytes: 256 * 1024 ** 2,
   deadLetterMaxBytes: 256 * 1024 ** 2,
-  maxDeliver: 8,
   ackWaitMs: 30_000,
   maxAckPending: 20_000,
   duplicateWindowMs: 5 * 60_000,
@@ -61,7 +58,9 @@ export function declareTopology(names: Names, opts: TopologyOptions = DEFAULT_TO
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       ack_wait: nanos(opts.ackWaitMs),
-      max_deliver: opts.maxDeliver,
+      // Unlimited on purpose: the runner dead-letters a message after its own limit, and a
+      // message whose dead-lettering failed must still come back rather than stall unacked.
+      max_deliver: -1,
       max_ack_pending: opts.maxAckPending,
       filter_subject: names.stageSubjects(stage),
     } satisfies Partial<ConsumerConfig>,

@@ -4,6 +4,7 @@ import { setStock } from '../sql/queries/inventory.ts';
 import { listDeadLetters, replayDeadLetters } from '../streams/dead-letter.ts';
 import { readPipelineStatus } from '../streams/pipeline-status.ts';
 import { redriveOrders } from '../streams/redrive.ts';
+import { STAGES } from '../streams/stages.ts';
 import { submitPayload } from '../streams/submit.ts';
 import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
 
@@ -12,9 +13,9 @@ describe('dead letters', () => {
 
   beforeAll(async () => {
     // Three deliveries, so a message that keeps failing gives up within a second or so.
-    p = await createTestPipeline({ maxDeliver: 3 });
+    p = await createTestPipeline();
     for (const item of DEMO_CATALOGUE) await setStock(p.db, item.sku, 'suzhou', 100);
-    await p.startWorkers();
+    await p.startWorkers(STAGES, { maxDeliver: 3 });
   });
   afterAll(async () => {
     await p?.close();

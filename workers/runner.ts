@@ -15,6 +15,8 @@ export interface RunnerOptions {
   lingerMs: number;
   /** First retry delay; each further attempt doubles it, up to a minute. */
   retryBaseMs: number;
+  /** Deliveries of one message before the runner dead-letters it (the consumer itself has no limit). */
+  maxDeliver: number;
 }
 
 export const DEFAULT_RUNNER: RunnerOptions = {
@@ -22,6 +24,7 @@ export const DEFAULT_RUNNER: RunnerOptions = {
   batchSize: 64,
   lingerMs: 5,
   retryBaseMs: 1000,
+  maxDeliver: 8,
 };
 
 const encoder = new TextEncoder();
@@ -35,8 +38,6 @@ export class StageRunner<T> {
   private held = 0;
   private readonly batches = new Set<Promise<void>>();
   private roomWaiters: (() => void)[] = [];
-  /** Read from the consumer: the last delivery that fails is dead-lettered. */
-  private maxDeliver = 1;
   /** Read from the consumer: long batches signal progress well before it runs out. */
   private ackWaitMs = 30_000;
 
@@ -72,7 +73,6 @@ export class StageRunner<T> {
       try {
         const consumer = await this.bus.js.consumers.get(this.names.stageStream(this.stage.name), this.names.durable(this.stage.name));
         const { config } = await consumer.info();
-        this.maxDeliver = (config.max_deliver ?? -1) > 0 ? config.max_deliver! : Number.POSITIVE_INFINITY;
         this.ackWaitMs = config.ack_wait ? millis(config.ack_wait) : this.ackWaitMs;
         return consumer;
       } catch (error) {
@@ -176,7 +176,7 @@ export class StageRunner<T> {
         this.metrics.processed.inc({ stage, outcome: 'done' });
         return;
       case 'retry':
-        if (msg.info.deliveryCount >= this.maxDeliver) {
+        if (msg.info.deliveryCount >= this.opts.maxDeliver) {
           return this.deadLetter(msg, `${outcome.error} (gave up after ${msg.info.deliveryCount} attempts)`);
         }
         msg.nak(backoff(msg.info.deliveryCount, this.opts.retryBaseMs));
