@@ -5,16 +5,31 @@ import type { Database, OrderStatus } from '../database.ts';
 type Trx = Transaction<Database>;
 
 /** The known orders among `ids`, locked until the transaction ends so no stage moves them meanwhile. */
-export async function lockKnownOrders(trx: Trx, ids: readonly string[]): Promise<Map<string, { status: OrderStatus; version: number; address: Address }>> {
+export async function lockKnownOrders(
+  trx: Trx,
+  ids: readonly string[],
+): Promise<Map<string, { status: OrderStatus; version: number; address: Address; hasWaybill: boolean }>> {
   if (ids.length === 0) return new Map();
   const rows = await trx
     .selectFrom('orders')
     .select(['id', 'status', 'version', 'address'])
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('shipment_orders')
+            .innerJoin('shipments', 'shipments.id', 'shipment_orders.shipment_id')
+            .whereRef('shipment_orders.order_id', '=', 'orders.id')
+            .where('shipments.waybill_no', 'is not', null)
+            .select(sql`1`.as('one')),
+        )
+        .as('has_waybill'),
+    )
     .where('id', 'in', ids)
     .orderBy('id')
     .forUpdate()
     .execute();
-  return new Map(rows.map((r) => [r.id, { status: r.status, version: r.version, address: r.address }]));
+  return new Map(rows.map((r) => [r.id, { status: r.status, version: r.version, address: r.address, hasWaybill: Boolean(r.has_waybill) }]));
 }
 
 /** Keeps the platform's newer version of an order: its status, refund state and version. */

@@ -10,7 +10,7 @@ function order(overrides: Partial<CanonicalOrder> = {}): CanonicalOrder {
   return { ...result.order, ...overrides };
 }
 
-const known = (status: KnownOrder['status'], version = 100): KnownOrder => ({ status, version, address: order().address });
+const known = (status: KnownOrder['status'], version = 100, hasWaybill = status === 'waybilled' || status === 'notified'): KnownOrder => ({ status, version, address: order().address, hasWaybill });
 
 describe('decideUpdate', () => {
   it('treats the same version as a duplicate and an older one as stale', () => {
@@ -38,6 +38,14 @@ describe('decideUpdate', () => {
     const moved = order({ version: 101, address: { ...order().address, detail: '新地址 8 号' } });
     expect(decideUpdate(known('priced'), moved)).toMatchObject({ action: { kind: 'readdress' }, changes: expect.arrayContaining(['address changed']) });
     expect(decideUpdate(known('waybilled'), moved)).toMatchObject({ action: { kind: 'exception', type: 'address_change_after_waybill' } });
+  });
+
+  it('keeps an exception raised after the waybill after the waybill: a later refund or address change is no cancel', () => {
+    expect(decideUpdate(known('exception', 100, true), order({ version: 101, refundStatus: 'refunded' }))).toMatchObject({
+      action: { kind: 'exception', type: 'cancel_after_waybill' },
+    });
+    const moved = order({ version: 101, address: { ...order().address, detail: '新地址 8 号' } });
+    expect(decideUpdate(known('exception', 100, true), moved)).toMatchObject({ action: { kind: 'exception', type: 'address_change_after_waybill' } });
   });
 
   it('releases an order awaiting payment once it is paid', () => {

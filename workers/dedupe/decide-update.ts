@@ -6,6 +6,8 @@ export interface KnownOrder {
   status: OrderStatus;
   version: number;
   address: Address;
+  /** A shipment of the order has a waybill number: it has been handed to the carrier. */
+  hasWaybill: boolean;
 }
 
 /** Statuses in which the order has not been handed to the carrier yet. */
@@ -52,7 +54,8 @@ export function decideUpdate(known: KnownOrder, incoming: CanonicalOrder): Updat
   const addressChanged = !sameAddress(known.address, incoming.address);
   const changes = [`version ${known.version} -> ${incoming.version}`, `channel status ${incoming.channelStatus}, refund ${incoming.refundStatus}`];
   if (addressChanged) changes.push('address changed');
-  const beforeWaybill = BEFORE_WAYBILL.has(known.status);
+  // An exception raised after the waybill (a late cancel, say) is still after the waybill.
+  const beforeWaybill = !known.hasWaybill && BEFORE_WAYBILL.has(known.status);
 
   if (known.status === 'cancelled') return { kind: 'update', action: { kind: 'record' }, changes };
   if (stopsOrder(incoming)) {
