@@ -36,10 +36,11 @@ describe('merge (合单)', () => {
     expect(await shipmentOf(603)).not.toBe(first);
     await early.stop();
 
-    await p.startWorkers(['ingest', 'dedupe', 'pricing', 'routing', 'waybill', 'notify']);
+    const all = await p.startWorkers(['ingest', 'dedupe', 'pricing', 'routing', 'waybill', 'notify']);
     for (const id of [601, 602, 603]) {
       await eventually(async () => ((await p.db.selectFrom('orders').select('status').where('id', '=', `shop:${id}`).executeTakeFirst())?.status === 'notified' ? true : undefined), 20_000, `shop:${id} notified`);
     }
+    await all.stop();
     const carrier = (await (await fetch(`${p.carrier.url}/stats`)).json()) as { issued: number };
     expect(carrier.issued).toBe(2);
     const paid = await p.db.selectFrom('orders').select(['id', 'paid_fen']).where('id', 'in', ['shop:601', 'shop:602']).orderBy('id').execute();
@@ -47,6 +48,29 @@ describe('merge (合单)', () => {
       { id: 'shop:601', paid_fen: 5900 },
       { id: 'shop:602', paid_fen: 5900 },
     ]);
+  });
+
+  it('takes a cancelled order out of its merged shipment, and never voids the waybill the other order ships under', async () => {
+    const early = await p.startWorkers(['ingest', 'dedupe', 'pricing', 'routing']);
+    const x = { ...sameBuyer(611), updated_at: '2026-11-11T00:00:00+08:00' };
+    await submit(x);
+    const shared = await shipmentOf(611);
+    await submit(sameBuyer(612));
+    expect(await shipmentOf(612)).toBe(shared);
+    await submit({ ...x, updated_at: '2026-11-11T00:10:00+08:00', cancelled_at: '2026-11-11T00:10:00+08:00', financial_status: 'voided' });
+    await eventually(async () => ((await p.db.selectFrom('orders').select('status').where('id', '=', 'shop:611').executeTakeFirst())?.status === 'cancelled' ? true : undefined), 20_000, 'shop:611 cancelled');
+    await early.stop();
+    const members = await p.db.selectFrom('shipment_orders').select('order_id').where('shipment_id', '=', shared).execute();
+    expect(members).toEqual([{ order_id: 'shop:612' }]);
+
+    const before = (await (await fetch(`${p.carrier.url}/stats`)).json()) as { voided: number };
+    const late = await p.startWorkers(['ingest', 'dedupe', 'pricing', 'routing', 'waybill', 'notify']);
+    await eventually(async () => ((await p.db.selectFrom('orders').select('status').where('id', '=', 'shop:612').executeTakeFirst())?.status === 'notified' ? true : undefined), 20_000, 'shop:612 notified');
+    await late.stop();
+    const after = (await (await fetch(`${p.carrier.url}/stats`)).json()) as { voided: number };
+    expect(after.voided).toBe(before.voided);
+    const shipment = await p.db.selectFrom('shipments').select('waybill_no').where('id', '=', shared).executeTakeFirstOrThrow();
+    expect(shipment.waybill_no).toMatch(/^SIM/);
   });
 
   it('ships every order alone when merging is off', async () => {

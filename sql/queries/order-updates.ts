@@ -58,7 +58,7 @@ export async function countStale(trx: Trx, ids: readonly string[]): Promise<void
 }
 
 /**
- * Gives an order's held stock back. Stock rows are locked in (sku, warehouse) order first, the
+ * Gives an order's held stock back and takes it out of shipments without a waybill. Stock rows are locked in (sku, warehouse) order first, the
  * order routing locks them in, so a cancel and a routing batch cannot deadlock.
  */
 export async function releaseReservations(trx: Trx, orderId: string): Promise<number> {
@@ -80,5 +80,12 @@ export async function releaseReservations(trx: Trx, orderId: string): Promise<nu
       .execute();
   }
   await trx.updateTable('reservations').set({ status: 'released' }).where('order_id', '=', orderId).where('status', '=', 'held').execute();
+  // Take the order out of any shipment not handed to the carrier yet, so a merged parcel does
+  // not carry the goods of a cancelled order.
+  await trx
+    .deleteFrom('shipment_orders')
+    .where('order_id', '=', orderId)
+    .where('shipment_id', 'in', (eb) => eb.selectFrom('shipments').select('id').where('waybill_no', 'is', null))
+    .execute();
   return held.length;
 }

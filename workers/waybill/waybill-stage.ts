@@ -7,6 +7,7 @@ import { mapLimit, orderStepStage, type StepResult } from '../order-step.ts';
 const PARALLEL_REQUESTS = 32;
 
 interface Issued {
+  orderId: string;
   shipmentId: string;
   waybillNo: string;
   carrier: string;
@@ -50,7 +51,7 @@ export const waybillStage = orderStepStage({
         if (answer.kind === 'rejected') return rejected.set(orderId, answer.error);
         const waybillNo = answer.body.waybillNo;
         if (typeof waybillNo !== 'string') return results.set(orderId, { kind: 'retry', error: 'carrier answer has no waybillNo' });
-        issued.push({ shipmentId: shipment.id, waybillNo, carrier: String(answer.body.carrier ?? '') });
+        issued.push({ orderId, shipmentId: shipment.id, waybillNo, carrier: String(answer.body.carrier ?? '') });
       }
       return results.set(orderId, { kind: 'moved' });
     });
@@ -62,8 +63,7 @@ export const waybillStage = orderStepStage({
           ? []
           : (await trx.selectFrom('orders').select('id').where('id', 'in', moving).where('status', '=', 'routed').orderBy('id').forUpdate().execute()).map((r) => r.id),
       );
-      const orderOf = new Map(shipments.map((s) => [s.id, s.order_id]));
-      const keep = issued.filter((i) => stillRouted.has(orderOf.get(i.shipmentId) ?? ''));
+      const keep = issued.filter((i) => stillRouted.has(i.orderId));
       if (keep.length > 0) {
         await sql`
           update shipments s set waybill_no = v.waybill_no, carrier = v.carrier, waybilled_at = now()
@@ -79,7 +79,22 @@ export const waybillStage = orderStepStage({
         await recordEvents(trx, [...flagged].map((id) => ({ orderId: id, key: 'exception', type: 'exception', detail: { type: 'waybill_rejected', detail } })));
         results.set(orderId, { kind: 'exception' });
       }
-      return issued.filter((i) => !stillRouted.has(orderOf.get(i.shipmentId) ?? ''));
+      // A number won for a cancelled order is voided only when its shipment is dead: no live
+      // order shares it (a merged shipment, or another worker's copy of the order, may still use
+      // the same number, which the carrier hands out per shipment).
+      const kept = new Set(keep.map((i) => i.shipmentId));
+      const candidates = issued.filter((i) => !stillRouted.has(i.orderId) && !kept.has(i.shipmentId));
+      if (candidates.length === 0) return [];
+      const live = await trx
+        .selectFrom('shipment_orders')
+        .innerJoin('orders', 'orders.id', 'shipment_orders.order_id')
+        .innerJoin('shipments', 'shipments.id', 'shipment_orders.shipment_id')
+        .select('shipment_orders.shipment_id')
+        .where('shipment_orders.shipment_id', 'in', candidates.map((c) => c.shipmentId))
+        .where((eb) => eb.or([eb('orders.status', '!=', 'cancelled'), eb('shipments.waybill_no', 'is not', null)]))
+        .execute();
+      const inUse = new Set(live.map((l) => l.shipment_id));
+      return candidates.filter((c) => !inUse.has(c.shipmentId));
     });
     for (const v of voided) {
       const answer = await idempotentPost(`${ctx.config.carrierUrl}/waybills/${encodeURIComponent(v.waybillNo)}/cancel`, `cancel:${v.shipmentId}`, { shipmentId: v.shipmentId });
