@@ -6,6 +6,7 @@ import { readPipelineStatus } from '../streams/pipeline-status.ts';
 import { redriveOrders } from '../streams/redrive.ts';
 import { STAGES } from '../streams/stages.ts';
 import { submitPayload } from '../streams/submit.ts';
+import { normalizeShop } from '../workers/ingest/adapters/shop.ts';
 import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
 
 describe('dead letters', () => {
@@ -72,5 +73,35 @@ describe('re-driving from Postgres', () => {
     const carrier = (await (await fetch(`${p.carrier.url}/stats`)).json()) as { issued: number };
     expect(carrier.issued).toBe(1);
     expect(await p.db.selectFrom('reservations').select('line_id').where('order_id', '=', id).execute()).toHaveLength((payload.line_items as unknown[]).length);
+  });
+});
+
+describe('a bad message in a batch', () => {
+  let p: TestPipeline;
+  beforeAll(async () => {
+    p = await createTestPipeline();
+  });
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('fails alone: the good orders batched with it go through', async () => {
+    const good = normalizeShop(generateShopOrder(821));
+    const bad = normalizeShop(generateShopOrder(822));
+    if (!good.ok || !bad.ok) throw new Error('fixtures do not normalize');
+    // Two lines with one id break order_lines' primary key: the whole batch insert fails.
+    const broken = { ...bad.order, lines: [bad.order.lines[0]!, bad.order.lines[0]!] };
+    const encoder = new TextEncoder();
+    for (const order of [broken, good.order]) {
+      await p.bus.js.publish(p.names.stageSubject('dedupe', 'shop'), encoder.encode(JSON.stringify(order)));
+    }
+    await p.startWorkers(['dedupe'], { maxDeliver: 2, lingerMs: 300 });
+    await eventually(async () => p.db.selectFrom('orders').select('id').where('id', '=', good.order.id).executeTakeFirst(), 20_000, 'the good order stored');
+    const [letter] = await eventually(async () => {
+      const letters = await listDeadLetters(p.bus.js, p.bus.jsm, p.names, { stage: 'dedupe' });
+      return letters.length > 0 ? letters : undefined;
+    }, 20_000, 'the bad order dead-lettered');
+    expect(letter!.error).toMatch(/duplicate key value violates unique constraint "order_lines_pkey"/);
+    expect(await p.db.selectFrom('orders').select('id').where('id', '=', bad.order.id).executeTakeFirst()).toBeUndefined();
   });
 });

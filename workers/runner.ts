@@ -146,7 +146,7 @@ export class StageRunner<T> {
       } catch (error) {
         const text = errorText(error);
         this.ctx.log(`${this.stage.name}: batch of ${valid.length} failed: ${text}`);
-        outcomes = valid.map(() => ({ kind: 'retry', error: text }));
+        outcomes = valid.length === 1 ? [{ kind: 'retry', error: text }] : await this.handleAlone(valid.map((v) => v.delivery));
       }
       valid.forEach((v, i) => settled.push(this.settle(v.msg, outcomes[i]!)));
       await Promise.all(settled);
@@ -155,6 +155,23 @@ export class StageRunner<T> {
       const seconds = (performance.now() - started) / 1000;
       for (let i = 0; i < batch.length; i++) this.metrics.latency.observe({ stage: this.stage.name }, seconds);
     }
+  }
+
+  /**
+   * After a batch failed, each message is tried on its own, so one bad message (a constraint it
+   * breaks, say) does not fail, and in the end dead-letter, the good ones it was batched with.
+   */
+  private async handleAlone(deliveries: Delivery<T>[]): Promise<Outcome[]> {
+    const outcomes: Outcome[] = [];
+    for (const delivery of deliveries) {
+      try {
+        const [outcome] = await this.stage.handle([delivery], this.ctx);
+        outcomes.push(outcome ?? { kind: 'retry', error: 'handler returned no outcome' });
+      } catch (error) {
+        outcomes.push({ kind: 'retry', error: errorText(error) });
+      }
+    }
+    return outcomes;
   }
 
   private async settle(msg: JsMsg, outcome: Outcome): Promise<void> {
