@@ -1,5 +1,4 @@
 import {
-  orderIdOf,
   type ChannelAdapter,
   type ChannelStatus,
   type NormalizeResult,
@@ -8,6 +7,7 @@ import {
 } from '../../../streams/canonical-order.ts';
 import { fen, type Fen } from '../../../streams/money.ts';
 import { canonicalAddress } from './address.ts';
+import { canonicalOrderOf } from './canonical-order-of.ts';
 import { FieldErrors } from './field-errors.ts';
 import { neverThrows } from './guard.ts';
 import { PayloadReader } from './payload-reader.ts';
@@ -106,29 +106,24 @@ function normalize(payload: unknown): NormalizeResult {
   const cashOnDelivery = (typeof payType === 'number' ? String(payType) : payType) === CASH_ON_DELIVERY;
 
   if (!errors.isEmpty || !status || !placedAt || !updatedAt) return { ok: false, errors: errors.list };
-  return {
-    ok: true,
-    order: {
-      id: orderIdOf('douyin', externalId),
-      channel: 'douyin',
-      externalId,
-      channelStatus: status,
-      refundStatus: orderRefundStatus(lines),
-      placedAt: placedAt.iso,
-      paidAt: paidAt?.iso ?? null,
-      updatedAt: updatedAt.iso,
-      version: updatedAt.epochMs,
-      buyer,
-      address,
-      lines,
-      amounts,
-      coupons: [],
-      buyerMessage,
-      sellerMemo,
-      paymentMethod: cashOnDelivery ? 'cod' : 'online',
-      raw: payload,
-    },
-  };
+  return canonicalOrderOf({
+    channel: 'douyin',
+    externalId,
+    channelStatus: status,
+    refundStatus: orderRefundStatus(lines),
+    placedAt,
+    paidAt,
+    updatedAt,
+    buyer,
+    address,
+    lines,
+    amounts,
+    coupons: [],
+    buyerMessage,
+    sellerMemo,
+    paymentMethod: cashOnDelivery ? 'cod' : 'online',
+    raw: payload,
+  });
 }
 
 function unitPriceOf(item: PayloadReader, qty: number): Fen {

@@ -1,5 +1,4 @@
 import {
-  orderIdOf,
   type ChannelAdapter,
   type ChannelStatus,
   type NormalizeResult,
@@ -7,6 +6,7 @@ import {
 } from '../../../streams/canonical-order.ts';
 import type { Fen } from '../../../streams/money.ts';
 import { canonicalAddress } from './address.ts';
+import { canonicalOrderOf } from './canonical-order-of.ts';
 import { FieldErrors } from './field-errors.ts';
 import { neverThrows } from './guard.ts';
 import { LineIds } from './line-ids.ts';
@@ -105,29 +105,24 @@ function normalize(payload: unknown): NormalizeResult {
   const sellerMemo = order.text('venderRemark');
 
   if (!errors.isEmpty || !state || !placedAt || !updatedAt) return { ok: false, errors: errors.list };
-  return {
-    ok: true,
-    order: {
-      id: orderIdOf('jd', externalId),
-      channel: 'jd',
-      externalId,
-      channelStatus: state.status,
-      refundStatus: state.locked ? 'requested' : 'none',
-      placedAt: placedAt.iso,
-      paidAt: paidAt?.iso ?? null,
-      updatedAt: updatedAt.iso,
-      version: updatedAt.epochMs,
-      buyer,
-      address,
-      lines,
-      amounts,
-      coupons: [],
-      buyerMessage,
-      sellerMemo,
-      paymentMethod: typeCode(payType) === CASH_ON_DELIVERY ? 'cod' : 'online',
-      raw: payload,
-    },
-  };
+  return canonicalOrderOf({
+    channel: 'jd',
+    externalId,
+    channelStatus: state.status,
+    refundStatus: state.locked ? 'requested' : 'none',
+    placedAt,
+    paidAt,
+    updatedAt,
+    buyer,
+    address,
+    lines,
+    amounts,
+    coupons: [],
+    buyerMessage,
+    sellerMemo,
+    paymentMethod: typeCode(payType) === CASH_ON_DELIVERY ? 'cod' : 'online',
+    raw: payload,
+  });
 }
 
 /** The number before the dash of JD's coded texts: "41-京东券优惠" -> "41". */

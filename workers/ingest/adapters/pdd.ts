@@ -1,5 +1,4 @@
 import {
-  orderIdOf,
   type ChannelAdapter,
   type ChannelStatus,
   type NormalizeResult,
@@ -7,6 +6,7 @@ import {
   type RefundStatus,
 } from '../../../streams/canonical-order.ts';
 import { canonicalAddress } from './address.ts';
+import { canonicalOrderOf } from './canonical-order-of.ts';
 import { FieldErrors } from './field-errors.ts';
 import { neverThrows } from './guard.ts';
 import { LineIds } from './line-ids.ts';
@@ -93,29 +93,24 @@ function normalize(payload: unknown): NormalizeResult {
   const sellerMemo = order.text('remark');
 
   if (!errors.isEmpty || !orderStatus || !placedAt || !updatedAt) return { ok: false, errors: errors.list };
-  return {
-    ok: true,
-    order: {
-      id: orderIdOf('pdd', externalId),
-      channel: 'pdd',
-      externalId,
-      channelStatus:
-        confirmStatus === CONFIRMATION_CANCELLED ? 'cancelled' : confirmStatus === UNCONFIRMED ? 'pending_payment' : orderStatus,
-      refundStatus,
-      placedAt: placedAt.iso,
-      paidAt: paidAt?.iso ?? null,
-      updatedAt: updatedAt.iso,
-      version: updatedAt.epochMs,
-      buyer: '',
-      address,
-      lines,
-      amounts,
-      coupons: [],
-      buyerMessage,
-      sellerMemo,
-      // Pinduoduo has no cash on delivery.
-      paymentMethod: 'online',
-      raw: payload,
-    },
-  };
+  return canonicalOrderOf({
+    channel: 'pdd',
+    externalId,
+    channelStatus:
+      confirmStatus === CONFIRMATION_CANCELLED ? 'cancelled' : confirmStatus === UNCONFIRMED ? 'pending_payment' : orderStatus,
+    refundStatus,
+    placedAt,
+    paidAt,
+    updatedAt,
+    buyer: '',
+    address,
+    lines,
+    amounts,
+    coupons: [],
+    buyerMessage,
+    sellerMemo,
+    // Pinduoduo has no cash on delivery.
+    paymentMethod: 'online',
+    raw: payload,
+  });
 }

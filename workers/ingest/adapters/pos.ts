@@ -1,5 +1,4 @@
 import {
-  orderIdOf,
   type ChannelAdapter,
   type ChannelStatus,
   type NormalizeResult,
@@ -7,6 +6,7 @@ import {
 } from '../../../streams/canonical-order.ts';
 import { fen, type Fen } from '../../../streams/money.ts';
 import { NO_ADDRESS, canonicalAddress } from './address.ts';
+import { canonicalOrderOf } from './canonical-order-of.ts';
 import { FieldErrors } from './field-errors.ts';
 import { neverThrows } from './guard.ts';
 import { PayloadReader } from './payload-reader.ts';
@@ -100,28 +100,23 @@ function normalize(payload: unknown): NormalizeResult {
 
   if (!errors.isEmpty || !state || !soldAt) return { ok: false, errors: errors.list };
   const channelStatus: ChannelStatus = state === 'voided' ? 'cancelled' : delivery ? 'paid' : 'completed';
-  return {
-    ok: true,
-    order: {
-      id: orderIdOf('pos', externalId),
-      channel: 'pos',
-      externalId,
-      channelStatus,
-      refundStatus: 'none',
-      placedAt: soldAt.iso,
-      paidAt: soldAt.iso,
-      updatedAt: (modifiedAt ?? soldAt).iso,
-      version: (modifiedAt ?? soldAt).epochMs,
-      buyer,
-      address,
-      lines,
-      amounts,
-      coupons: [],
-      buyerMessage: '',
-      sellerMemo: '',
-      // Paid at the till before anything leaves the store.
-      paymentMethod: 'online',
-      raw: payload,
-    },
-  };
+  return canonicalOrderOf({
+    channel: 'pos',
+    externalId,
+    channelStatus,
+    refundStatus: 'none',
+    placedAt: soldAt,
+    paidAt: soldAt,
+    updatedAt: modifiedAt ?? soldAt,
+    buyer,
+    address,
+    lines,
+    amounts,
+    coupons: [],
+    buyerMessage: '',
+    sellerMemo: '',
+    // Paid at the till before anything leaves the store.
+    paymentMethod: 'online',
+    raw: payload,
+  });
 }

@@ -1,5 +1,4 @@
 import {
-  orderIdOf,
   type ChannelAdapter,
   type ChannelStatus,
   type NormalizeResult,
@@ -8,6 +7,7 @@ import {
 } from '../../../streams/canonical-order.ts';
 import { fen } from '../../../streams/money.ts';
 import { NO_ADDRESS, canonicalAddress } from './address.ts';
+import { canonicalOrderOf } from './canonical-order-of.ts';
 import { FieldErrors, describeValue } from './field-errors.ts';
 import { neverThrows } from './guard.ts';
 import { PayloadReader } from './payload-reader.ts';
@@ -120,30 +120,25 @@ function normalize(payload: unknown): NormalizeResult {
   const goods = goodsAmount(lines, order.pathOf('line_items'), errors);
 
   if (!errors.isEmpty || !financial || !placedAt || !updatedAt) return { ok: false, errors: errors.list };
-  return {
-    ok: true,
-    order: {
-      id: orderIdOf('shop', externalId),
-      channel: 'shop',
-      externalId,
-      channelStatus: channelStatusOf(financial.status, cancelledAt !== null, order.raw('fulfillment_status')),
-      refundStatus: refund,
-      placedAt: placedAt.iso,
-      paidAt: financial.paid ? (processedAt ?? placedAt).iso : null,
-      updatedAt: updatedAt.iso,
-      version: updatedAt.epochMs,
-      buyer,
-      address,
-      lines,
-      // Everything on our own shop is paid for by the shop.
-      amounts: { goods, discount, platformDiscount: fen(0), shopDiscount: discount, shipping, paid },
-      coupons,
-      buyerMessage: note,
-      sellerMemo: '',
-      paymentMethod: isCashOnDelivery(order) ? 'cod' : 'online',
-      raw: payload,
-    },
-  };
+  return canonicalOrderOf({
+    channel: 'shop',
+    externalId,
+    channelStatus: channelStatusOf(financial.status, cancelledAt !== null, order.raw('fulfillment_status')),
+    refundStatus: refund,
+    placedAt,
+    paidAt: financial.paid ? (processedAt ?? placedAt) : null,
+    updatedAt,
+    buyer,
+    address,
+    lines,
+    // Everything on our own shop is paid for by the shop.
+    amounts: { goods, discount, platformDiscount: fen(0), shopDiscount: discount, shipping, paid },
+    coupons,
+    buyerMessage: note,
+    sellerMemo: '',
+    paymentMethod: isCashOnDelivery(order) ? 'cod' : 'online',
+    raw: payload,
+  });
 }
 
 function channelStatusOf(financial: ChannelStatus, cancelled: boolean, fulfillment: unknown): ChannelStatus {

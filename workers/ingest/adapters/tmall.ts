@@ -1,5 +1,4 @@
 import {
-  orderIdOf,
   type ChannelAdapter,
   type ChannelStatus,
   type NormalizeResult,
@@ -7,6 +6,7 @@ import {
   type RefundStatus,
 } from '../../../streams/canonical-order.ts';
 import { canonicalAddress } from './address.ts';
+import { canonicalOrderOf } from './canonical-order-of.ts';
 import { FieldErrors } from './field-errors.ts';
 import { neverThrows } from './guard.ts';
 import { PayloadReader } from './payload-reader.ts';
@@ -113,27 +113,22 @@ function normalize(payload: unknown): NormalizeResult {
   const cashOnDelivery = trade.text('type') === 'cod';
 
   if (!errors.isEmpty || !status || !placedAt || !updatedAt) return { ok: false, errors: errors.list };
-  return {
-    ok: true,
-    order: {
-      id: orderIdOf('tmall', externalId),
-      channel: 'tmall',
-      externalId,
-      channelStatus: status,
-      refundStatus: orderRefundStatus(lines),
-      placedAt: placedAt.iso,
-      paidAt: paidAt?.iso ?? null,
-      updatedAt: updatedAt.iso,
-      version: updatedAt.epochMs,
-      buyer,
-      address,
-      lines,
-      amounts,
-      coupons: [],
-      buyerMessage,
-      sellerMemo,
-      paymentMethod: cashOnDelivery ? 'cod' : 'online',
-      raw: payload,
-    },
-  };
+  return canonicalOrderOf({
+    channel: 'tmall',
+    externalId,
+    channelStatus: status,
+    refundStatus: orderRefundStatus(lines),
+    placedAt,
+    paidAt,
+    updatedAt,
+    buyer,
+    address,
+    lines,
+    amounts,
+    coupons: [],
+    buyerMessage,
+    sellerMemo,
+    paymentMethod: cashOnDelivery ? 'cod' : 'online',
+    raw: payload,
+  });
 }

@@ -1,0 +1,40 @@
+import { orderIdOf, type CanonicalOrder, type NormalizeResult } from '../../../streams/canonical-order.ts';
+import type { Instant } from './china-time.ts';
+
+/** What an adapter reads; the rest of the canonical order is derived from it. */
+export interface OrderParts extends Omit<CanonicalOrder, 'id' | 'placedAt' | 'paidAt' | 'updatedAt' | 'version'> {
+  placedAt: Instant;
+  paidAt: Instant | null;
+  /** The platform's modified time: also the order's version, so newer updates win. */
+  updatedAt: Instant;
+}
+
+/**
+ * Assembles an adapter's successful result: the id is `CHANNEL:EXTERNAL_ID` and the version the
+ * modified time in epoch milliseconds, the same for every channel.
+ */
+export function canonicalOrderOf(parts: OrderParts): NormalizeResult {
+  return {
+    ok: true,
+    order: {
+      id: orderIdOf(parts.channel, parts.externalId),
+      channel: parts.channel,
+      externalId: parts.externalId,
+      channelStatus: parts.channelStatus,
+      refundStatus: parts.refundStatus,
+      placedAt: parts.placedAt.iso,
+      paidAt: parts.paidAt?.iso ?? null,
+      updatedAt: parts.updatedAt.iso,
+      version: parts.updatedAt.epochMs,
+      buyer: parts.buyer,
+      address: parts.address,
+      lines: parts.lines,
+      amounts: parts.amounts,
+      coupons: parts.coupons,
+      buyerMessage: parts.buyerMessage,
+      sellerMemo: parts.sellerMemo,
+      paymentMethod: parts.paymentMethod,
+      raw: parts.raw,
+    },
+  };
+}
