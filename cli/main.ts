@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { InputError } from './run-action.ts';
+import { benchCommand } from './commands/bench.ts';
 import { dlqCommand } from './commands/dlq.ts';
 import { inventoryCommand } from './commands/inventory.ts';
 import { connectCommand } from './commands/connect.ts';
@@ -26,6 +27,7 @@ const program = new Command('ordersurge')
 for (const command of [
   setupCommand(),
   startCommand(),
+  benchCommand(),
   workerCommand(),
   streamsCommand(),
   migrateCommand(),

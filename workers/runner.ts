@@ -3,7 +3,10 @@ import { millis } from '@nats-io/transport-node';
 import type { Bus } from '../streams/connect.ts';
 import { publishDeadLetter } from '../streams/dead-letter.ts';
 import type { Names } from '../streams/names.ts';
+import { backoff } from './backoff.ts';
+import { errorText } from './error-text.ts';
 import type { StageMetrics } from './metrics.ts';
+import { sleep } from './sleep.ts';
 import type { Delivery, Outcome, Stage, StageContext } from './stage.ts';
 
 export interface RunnerOptions {
@@ -252,29 +255,4 @@ function toDelivery<T>(msg: JsMsg, body: T): Delivery<T> {
     channel: msg.subject.slice(msg.subject.lastIndexOf('.') + 1),
     attempt: msg.info.deliveryCount,
   };
-}
-
-/** Exponential backoff with jitter, capped at a minute. */
-export function backoff(attempt: number, baseMs: number): number {
-  const exp = Math.min(60_000, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(exp * (0.75 + Math.random() * 0.5));
-}
-
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** Waits `ms`, or less when `signal` aborts first. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -8,7 +8,9 @@ import type { StageName } from '../streams/stages.ts';
 import { applyTopology } from '../streams/topology.ts';
 import { ALL_STAGES } from './all-stages.ts';
 import { createMetrics, serveMetrics, type StageMetrics } from './metrics.ts';
-import { DEFAULT_RUNNER, StageRunner, errorText, sleep, type RunnerOptions } from './runner.ts';
+import { errorText } from './error-text.ts';
+import { DEFAULT_RUNNER, StageRunner, type RunnerOptions } from './runner.ts';
+import { sleep } from './sleep.ts';
 import { createTaskPool, type TaskPool } from './task-pool.ts';
 
 export interface WorkerOptions {

@@ -12,7 +12,7 @@ import { namesFor } from '../../streams/names.ts';
 import { readPipelineStatus } from '../../streams/pipeline-status.ts';
 import { applyTopology } from '../../streams/topology.ts';
 import { formatStatusLine, statusWriter } from '../../tui/status-line.ts';
-import { sleep } from '../../workers/runner.ts';
+import { sleep } from '../../workers/sleep.ts';
 import { startWorkers } from '../../workers/worker-process.ts';
 import { loadConfig } from '../config.ts';
 import { action, intOption } from '../run-action.ts';

@@ -1,6 +1,7 @@
 import { recordEvents, transition } from '../../sql/queries/orders.ts';
 import { idempotentPost } from '../idempotent-post.ts';
-import { mapLimit, orderStepStage, type StepResult } from '../order-step.ts';
+import { mapLimit } from '../map-limit.ts';
+import { orderStepStage, type StepResult } from '../order-step.ts';
 
 const PARALLEL_REQUESTS = 32;
 const PACKING_SMS = 'being_packed';

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { recordEvents, transition } from '../../sql/queries/orders.ts';
 import { idempotentPost } from '../idempotent-post.ts';
-import { mapLimit, orderStepStage, type StepResult } from '../order-step.ts';
+import { mapLimit } from '../map-limit.ts';
+import { orderStepStage, type StepResult } from '../order-step.ts';
 
 /** Carrier requests in flight at once per batch. */
 const PARALLEL_REQUESTS = 32;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Channel } from '../../../streams/canonical-order.ts';
-import { sleep } from '../../runner.ts';
+import { sleep } from '../../sleep.ts';
 import { PlatformRequestError, PlatformResponseError, RateLimitedError } from './connector-errors.ts';
 
 export interface PlatformHttpOptions {

@@ -4,7 +4,9 @@ import { advanceCursor, ensureCursor, recordPollFailure } from '../../../sql/que
 import type { Channel } from '../../../streams/canonical-order.ts';
 import type { Names } from '../../../streams/names.ts';
 import { submitPayload } from '../../../streams/submit.ts';
-import { backoff, errorText, sleep } from '../../runner.ts';
+import { backoff } from '../../backoff.ts';
+import { errorText } from '../../error-text.ts';
+import { sleep } from '../../sleep.ts';
 import { floorToSecond } from './china-clock.ts';
 import { ConnectorConfigError } from './connector-errors.ts';
 import type { PlatformApi } from './platform-api.ts';

@@ -2,7 +2,7 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Db } from '../../../sql/database.ts';
 import type { Channel } from '../../../streams/canonical-order.ts';
 import type { Names } from '../../../streams/names.ts';
-import { errorText } from '../../runner.ts';
+import { errorText } from '../../error-text.ts';
 import { ConnectorConfigError } from './connector-errors.ts';
 import { platformApiFor } from './platforms/platform-api-for.ts';
 import { DEFAULT_PULL, checkPullSettings, newPullStats, runPullConnector, type PullSettings, type PullStats, type PullTarget } from './pull-connector.ts';

@@ -4,7 +4,7 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import { CHANNELS, channelSchema, type Channel } from '../../../streams/canonical-order.ts';
 import type { Names } from '../../../streams/names.ts';
 import { submitPayload } from '../../../streams/submit.ts';
-import { errorText } from '../../runner.ts';
+import { errorText } from '../../error-text.ts';
 import { signatureHeaderOf, verifyWebhookBody } from './webhook-signature.ts';
 import { webhookSecretVar, type WebhookSecrets } from './webhook-secrets.ts';
 

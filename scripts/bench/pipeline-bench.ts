@@ -1,0 +1,219 @@
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { loadConfig } from '../../cli/config.ts';
+import { createDb, type Db } from '../../sql/database.ts';
+import { migrateToLatest } from '../../sql/migrate.ts';
+import { setStock } from '../../sql/queries/inventory.ts';
+import { saveRuleSet } from '../../sql/queries/pricing.ts';
+import { connectBus, type Bus } from '../../streams/connect.ts';
+import { namesFor } from '../../streams/names.ts';
+import { readQueueDepths } from '../../streams/queue-depth.ts';
+import { applyTopology, deleteTopology } from '../../streams/topology.ts';
+import { sleep } from '../../workers/sleep.ts';
+import { ensureServers } from '../servers/ensure-servers.ts';
+import { createDatabaseIfMissing } from '../servers/postgres-server.ts';
+import { DEMO_CATALOGUE, DEMO_RULES } from '../simulators/shop-orders.ts';
+import { adapterFor } from '../../workers/ingest/adapters/index.ts';
+import { benchOrders } from './bench-orders.ts';
+import { forkScript, type ChildScript } from './child-script.ts';
+import type { FeederIn, FeederOut, FeederSettings } from './feeder-process.ts';
+import { measureCeiling, type CeilingResult } from './relay-ceiling.ts';
+import type { SimulatorsOut } from './simulators-process.ts';
+
+export interface PipelineBenchOptions {
+  orders: number;
+  /** Worker processes, each running all six stages. */
+  processes: number;
+  /** Orders per second offered by the feeder; 0 offers as fast as ingest takes them. */
+  rate: number;
+  seed: number;
+  /** Also measure the bare relay ceiling in the same run, before the pipeline. */
+  vsCeiling: boolean;
+  /** Give up when no order completes for this long. */
+  stallSeconds: number;
+  /** Write a V8 CPU profile of each worker process into this folder (`node --cpu-prof`). */
+  profileDir?: string;
+  log: (line: string) => void;
+}
+
+export interface PipelineBenchResult {
+  orders: number;
+  processes: number;
+  offeredRate: number | null;
+  payloadBytes: number;
+  notified: number;
+  exceptions: number;
+  deadLetters: number;
+  lost: number;
+  duplicates: number;
+  seconds: number;
+  ordersPerSecond: number;
+  latencyMs: { p50: number; p95: number; p99: number; max: number };
+  ceiling?: CeilingResult;
+  ceilingOrdersPerSecond?: number;
+  ratio?: number;
+}
+
+const BIN = fileURLToPath(new URL('../../bin/ordersurge.mjs', import.meta.url));
+const STOCK = 1_000_000_000;
+
+/**
+ * Runs the whole pipeline on its own namespace and database: worker processes running all six
+ * stages, the carrier and SMS simulators in their own process, and a feeder process publishing
+ * pre-generated orders of all six platforms into ingest. Completion and correctness are read
+ * from Postgres and the simulators; everything is removed afterwards.
+ */
+export async function runPipelineBench(opts: PipelineBenchOptions): Promise<PipelineBenchResult> {
+  const config = loadConfig();
+  const servers = await ensureServers(config, () => undefined);
+  const id = `bench${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const admin = new URL(servers.databaseUrl);
+  admin.pathname = '/postgres';
+  const dbUrl = new URL(servers.databaseUrl);
+  dbUrl.pathname = `/ordersurge_${id}`;
+  await createDatabaseIfMissing(admin.toString(), `ordersurge_${id}`);
+  const names = namesFor(id);
+  const bus = await connectBus(servers.natsUrl, 'ordersurge-bench');
+  const db = createDb(dbUrl.toString(), 4);
+  const children: ChildScript<unknown, unknown>[] = [];
+  try {
+    await migrateToLatest(db);
+    await applyTopology(bus.jsm, names);
+    for (const item of DEMO_CATALOGUE) await setStock(db, item.sku, 'suzhou', STOCK);
+    await saveRuleSet(db, DEMO_RULES, 'ordersurge bench', 'the demo rule set');
+
+    const sims = forkScript<never, SimulatorsOut>('./simulators-process.ts', ['0']);
+    children.push(sims);
+    const { carrierUrl, smsUrl } = await sims.next((m): m is SimulatorsOut => m.type === 'ready');
+    const env = { ...process.env, NATS_URL: servers.natsUrl, DATABASE_URL: dbUrl.toString(), ORDERSURGE_NAMESPACE: id, CARRIER_URL: carrierUrl, SMS_URL: smsUrl };
+    for (let i = 0; i < opts.processes; i++) {
+      children.push(forkScript(BIN, ['worker', '--stage', 'all', '--no-apply', '--metrics-port', '0'], env, opts.profileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.profileDir] : []));
+    }
+    const feederSettings: FeederSettings = { natsUrl: servers.natsUrl, namespace: id, orders: opts.orders, seed: opts.seed, rate: opts.rate, inFlight: 1000 };
+    const feeder = forkScript<FeederIn, FeederOut>('./feeder-process.ts', [JSON.stringify(feederSettings)]);
+    children.push(feeder as ChildScript<unknown, unknown>);
+    const { payloadBytes } = await feeder.next((m): m is Extract<FeederOut, { type: 'ready' }> => m.type === 'ready');
+    await waitForWorkers(bus, names, opts.processes);
+    opts.log(`bench: ${opts.processes} worker process(es) ready; feeding ${opts.orders} orders (${opts.rate > 0 ? `${opts.rate}/s` : 'as fast as taken'})`);
+
+    let ceiling: CeilingResult | undefined;
+    if (opts.vsCeiling) {
+      const canonicalBytes = canonicalOrderBytes();
+      ceiling = await measureCeiling(bus, `${id}c`, opts.orders, canonicalBytes);
+      opts.log(`bench: relay ceiling ${ceiling.ordersPerSecond.toFixed(0)} orders/s (${canonicalBytes}-byte messages, six hops)`);
+    }
+
+    feeder.send({ type: 'go' });
+    const progress = await waitForCompletion(db, bus, names, opts);
+    const fed = await feeder.next((m): m is Extract<FeederOut, { type: 'done' }> => m.type === 'done');
+    const publishedAt = new Map(fed.publishedAt);
+    const notifiedRows = await db
+      .selectFrom('order_events')
+      .select(['order_id', 'at'])
+      .where('type', '=', 'notified')
+      .execute();
+    const latencies = notifiedRows.map((r) => r.at.getTime() - (publishedAt.get(r.order_id) ?? fed.firstMs)).sort((a, b) => a - b);
+    const lastNotifiedMs = Math.max(...notifiedRows.map((r) => r.at.getTime()));
+    const seconds = (lastNotifiedMs - fed.firstMs) / 1000;
+    const duplicates = await countDuplicates(db, carrierUrl, smsUrl);
+    const result: PipelineBenchResult = {
+      orders: opts.orders,
+      processes: opts.processes,
+      offeredRate: opts.rate > 0 ? opts.rate : null,
+      payloadBytes,
+      notified: progress.notified,
+      exceptions: progress.exceptions,
+      deadLetters: (await bus.jsm.streams.info(names.deadLetterStream)).state.messages,
+      lost: opts.orders - progress.notified - progress.exceptions,
+      duplicates,
+      seconds,
+      ordersPerSecond: progress.notified / seconds,
+      latencyMs: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), p99: percentile(latencies, 0.99), max: latencies.at(-1) ?? 0 },
+    };
+    if (ceiling) {
+      result.ceiling = ceiling;
+      result.ceilingOrdersPerSecond = ceiling.ordersPerSecond;
+      result.ratio = result.ordersPerSecond / ceiling.ordersPerSecond;
+    }
+    return result;
+  } finally {
+    await Promise.all(children.map((c) => c.stop()));
+    await deleteTopology(bus.jsm, names).catch(() => undefined);
+    await bus.close();
+    await db.destroy();
+    const client = new pg.Client({ connectionString: admin.toString() });
+    await client.connect();
+    await client.query(`drop database if exists ${pg.escapeIdentifier(`ordersurge_${id}`)} with (force)`);
+    await client.end();
+  }
+}
+
+/** Every stage's consumer has a pull waiting from each worker process. */
+async function waitForWorkers(bus: Bus, names: ReturnType<typeof namesFor>, processes: number): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const depths = await readQueueDepths(bus.jsm, names);
+    if (depths.every((d) => d.waiting >= processes)) return;
+    await sleep(250, new AbortController().signal);
+  }
+  throw new Error('worker processes did not start pulling within 120 s');
+}
+
+/** Polls Postgres until every order is notified or an exception, or nothing moved for a while. */
+async function waitForCompletion(db: Db, bus: Bus, names: ReturnType<typeof namesFor>, opts: PipelineBenchOptions): Promise<{ notified: number; exceptions: number }> {
+  let last = { notified: -1, exceptions: 0, at: Date.now() };
+  for (;;) {
+    await sleep(250, new AbortController().signal);
+    const rows = await db.selectFrom('orders').select(['status', sql<number>`count(*)::int`.as('n')]).groupBy('status').execute();
+    const of = (status: string): number => rows.find((r) => r.status === status)?.n ?? 0;
+    const now = { notified: of('notified'), exceptions: of('exception'), at: Date.now() };
+    if (now.notified + now.exceptions >= opts.orders) return now;
+    if (now.notified !== last.notified) {
+      if (Math.floor(now.at / 2000) !== Math.floor(last.at / 2000)) {
+        const queues = (await readQueueDepths(bus.jsm, names)).map((q) => `${q.stage} ${q.pending}/${q.ackPending}`).join(' ');
+        opts.log(`bench: ${now.notified}/${opts.orders} notified; queues pending/unacked: ${queues}`);
+      }
+      last = now;
+    } else if (now.at - last.at > opts.stallSeconds * 1000) {
+      opts.log(`bench: nothing completed for ${opts.stallSeconds} s; stopping with ${now.notified} notified`);
+      return now;
+    }
+  }
+}
+
+/**
+ * Anything done twice: an SMS or waybill beyond one per notified order's shipment, a second
+ * notification row or reservation set. The tables' keys forbid most of it; the simulators count
+ * what reached the outside world.
+ */
+async function countDuplicates(db: Db, carrierUrl: string, smsUrl: string): Promise<number> {
+  const [carrier, sms] = (await Promise.all([fetch(`${carrierUrl}/stats`), fetch(`${smsUrl}/stats`)].map(async (r) => (await r).json()))) as [
+    { issued: number },
+    { sent: number },
+  ];
+  const counts = await sql<{ notifications: number; shipments: number; orders: number; reserved_lines: number; lines: number }>`
+    select (select count(*)::int from notifications) as notifications,
+           (select count(*)::int from shipments where waybill_no is not null) as shipments,
+           (select count(*)::int from orders where status = 'notified') as orders,
+           (select count(*)::int from reservations) as reserved_lines,
+           (select count(*)::int from order_lines l join orders o on o.id = l.order_id where o.status = 'notified') as lines`.execute(db);
+  const c = counts.rows[0]!;
+  return Math.max(0, sms.sent - c.orders) + Math.max(0, c.notifications - c.orders) + Math.max(0, carrier.issued - c.shipments) + Math.max(0, c.reserved_lines - c.lines);
+}
+
+/** Bytes of a real canonical order as it travels from ingest to dedupe, averaged. */
+function canonicalOrderBytes(): number {
+  const sample = benchOrders(60, 1);
+  const sizes = sample.map((o) => {
+    const result = adapterFor(o.channel)(JSON.parse(o.payload));
+    return result.ok ? JSON.stringify(result.order).length : o.payload.length;
+  });
+  return Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length);
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}

@@ -1,0 +1,17 @@
+// The carrier and SMS simulators in a process of their own, so their HTTP work does not share a
+// main thread with the workers a benchmark measures. Reports its URLs, then runs until SIGTERM.
+import { startCarrierSimulator } from '../simulators/carrier-simulator.ts';
+import { startSmsSimulator } from '../simulators/sms-simulator.ts';
+
+export type SimulatorsOut = { type: 'ready'; carrierUrl: string; smsUrl: string };
+
+const faults = { latencyMs: Number(process.argv[2] ?? 0), failRate: 0 };
+const carrier = await startCarrierSimulator(0, faults);
+const sms = await startSmsSimulator(0, faults);
+process.send?.({ type: 'ready', carrierUrl: carrier.url, smsUrl: sms.url } satisfies SimulatorsOut);
+const stop = async (): Promise<void> => {
+  await Promise.all([carrier.close(), sms.close()]);
+  process.exit(0);
+};
+process.once('SIGTERM', () => void stop());
+process.once('disconnect', () => void stop());
