@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { StageSettings } from '../workers/stage.ts';
 
 /** The checkout's root, so `.data/` is found whatever the working directory. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -73,4 +74,13 @@ function namespaceVar(value: string): string {
 export class ConfigError extends Error {
   readonly code = 'CONFIG';
   override name = 'ConfigError';
+}
+
+/** The part of the configuration stage workers need. */
+export function workerSettingsOf(config: Config): { natsUrl: string; namespace: string; settings: StageSettings } {
+  return {
+    natsUrl: config.natsUrl,
+    namespace: config.namespace,
+    settings: { carrierUrl: config.carrierUrl, smsUrl: config.smsUrl, mergeWindowSeconds: config.mergeWindowSeconds },
+  };
 }

@@ -5,6 +5,7 @@ import * as pricingRules from './migrations/0003-pricing-rules.ts';
 import * as connectorCursors from './migrations/0004-connector-cursors.ts';
 import * as orderUpdates from './migrations/0005-order-updates.ts';
 import * as mergedShipments from './migrations/0006-merged-shipments.ts';
+import * as routingInTypescript from './migrations/0007-routing-in-typescript.ts';
 
 /** Migrations in order; the list is explicit so no file-system scan is needed at run time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-connector-cursors': connectorCursors,
   '0005-order-updates': orderUpdates,
   '0006-merged-shipments': mergedShipments,
+  '0007-routing-in-typescript': routingInTypescript,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

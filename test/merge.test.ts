@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateShopOrder } from '../scripts/simulators/shop-orders.ts';
 import { setStock } from '../sql/queries/inventory.ts';
-import { routeOrders } from '../sql/queries/route-orders.ts';
+import { routeBatch } from '../workers/routing/routing-stage.ts';
 import { submitPayload } from '../streams/submit.ts';
 import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
 
@@ -78,8 +78,8 @@ describe('merge (合单)', () => {
     for (const id of [701, 702]) {
       await p.db.insertInto('orders').values({ id: `shop:${id}`, channel: 'shop', external_id: String(id), status: 'priced', channel_status: 'paid', refund_status: 'none', version: 1, placed_at: new Date(), paid_at: new Date(), channel_updated_at: new Date(), buyer: 'b', address: '{}', payment_method: 'online', goods_fen: 4900, discount_fen: 0, shipping_fen: 0, paid_fen: 4900, coupons: '[]', buyer_message: '', seller_memo: '', raw: '{}' }).execute();
     }
-    const plans = [701, 702].map((id) => ({ orderId: `shop:${id}`, warehouse: 'suzhou', lines: [{ lineId: '1', sku: 'CUP-WHITE', qty: 1 }], mergeKey: 'same-key' }));
-    await routeOrders(p.db, plans, 0);
+    await p.db.insertInto('order_lines').values([701, 702].map((id) => ({ order_id: `shop:${id}`, line_id: '1', sku: 'CUP-WHITE', platform_sku_id: '', title: 'cup', qty: 1, unit_price_fen: 4900, payable_fen: 4900, refund_status: 'none', gift: false }))).execute();
+    await routeBatch(p.db, ['shop:701', 'shop:702'], 0);
     const shipments = await p.db.selectFrom('shipment_orders').select('shipment_id').where('order_id', 'in', ['shop:701', 'shop:702']).execute();
     expect(new Set(shipments.map((s) => s.shipment_id)).size).toBe(2);
   });

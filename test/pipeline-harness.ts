@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { loadConfig, type Config } from '../cli/config.ts';
+import { loadConfig, workerSettingsOf, type Config } from '../cli/config.ts';
 import { createDatabaseIfMissing } from '../scripts/servers/postgres-server.ts';
 import { startCarrierSimulator } from '../scripts/simulators/carrier-simulator.ts';
 import { startSmsSimulator } from '../scripts/simulators/sms-simulator.ts';
@@ -79,7 +79,7 @@ export async function createTestPipeline(topology: Partial<TopologyOptions> = {}
     sms,
     async startWorkers(stages = STAGES, runner = {}) {
       const workers = await startWorkers({
-        config,
+        ...workerSettingsOf(config),
         databaseUrl,
         stages,
         poolThreads: 1,

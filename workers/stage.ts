@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import type { Config } from '../cli/config.ts';
 import type { Db } from '../sql/database.ts';
 import type { Downstream } from '../streams/messages.ts';
 import type { StageName } from '../streams/stages.ts';
@@ -27,11 +26,21 @@ export type Outcome =
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
 
+/** What stages need to know of the configuration, and nothing more. */
+export interface StageSettings {
+  /** The carrier's e-waybill API. */
+  carrierUrl: string;
+  /** The SMS gateway. */
+  smsUrl: string;
+  /** Merge (合单) window in seconds; 0 switches merging off. */
+  mergeWindowSeconds: number;
+}
+
 /** Everything a stage may touch; the runner owns it all. */
 export interface StageContext {
   db: Db;
   pool: TaskPool;
-  config: Config;
+  settings: StageSettings;
   log: (line: string) => void;
 }
 

@@ -1,4 +1,3 @@
-import type { Config } from '../cli/config.ts';
 import { createDb, type Db } from '../sql/database.ts';
 import { migrateToLatest } from '../sql/migrate.ts';
 import { connectBus, type Bus } from '../streams/connect.ts';
@@ -11,11 +10,15 @@ import { createMetrics, serveMetrics, type StageMetrics } from './metrics.ts';
 import { errorText } from './error-text.ts';
 import { DEFAULT_RUNNER, StageRunner, type RunnerOptions } from './runner.ts';
 import { sleep } from './sleep.ts';
+import type { StageSettings } from './stage.ts';
 import { createTaskPool, type TaskPool } from './task-pool.ts';
 
 export interface WorkerOptions {
-  config: Config;
+  natsUrl: string;
+  /** Prefix of every stream, subject and consumer name. */
+  namespace: string;
   databaseUrl: string;
+  settings: StageSettings;
   stages: readonly StageName[];
   runner?: Partial<RunnerOptions>;
   /** Worker threads of the CPU pool; 0 runs CPU work inline. */
@@ -40,8 +43,8 @@ export interface RunningWorkers {
 /** Starts the runners of the given stages in this process, sharing one connection and pool. */
 export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers> {
   const log = opts.log ?? ((line: string) => console.error(line));
-  const names = namesFor(opts.config.namespace);
-  const bus = await connectBus(opts.config.natsUrl, `ordersurge-worker:${opts.stages.join(',')}`);
+  const names = namesFor(opts.namespace);
+  const bus = await connectBus(opts.natsUrl, `ordersurge-worker:${opts.stages.join(',')}`);
   const db = createDb(opts.databaseUrl, Math.max(10, opts.stages.length * 10));
   if (opts.apply ?? true) {
     await migrateToLatest(db);
@@ -52,7 +55,7 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
   const server = opts.metricsPort === undefined ? undefined : await serveMetrics(metrics.registry, opts.metricsPort, opts.metricsPortStrict ?? false);
   const runnerOptions: RunnerOptions = { ...DEFAULT_RUNNER, ...opts.runner };
   const abort = new AbortController();
-  const ctx = { db, pool, config: opts.config, log };
+  const ctx = { db, pool, settings: opts.settings, log };
   const runs = opts.stages.map((stage) =>
     new StageRunner(ALL_STAGES[stage], bus, names, ctx, metrics, runnerOptions).run(abort.signal).catch((error: unknown) => {
       log(`${stage}: runner stopped: ${errorText(error)}`);

@@ -41,10 +41,13 @@ export function benchCommand(): Command {
     .option('--seed <n>', 'seed of the generated orders', intOption('--seed'), 1)
     .option('--vs-ceiling', 'measure the relay ceiling in the same run and print the ratio')
     .option('--stall-s <s>', 'give up when no order completes for this long', positive('--stall-s'), 60)
+    .option('--concurrency <n>', 'messages in flight per stage and worker process (default: the worker\'s)', positive('--concurrency'))
+    .option('--batch-size <n>', 'messages per handler call (default: the worker\'s)', positive('--batch-size'))
+    .option('--pool-threads <n>', 'CPU threads per worker process (default: the worker\'s)', intOption('--pool-threads'))
     .option('--profile <dir>', 'write a CPU profile of each worker process into DIR (node --cpu-prof)')
     .option('--json', 'print one JSON object')
     .action(
-      action(async (opts: { profile?: string; orders: number; processes: number; rate: number; seed: number; vsCeiling?: boolean; stallS: number; json?: boolean }) => {
+      action(async (opts: { concurrency?: number; batchSize?: number; poolThreads?: number; profile?: string; orders: number; processes: number; rate: number; seed: number; vsCeiling?: boolean; stallS: number; json?: boolean }) => {
         const result = await runPipelineBench({
           orders: opts.orders,
           processes: opts.processes,
@@ -52,6 +55,11 @@ export function benchCommand(): Command {
           seed: opts.seed,
           vsCeiling: opts.vsCeiling === true,
           stallSeconds: opts.stallS,
+          workerArgs: [
+            ...(opts.concurrency ? ['--concurrency', String(opts.concurrency)] : []),
+            ...(opts.batchSize ? ['--batch-size', String(opts.batchSize)] : []),
+            ...(opts.poolThreads !== undefined ? ['--pool-threads', String(opts.poolThreads)] : []),
+          ],
           ...(opts.profile ? { profileDir: opts.profile } : {}),
           log: (line) => console.error(line),
         });

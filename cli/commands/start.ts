@@ -14,7 +14,7 @@ import { applyTopology } from '../../streams/topology.ts';
 import { formatStatusLine, statusWriter } from '../../tui/status-line.ts';
 import { sleep } from '../../workers/sleep.ts';
 import { startWorkers } from '../../workers/worker-process.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig, workerSettingsOf } from '../config.ts';
 import { action, intOption } from '../run-action.ts';
 import { spawnWorkerProcesses } from '../worker-processes.ts';
 import { CHANNELS } from '../../streams/canonical-order.ts';
@@ -68,7 +68,7 @@ async function runDemo(opts: StartOptions): Promise<void> {
   const workers =
     opts.workerProcesses > 0
       ? spawnWorkerProcesses(opts.workerProcesses, (i) => ['--stage', 'all', '--no-apply', '--concurrency', String(opts.concurrency), '--metrics-port', String(config.metricsPort + i)])
-      : await startWorkers({ config, databaseUrl: servers.databaseUrl, stages: ['ingest', 'dedupe', 'pricing', 'routing', 'waybill', 'notify'], runner: { concurrency: opts.concurrency }, metricsPort: config.metricsPort, apply: false, log });
+      : await startWorkers({ ...workerSettingsOf(config), natsUrl: servers.natsUrl, databaseUrl: servers.databaseUrl, stages: ['ingest', 'dedupe', 'pricing', 'routing', 'waybill', 'notify'], runner: { concurrency: opts.concurrency }, metricsPort: config.metricsPort, apply: false, log });
   // Every channel's simulated order API, polled by its connector: orders, and later updates of
   // them (paid, cancelled, refunded, readdressed), come in as they would from the platforms.
   const perChannel = opts.rate / CHANNELS.length;

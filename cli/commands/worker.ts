@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { loadConfig } from '../config.ts';
+import { loadConfig, workerSettingsOf } from '../config.ts';
 import { action, InputError, intOption } from '../run-action.ts';
 import { ensureServers } from '../../scripts/servers/ensure-servers.ts';
 import { isStageName, STAGES, type StageName } from '../../streams/stages.ts';
@@ -34,7 +34,7 @@ export function workerCommand(): Command {
         if (opts.concurrency < 1 || opts.batchSize < 1) throw new InputError('--concurrency and --batch-size: must be at least 1');
         const servers = await ensureServers(config, (line) => console.error(line));
         const workers = await startWorkers({
-          config,
+          ...workerSettingsOf(config),
           databaseUrl: servers.databaseUrl,
           stages: opts.stage,
           runner: { concurrency: opts.concurrency, batchSize: Math.min(opts.batchSize, opts.concurrency), maxDeliver: Math.max(1, opts.maxDeliver) },

@@ -33,6 +33,8 @@ export interface PipelineBenchOptions {
   vsCeiling: boolean;
   /** Give up when no order completes for this long. */
   stallSeconds: number;
+  /** Extra arguments of every `ordersurge worker` process (`--concurrency 512`, say). */
+  workerArgs: readonly string[];
   /** Write a V8 CPU profile of each worker process into this folder (`node --cpu-prof`). */
   profileDir?: string;
   log: (line: string) => void;
@@ -89,7 +91,7 @@ export async function runPipelineBench(opts: PipelineBenchOptions): Promise<Pipe
     const { carrierUrl, smsUrl } = await sims.next((m): m is SimulatorsOut => m.type === 'ready');
     const env = { ...process.env, NATS_URL: servers.natsUrl, DATABASE_URL: dbUrl.toString(), ORDERSURGE_NAMESPACE: id, CARRIER_URL: carrierUrl, SMS_URL: smsUrl };
     for (let i = 0; i < opts.processes; i++) {
-      children.push(forkScript(BIN, ['worker', '--stage', 'all', '--no-apply', '--metrics-port', '0'], env, opts.profileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.profileDir] : []));
+      children.push(forkScript(BIN, ['worker', '--stage', 'all', '--no-apply', '--metrics-port', '0', ...opts.workerArgs], env, opts.profileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.profileDir] : []));
     }
     const feederSettings: FeederSettings = { natsUrl: servers.natsUrl, namespace: id, orders: opts.orders, seed: opts.seed, rate: opts.rate, inFlight: 1000 };
     const feeder = forkScript<FeederIn, FeederOut>('./feeder-process.ts', [JSON.stringify(feederSettings)]);

@@ -1,28 +1,23 @@
-import { faultGate, notFound, startJsonServer, type Faults, type RunningServer } from './json-server.ts';
+import { batchOf } from './batch-endpoint.ts';
+import { faultGate, notFound, startJsonServer, type Faults, type JsonResponse, type RunningServer } from './json-server.ts';
+
+/** Items one batch call may carry, as e-waybill APIs commonly allow (10-100 a call). */
+export const CARRIER_BATCH_LIMIT = 100;
 
 /**
  * A carrier's e-waybill API: POST /waybills with an Idempotency-Key header returns a waybill
- * number; the same key always returns the same number. POST /waybills/NO/cancel voids one (a
- * cancelled order's parcel is never handed over). GET /stats counts what was issued and voided.
+ * number; the same key always returns the same number. POST /waybills/batch takes up to 100
+ * `{key, shipmentId, ...}` items and answers each with its own result, under the same per-key
+ * rule. POST /waybills/NO/cancel voids one (a cancelled order's parcel is never handed over).
+ * GET /stats counts what was issued and voided.
  */
 export async function startCarrierSimulator(port: number, faults: Faults): Promise<RunningServer> {
   const byKey = new Map<string, string>();
   const voided = new Set<string>();
   let requests = 0;
   let duplicates = 0;
-  return startJsonServer(port, faultGate(faults), ({ method, path, headers, body }) => {
-    if (method === 'GET' && path === '/stats') return { status: 200, body: { issued: byKey.size, voided: voided.size, requests, duplicates } };
-    const cancel = /^\/waybills\/([^/]+)\/cancel$/.exec(path);
-    if (method === 'POST' && cancel) {
-      const waybillNo = decodeURIComponent(cancel[1]!);
-      if (![...byKey.values()].includes(waybillNo)) return { status: 404, body: { error: `no waybill ${waybillNo}` } };
-      voided.add(waybillNo);
-      return { status: 200, body: { waybillNo, voided: true } };
-    }
-    if (method !== 'POST' || path !== '/waybills') return notFound;
+  const issue = (key: string, body: unknown): JsonResponse => {
     requests++;
-    const key = headers['idempotency-key'];
-    if (typeof key !== 'string' || key === '') return { status: 400, body: { error: 'Idempotency-Key header is required' } };
     const shipment = body as { shipmentId?: unknown } | undefined;
     if (typeof shipment?.shipmentId !== 'string') return { status: 400, body: { error: 'shipmentId: required string' } };
     const known = byKey.get(key);
@@ -33,5 +28,20 @@ export async function startCarrierSimulator(port: number, faults: Faults): Promi
     const waybillNo = `SIM${String(byKey.size + 1).padStart(10, '0')}`;
     byKey.set(key, waybillNo);
     return { status: 201, body: { waybillNo, carrier: 'SIMEXPRESS' } };
+  };
+  return startJsonServer(port, faultGate(faults), ({ method, path, headers, body }) => {
+    if (method === 'POST' && path === '/waybills/batch') return batchOf(body, CARRIER_BATCH_LIMIT, issue);
+    if (method === 'GET' && path === '/stats') return { status: 200, body: { issued: byKey.size, voided: voided.size, requests, duplicates } };
+    const cancel = /^\/waybills\/([^/]+)\/cancel$/.exec(path);
+    if (method === 'POST' && cancel) {
+      const waybillNo = decodeURIComponent(cancel[1]!);
+      if (![...byKey.values()].includes(waybillNo)) return { status: 404, body: { error: `no waybill ${waybillNo}` } };
+      voided.add(waybillNo);
+      return { status: 200, body: { waybillNo, voided: true } };
+    }
+    if (method !== 'POST' || path !== '/waybills') return notFound;
+    const key = headers['idempotency-key'];
+    if (typeof key !== 'string' || key === '') return { status: 400, body: { error: 'Idempotency-Key header is required' } };
+    return issue(key, body);
   });
 }

@@ -1,14 +1,15 @@
 import { recordEvents, transition } from '../../sql/queries/orders.ts';
-import { idempotentPost } from '../idempotent-post.ts';
-import { mapLimit } from '../map-limit.ts';
+import { idempotentPostBatch } from '../idempotent-post.ts';
 import { orderStepStage, type StepResult } from '../order-step.ts';
 
-const PARALLEL_REQUESTS = 32;
+/** Messages per gateway call: batch-SMS APIs commonly take up to 100. */
+const SMS_BATCH_LIMIT = 100;
 const PACKING_SMS = 'being_packed';
 
 /**
  * notify: the "being packed" SMS, once per order: the gateway is asked with the key
- * `ORDER:being_packed`, and the notifications table keeps one row per (order, kind).
+ * `ORDER:being_packed` (one batch call carries up to 100 messages, each under its own key), and
+ * the notifications table keeps one row per (order, kind).
  * Non-core: peak mode may defer this stage.
  */
 export const notifyStage = orderStepStage({
@@ -20,17 +21,21 @@ export const notifyStage = orderStepStage({
     const orders = await ctx.db.selectFrom('orders').select(['id', 'address']).where('id', 'in', ids).execute();
     const phoneOf = new Map(orders.map((o) => [o.id, o.address.phone]));
     const sent: { orderId: string; messageId: string }[] = [];
-    await mapLimit(ids, PARALLEL_REQUESTS, async (orderId) => {
-      const answer = await idempotentPost(`${ctx.config.smsUrl}/sms`, `${orderId}:${PACKING_SMS}`, {
-        orderId,
-        template: PACKING_SMS,
-        phone: phoneOf.get(orderId) ?? '',
-      });
-      if (answer.kind === 'transient') return results.set(orderId, { kind: 'retry', error: answer.error });
-      if (answer.kind === 'rejected') return results.set(orderId, { kind: 'dead', error: answer.error });
-      sent.push({ orderId, messageId: String(answer.body.messageId ?? '') });
-      return results.set(orderId, { kind: 'moved' });
-    });
+    const keyOf = (orderId: string): string => `${orderId}:${PACKING_SMS}`;
+    const answers = await idempotentPostBatch(
+      `${ctx.settings.smsUrl}/sms/batch`,
+      ids.map((orderId) => ({ key: keyOf(orderId), body: { orderId, template: PACKING_SMS, phone: phoneOf.get(orderId) ?? '' } })),
+      SMS_BATCH_LIMIT,
+    );
+    for (const orderId of ids) {
+      const answer = answers.get(keyOf(orderId)) ?? { kind: 'transient', error: `SMS gateway gave no answer for ${orderId}` };
+      if (answer.kind === 'transient') results.set(orderId, { kind: 'retry', error: answer.error });
+      else if (answer.kind === 'rejected') results.set(orderId, { kind: 'dead', error: answer.error });
+      else {
+        sent.push({ orderId, messageId: String(answer.body.messageId ?? '') });
+        results.set(orderId, { kind: 'moved' });
+      }
+    }
     if (sent.length > 0) {
       await ctx.db.transaction().execute(async (trx) => {
         await trx

@@ -1,11 +1,10 @@
 import { sql } from 'kysely';
 import { recordEvents, transition } from '../../sql/queries/orders.ts';
-import { idempotentPost } from '../idempotent-post.ts';
-import { mapLimit } from '../map-limit.ts';
+import { idempotentPost, idempotentPostBatch } from '../idempotent-post.ts';
 import { orderStepStage, type StepResult } from '../order-step.ts';
 
-/** Carrier requests in flight at once per batch. */
-const PARALLEL_REQUESTS = 32;
+/** Shipments per carrier call: e-waybill batch APIs take 10-100; we model 100. */
+const CARRIER_BATCH_LIMIT = 100;
 
 interface Issued {
   orderId: string;
@@ -17,7 +16,8 @@ interface Issued {
 /**
  * waybill: asks the carrier for an e-waybill number per shipment, with the shipment id as the
  * idempotency key, so a retried request returns the same number instead of a second waybill.
- * The calls run in parallel; their results are written in one transaction per batch.
+ * A batch of orders is one batch call to the carrier (up to 100 shipments a call); the numbers
+ * are written in one transaction per batch.
  */
 export const waybillStage = orderStepStage({
   stage: 'waybill',
@@ -35,27 +35,42 @@ export const waybillStage = orderStepStage({
       .execute();
     const issued: Issued[] = [];
     const rejected = new Map<string, string>();
-    await mapLimit(ids, PARALLEL_REQUESTS, async (orderId) => {
+    const unnumbered = shipments.filter((s) => s.waybill_no === null);
+    const answers = await idempotentPostBatch(
+      `${ctx.settings.carrierUrl}/waybills/batch`,
+      // A merged shipment is asked for once; its key is the shipment id either way.
+      [...new Map(unnumbered.map((s) => [s.id, s])).values()].map((s) => ({
+        key: s.id,
+        body: { shipmentId: s.id, orderId: s.order_id, warehouse: s.warehouse, address: s.address },
+      })),
+      CARRIER_BATCH_LIMIT,
+    );
+    for (const orderId of ids) {
       const own = shipments.filter((s) => s.order_id === orderId);
       if (own.length === 0) {
         results.set(orderId, { kind: 'dead', error: `orderId: routed order ${orderId} has no shipment` });
-        return;
+        continue;
       }
+      results.set(orderId, { kind: 'moved' });
       for (const shipment of own.filter((s) => s.waybill_no === null)) {
-        const answer = await idempotentPost(`${ctx.config.carrierUrl}/waybills`, shipment.id, {
-          shipmentId: shipment.id,
-          orderId,
-          warehouse: shipment.warehouse,
-          address: shipment.address,
-        });
-        if (answer.kind === 'transient') return results.set(orderId, { kind: 'retry', error: answer.error });
-        if (answer.kind === 'rejected') return rejected.set(orderId, answer.error);
+        const answer = answers.get(shipment.id) ?? { kind: 'transient', error: `carrier gave no answer for ${shipment.id}` };
+        if (answer.kind === 'transient') {
+          results.set(orderId, { kind: 'retry', error: answer.error });
+          break;
+        }
+        if (answer.kind === 'rejected') {
+          rejected.set(orderId, answer.error);
+          results.delete(orderId);
+          break;
+        }
         const waybillNo = answer.body.waybillNo;
-        if (typeof waybillNo !== 'string') return results.set(orderId, { kind: 'retry', error: 'carrier answer has no waybillNo' });
+        if (typeof waybillNo !== 'string') {
+          results.set(orderId, { kind: 'retry', error: 'carrier answer has no waybillNo' });
+          break;
+        }
         issued.push({ orderId, shipmentId: shipment.id, waybillNo, carrier: String(answer.body.carrier ?? '') });
       }
-      return results.set(orderId, { kind: 'moved' });
-    });
+    }
     const moving = ids.filter((id) => results.get(id)?.kind === 'moved');
     const voided = await ctx.db.transaction().execute(async (trx) => {
       // Lock first: an order cancelled while its carrier call was out must not get the waybill.
@@ -98,7 +113,7 @@ export const waybillStage = orderStepStage({
       return candidates.filter((c) => !inUse.has(c.shipmentId));
     });
     for (const v of voided) {
-      const answer = await idempotentPost(`${ctx.config.carrierUrl}/waybills/${encodeURIComponent(v.waybillNo)}/cancel`, `cancel:${v.shipmentId}`, { shipmentId: v.shipmentId });
+      const answer = await idempotentPost(`${ctx.settings.carrierUrl}/waybills/${encodeURIComponent(v.waybillNo)}/cancel`, `cancel:${v.shipmentId}`, { shipmentId: v.shipmentId });
       if (answer.kind !== 'ok') ctx.log(`waybill: could not void ${v.waybillNo} of cancelled shipment ${v.shipmentId}: ${answer.error}`);
     }
     return results;
