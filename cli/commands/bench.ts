@@ -5,7 +5,7 @@ import { ensureServers } from '../../scripts/servers/ensure-servers.ts';
 import { connectBus } from '../../streams/connect.ts';
 import { loadConfig } from '../config.ts';
 import { action, InputError, intOption } from '../run-action.ts';
-import { availableParallelism } from 'node:os';
+import { defaultWorkerProcesses } from '../worker-processes.ts';
 
 /** A canonical order as it travels from ingest to dedupe is about this size (`bench pipeline --vs-ceiling` measures it). */
 const CANONICAL_ORDER_BYTES = 1500;
@@ -36,7 +36,7 @@ export function benchCommand(): Command {
     .command('pipeline')
     .description('the whole pipeline: pre-generated orders of all six platforms fed into ingest by their own process, every stage on, completion counted in Postgres')
     .option('--orders <n>', 'orders to feed', positive('--orders'), 20_000)
-    .option('--processes <k>', 'worker processes, each running all six stages', positive('--processes'), availableParallelism())
+    .option('--processes <k>', 'worker processes, each running all six stages', positive('--processes'), defaultWorkerProcesses())
     .option('--rate <r>', 'orders per second to offer (default: as fast as ingest takes them)', intOption('--rate'), 0)
     .option('--seed <n>', 'seed of the generated orders', intOption('--seed'), 1)
     .option('--vs-ceiling', 'measure the relay ceiling in the same run and print the ratio')

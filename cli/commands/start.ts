@@ -12,6 +12,7 @@ import { namesFor } from '../../streams/names.ts';
 import { readPipelineStatus } from '../../streams/pipeline-status.ts';
 import { applyTopology } from '../../streams/topology.ts';
 import { formatStatusLine, statusWriter } from '../../tui/status-line.ts';
+import { DEFAULT_RUNNER } from '../../workers/runner.ts';
 import { sleep } from '../../workers/sleep.ts';
 import { startWorkers } from '../../workers/worker-process.ts';
 import { loadConfig, workerSettingsOf } from '../config.ts';
@@ -41,7 +42,7 @@ export function startCommand(): Command {
       .description('the demo: servers, migrations, topology, all six stages, the simulators, and orders fed at a steady rate, with a live status line')
       .option('--rate <n>', 'orders per second the demo platforms emit in all (split evenly across the six channels)', rateOption('--rate', 100_000), 30)
       .option('--duration <s>', 'stop by itself after this many seconds (0: run until Ctrl-C)', intOption('--duration'), 0)
-      .option('--concurrency <n>', 'messages in flight per stage and process', intOption('--concurrency'), 256)
+      .option('--concurrency <n>', 'messages in flight per stage and process', intOption('--concurrency'), DEFAULT_RUNNER.concurrency)
       .option('--worker-processes <n>', 'separate worker processes running all six stages (0: inside this process, fastest on one small machine)', intOption('--worker-processes'), 0)
       .option('--poll-ms <ms>', 'how often each platform is polled', intOption('--poll-ms'), 1000),
   ).action(action(runDemo));
