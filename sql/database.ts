@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, type ColumnType, type Generated } from 'kysely';
 import pg from 'pg';
 import type { Address } from '../streams/canonical-order.ts';
+import type { OrderStatus } from '../streams/pipeline.ts';
 
 // bigint columns hold fen and versions, all far below 2^53: read them as numbers, and refuse
 // anything a number cannot hold exactly.
@@ -13,8 +14,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => {
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
 
-export const ORDER_STATUSES = ['awaiting_payment', 'received', 'priced', 'routed', 'waybilled', 'notified', 'exception', 'cancelled'] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
+export { ORDER_STATUSES, type OrderStatus } from '../streams/pipeline.ts';
 
 export interface OrdersTable {
   id: string;

@@ -2,7 +2,7 @@ import { headers } from '@nats-io/transport-node';
 import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import { HEADERS } from './messages.ts';
 import type { Names } from './names.ts';
-import { isStageName, type StageName } from './stages.ts';
+import { isStageName, type StageName } from './pipeline.ts';
 
 /** A message a stage could not process, kept with its original payload so it can be replayed. */
 export interface DeadLetter {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { StageName } from './stages.ts';
+import type { StageName } from './pipeline.ts';
 
 /**
  * What travels between the stages after dedupe: only the order's id. Postgres holds the order,

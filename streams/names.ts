@@ -1,4 +1,4 @@
-import type { StageName } from './stages.ts';
+import type { StageName } from './pipeline.ts';
 
 /**
  * Every stream, subject and consumer name derives from a namespace, so several installs (and

@@ -1,6 +1,6 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { Names } from './names.ts';
-import { STAGES, type StageName } from './stages.ts';
+import { STAGES, type StageName } from './pipeline.ts';
 
 export interface QueueDepth {
   stage: StageName;

@@ -1,15 +1,6 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
-import type { OrderStatus } from '../sql/database.ts';
 import type { Names } from './names.ts';
-import type { StageName } from './stages.ts';
-
-/** The stage that moves an order on from each status the pipeline can leave it in. */
-export const STAGE_FOR_STATUS: Partial<Record<OrderStatus, StageName>> = {
-  received: 'pricing',
-  priced: 'routing',
-  routed: 'waybill',
-  waybilled: 'notify',
-};
+import { STAGE_FOR_STATUS, type OrderStatus } from './pipeline.ts';
 
 /**
  * Hands orders to the stage their status waits for. JetStream acknowledges before it writes to

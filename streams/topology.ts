@@ -10,7 +10,7 @@ import {
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import type { Names } from './names.ts';
-import { STAGES, type StageName } from './stages.ts';
+import { STAGES, type StageName } from './pipeline.ts';
 
 /** Limits of the topology; defaults suit one machine, production raises replicas to 3. */
 export interface TopologyOptions {

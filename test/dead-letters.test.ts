@@ -4,7 +4,7 @@ import { setStock } from '../sql/queries/inventory.ts';
 import { listDeadLetters, replayDeadLetters } from '../streams/dead-letter.ts';
 import { readPipelineStatus } from '../streams/pipeline-status.ts';
 import { redriveOrders } from '../streams/redrive.ts';
-import { STAGES } from '../streams/stages.ts';
+import { STAGES } from '../streams/pipeline.ts';
 import { submitPayload } from '../streams/submit.ts';
 import { normalizeShop } from '../workers/ingest/adapters/shop.ts';
 import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';

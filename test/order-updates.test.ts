@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateShopOrder } from '../scripts/simulators/shop-orders.ts';
 import { setStock } from '../sql/queries/inventory.ts';
 import { submitPayload } from '../streams/submit.ts';
-import type { StageName } from '../streams/stages.ts';
+import type { StageName } from '../streams/pipeline.ts';
 import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
 
 /** A shop order and its later versions: Shopify's updated_at is the version. */

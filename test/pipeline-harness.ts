@@ -13,8 +13,8 @@ import { namesFor, type Names } from '../streams/names.ts';
 import { applyTopology, DEFAULT_TOPOLOGY, deleteTopology, type TopologyOptions } from '../streams/topology.ts';
 import type { RunnerOptions } from '../workers/runner.ts';
 import { startWorkers, type RunningWorkers } from '../workers/worker-process.ts';
-import type { StageName } from '../streams/stages.ts';
-import { STAGES } from '../streams/stages.ts';
+import type { StageName } from '../streams/pipeline.ts';
+import { STAGES } from '../streams/pipeline.ts';
 
 /**
  * A private pipeline for one test file: its own database and its own stream namespace on the

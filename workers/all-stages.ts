@@ -1,4 +1,4 @@
-import type { StageName } from '../streams/stages.ts';
+import type { StageName } from '../streams/pipeline.ts';
 import { dedupeStage } from './dedupe/dedupe-stage.ts';
 import { ingestStage } from './ingest/ingest-stage.ts';
 import { notifyStage } from './notify/notify-stage.ts';

@@ -1,7 +1,6 @@
-import type { OrderStatus } from '../sql/database.ts';
 import { statusesOf } from '../sql/queries/orders.ts';
 import { orderRefSchema, stageMsgId, type OrderRef } from '../streams/messages.ts';
-import type { StageName } from '../streams/stages.ts';
+import { stageDefinition, type StageName } from '../streams/pipeline.ts';
 import { decodeJson, done, type Outcome, type Stage, type StageContext } from './stage.ts';
 
 /** What one order step did to one order. */
@@ -18,11 +17,8 @@ export type StepResult =
  * orders still in `from` and must commit each order's effects and its status change together.
  */
 export interface OrderStep {
+  /** Its statuses and next stage come from the pipeline definition. */
   stage: StageName;
-  from: OrderStatus;
-  to: OrderStatus;
-  /** Stage to hand a moved order to; none for the last stage. */
-  next?: StageName;
   /** Called with at least one order. */
   apply(orderIds: readonly string[], ctx: StageContext): Promise<Map<string, StepResult>>;
 }
@@ -33,22 +29,24 @@ export interface OrderStep {
  * order elsewhere is left alone.
  */
 export function orderStepStage(step: OrderStep): Stage<OrderRef> {
+  const { from, to, next } = stageDefinition(step.stage);
+  if (from === null || to === null) throw new Error(`${step.stage}: an order step needs a from and a to status in the pipeline definition`);
   return {
     name: step.stage,
     decode: (data) => decodeJson(data, orderRefSchema),
     async handle(batch, ctx) {
       const ids = [...new Set(batch.map((d) => d.body.orderId))];
       const statuses = await statusesOf(ctx.db, ids);
-      const todo = ids.filter((id) => statuses.get(id) === step.from);
+      const todo = ids.filter((id) => statuses.get(id) === from);
       const results = todo.length > 0 ? await step.apply(todo, ctx) : new Map<string, StepResult>();
       return batch.map((d): Outcome => {
         const id = d.body.orderId;
         const handOn = (): Outcome =>
-          done(step.next ? [{ stage: step.next, channel: d.channel, body: { orderId: id }, msgId: stageMsgId(step.next, id) }] : []);
+          done(next ? [{ stage: next, channel: d.channel, body: { orderId: id }, msgId: stageMsgId(next, id) }] : []);
         const status = statuses.get(id);
         if (status === undefined) return { kind: 'dead', error: `orderId: no order ${id} in the database` };
-        if (status === step.to) return handOn();
-        if (status !== step.from) return done();
+        if (status === to) return handOn();
+        if (status !== from) return done();
         const result = results.get(id) ?? { kind: 'retry', error: `${step.stage} gave no result for ${id}` };
         switch (result.kind) {
           case 'moved':

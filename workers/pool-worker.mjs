@@ -1,10 +1,15 @@
 // Entry of a piscina worker thread. Threads do not inherit the main thread's TypeScript loader,
-// so each registers tsx itself before importing the (TypeScript) tasks.
+// so each registers tsx itself, then imports each stage's task module the first time it is asked.
 import { register } from 'tsx/esm/api';
 
 register();
-const { tasks } = await import('./pool-tasks.ts');
+const loaded = new Map();
 
-export default function run({ task, input }) {
-  return tasks[task](input);
+export default async function run({ module, input }) {
+  let task = loaded.get(module);
+  if (!task) {
+    task = (await import(module)).default;
+    loaded.set(module, task);
+  }
+  return task.run(input);
 }

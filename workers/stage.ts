@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Db } from '../sql/database.ts';
 import type { Downstream } from '../streams/messages.ts';
-import type { StageName } from '../streams/stages.ts';
+import type { StageName } from '../streams/pipeline.ts';
 import type { TaskPool } from './task-pool.ts';
 
 /** One message handed to a stage, decoded. */

@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { tasks, type TaskName, type Tasks } from './pool-tasks.ts';
+import type { PoolTask } from './pool-task.ts';
 
 /** Runs CPU-bound stage work off the event loop. */
 export interface TaskPool {
-  run<K extends TaskName>(task: K, input: Parameters<Tasks[K]>[0]): Promise<ReturnType<Tasks[K]>>;
+  run<I, O>(task: PoolTask<I, O>, input: I): Promise<O>;
   readonly threads: number;
   destroy(): Promise<void>;
 }
@@ -22,7 +22,7 @@ export function createTaskPool(threads: number = defaultPoolThreads()): TaskPool
   if (threads === 0) {
     return {
       threads: 0,
-      run: async (task, input) => (tasks[task] as (i: typeof input) => ReturnType<Tasks[typeof task]>)(input),
+      run: async (task, input) => task.run(input),
       destroy: async () => undefined,
     };
   }
@@ -35,7 +35,7 @@ export function createTaskPool(threads: number = defaultPoolThreads()): TaskPool
   });
   return {
     threads,
-    run: (task, input) => piscina.run({ task, input }),
+    run: (task, input) => piscina.run({ module: task.module, input }),
     destroy: () => piscina.destroy(),
   };
 }

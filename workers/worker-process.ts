@@ -3,7 +3,7 @@ import { migrateToLatest } from '../sql/migrate.ts';
 import { connectBus, type Bus } from '../streams/connect.ts';
 import { namesFor, type Names } from '../streams/names.ts';
 import { readQueueDepths } from '../streams/queue-depth.ts';
-import type { StageName } from '../streams/stages.ts';
+import type { StageName } from '../streams/pipeline.ts';
 import { applyTopology } from '../streams/topology.ts';
 import { ALL_STAGES } from './all-stages.ts';
 import { createMetrics, serveMetrics, type StageMetrics } from './metrics.ts';

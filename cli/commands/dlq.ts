@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { listDeadLetters, replayDeadLetters, type DeadLetter } from '../../streams/dead-letter.ts';
-import type { StageName } from '../../streams/stages.ts';
+import type { StageName } from '../../streams/pipeline.ts';
 import { loadConfig } from '../config.ts';
 import { action, InputError, intOption } from '../run-action.ts';
 import { connectRunning } from '../servers.ts';

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { redriveOrders, STAGE_FOR_STATUS } from '../../streams/redrive.ts';
+import { STAGE_FOR_STATUS } from '../../streams/pipeline.ts';
+import { redriveOrders } from '../../streams/redrive.ts';
 import type { OrderStatus } from '../../sql/database.ts';
 import { loadConfig } from '../config.ts';
 import { action, intOption } from '../run-action.ts';

@@ -9,6 +9,7 @@ import { setStock } from '../../sql/queries/inventory.ts';
 import { latestRuleSetVersion, saveRuleSet } from '../../sql/queries/pricing.ts';
 import { connectBus } from '../../streams/connect.ts';
 import { namesFor } from '../../streams/names.ts';
+import { STAGES } from '../../streams/pipeline.ts';
 import { readPipelineStatus } from '../../streams/pipeline-status.ts';
 import { applyTopology } from '../../streams/topology.ts';
 import { formatStatusLine, statusWriter } from '../../tui/status-line.ts';
@@ -69,7 +70,7 @@ async function runDemo(opts: StartOptions): Promise<void> {
   const workers =
     opts.workerProcesses > 0
       ? spawnWorkerProcesses(opts.workerProcesses, (i) => ['--stage', 'all', '--no-apply', '--concurrency', String(opts.concurrency), '--metrics-port', String(config.metricsPort + i)])
-      : await startWorkers({ ...workerSettingsOf(config), natsUrl: servers.natsUrl, databaseUrl: servers.databaseUrl, stages: ['ingest', 'dedupe', 'pricing', 'routing', 'waybill', 'notify'], runner: { concurrency: opts.concurrency }, metricsPort: config.metricsPort, apply: false, log });
+      : await startWorkers({ ...workerSettingsOf(config), natsUrl: servers.natsUrl, databaseUrl: servers.databaseUrl, stages: STAGES, runner: { concurrency: opts.concurrency }, metricsPort: config.metricsPort, apply: false, log });
   // Every channel's simulated order API, polled by its connector: orders, and later updates of
   // them (paid, cancelled, refunded, readdressed), come in as they would from the platforms.
   const perChannel = opts.rate / CHANNELS.length;

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { loadConfig, workerSettingsOf } from '../config.ts';
 import { action, InputError, intOption } from '../run-action.ts';
 import { ensureServers } from '../../scripts/servers/ensure-servers.ts';
-import { isStageName, STAGES, type StageName } from '../../streams/stages.ts';
+import { isStageName, STAGES, type StageName } from '../../streams/pipeline.ts';
 import { DEFAULT_RUNNER } from '../../workers/runner.ts';
 import { defaultPoolThreads } from '../../workers/task-pool.ts';
 import { startWorkers } from '../../workers/worker-process.ts';

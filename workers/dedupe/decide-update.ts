@@ -1,5 +1,5 @@
 import type { Address, CanonicalOrder } from '../../streams/canonical-order.ts';
-import type { OrderStatus } from '../../sql/database.ts';
+import { statusesBefore, type OrderStatus } from '../../streams/pipeline.ts';
 
 /** Where the pipeline is with an order, and what the platform said of it last. */
 export interface KnownOrder {
@@ -11,7 +11,7 @@ export interface KnownOrder {
 }
 
 /** Statuses in which the order has not been handed to the carrier yet. */
-const BEFORE_WAYBILL: ReadonlySet<OrderStatus> = new Set(['awaiting_payment', 'received', 'priced', 'routed', 'exception']);
+const BEFORE_WAYBILL = statusesBefore('waybill');
 
 export type UpdateAction =
   /** Stop the order where it is and release its stock. */

@@ -1,9 +1,13 @@
 import { canonicalOrderSchema, type CanonicalOrder } from '../../streams/canonical-order.ts';
-import { stageMsgId, type Downstream } from '../../streams/messages.ts';
+import { stageMsgId } from '../../streams/messages.ts';
+import { nextStage } from '../../streams/pipeline.ts';
 import { insertNewOrders, recordEvents, type OrderEvent } from '../../sql/queries/orders.ts';
 import { countStale, lockKnownOrders, releaseReservations, storeVersion } from '../../sql/queries/order-updates.ts';
 import { decodeJson, done, type Stage } from '../stage.ts';
 import { decideUpdate, initialStatus } from './decide-update.ts';
+
+/** The stage a received order goes to next. */
+const NEXT = nextStage('dedupe')!;
 
 /**
  * dedupe: one order per (channel, external id), enforced by the unique key in Postgres, and the
@@ -93,8 +97,7 @@ export const dedupeStage: Stage<CanonicalOrder> = {
       // Each order is handed on once per batch, with the message of its newest delivery.
       if (!toPricing.has(order.id) || handedOn.has(order.id) || newest.get(order.id) !== order) return done();
       handedOn.add(order.id);
-      const next: Downstream = { stage: 'pricing', channel: order.channel, body: { orderId: order.id }, msgId: stageMsgId('pricing', order.id) };
-      return done([next]);
+      return done([{ stage: NEXT, channel: order.channel, body: { orderId: order.id }, msgId: stageMsgId(NEXT, order.id) }]);
     });
   },
 };

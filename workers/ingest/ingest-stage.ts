@@ -1,6 +1,10 @@
 import { formatFieldErrors } from '../../streams/canonical-order.ts';
 import { stageMsgId } from '../../streams/messages.ts';
+import { nextStage } from '../../streams/pipeline.ts';
 import { done, type Decoded, type Stage } from '../stage.ts';
+import normalizeTask from './normalize-task.ts';
+
+const NEXT = nextStage('ingest')!;
 
 /**
  * ingest: raw channel payloads in, canonical orders out. Normalization is CPU work and runs in
@@ -17,14 +21,14 @@ export const ingestStage: Stage<unknown> = {
   },
   async handle(batch, ctx) {
     const results = await ctx.pool.run(
-      'normalize',
+      normalizeTask,
       batch.map((d) => ({ channel: d.channel, payload: d.body })),
     );
     return results.map((result) => {
       if (!result.ok) return { kind: 'dead', error: formatFieldErrors(result.errors) };
       const order = result.order;
       return done([
-        { stage: 'dedupe', channel: order.channel, body: order, msgId: stageMsgId('dedupe', order.id, order.version) },
+        { stage: NEXT, channel: order.channel, body: order, msgId: stageMsgId(NEXT, order.id, order.version) },
       ]);
     });
   },

@@ -14,8 +14,6 @@ const PACKING_SMS = 'being_packed';
  */
 export const notifyStage = orderStepStage({
   stage: 'notify',
-  from: 'waybilled',
-  to: 'notified',
   async apply(ids, ctx) {
     const results = new Map<string, StepResult>();
     const orders = await ctx.db.selectFrom('orders').select(['id', 'address']).where('id', 'in', ids).execute();

@@ -4,6 +4,7 @@ import type { Db } from '../../sql/database.ts';
 import { orderStepStage, type StepResult } from '../order-step.ts';
 import type { PricingDecision, VersionedRuleSet } from './decide-pricing.ts';
 import type { RuleSet } from './engine/index.ts';
+import priceTask from './price-task.ts';
 
 /** Rule sets by version: a version never changes, so it is read from Postgres once. */
 const ruleSets = new Map<number, VersionedRuleSet>();
@@ -30,13 +31,10 @@ async function activeRuleSet(db: Db): Promise<VersionedRuleSet | undefined> {
  */
 export const pricingStage = orderStepStage({
   stage: 'pricing',
-  from: 'received',
-  to: 'priced',
-  next: 'routing',
   async apply(ids, ctx) {
     const results = new Map<string, StepResult>();
     const [inputs, ruleSet] = await Promise.all([loadPricingInputs(ctx.db, ids), activeRuleSet(ctx.db)]);
-    const decisions = await ctx.pool.run('price', { ruleSet, orders: inputs });
+    const decisions = await ctx.pool.run(priceTask, { ruleSet, orders: inputs });
     const version = (d: PricingDecision) => (d.method === 'engine' ? (ruleSet?.version ?? null) : null);
     await ctx.db.transaction().execute(async (trx) => {
       const priced = inputs.filter((_, i) => decisions[i]!.ok).map((o) => o.orderId);

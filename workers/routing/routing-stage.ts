@@ -18,9 +18,6 @@ export const DEFAULT_WAREHOUSES = ['suzhou'] as const;
  */
 export const routingStage = orderStepStage({
   stage: 'routing',
-  from: 'priced',
-  to: 'routed',
-  next: 'waybill',
   async apply(ids, ctx) {
     const plan = await routeBatch(ctx.db, ids, ctx.settings.mergeWindowSeconds);
     const results = new Map<string, StepResult>(ids.map((id) => [id, { kind: 'skipped' }]));

@@ -21,9 +21,6 @@ interface Issued {
  */
 export const waybillStage = orderStepStage({
   stage: 'waybill',
-  from: 'routed',
-  to: 'waybilled',
-  next: 'notify',
   async apply(ids, ctx) {
     const results = new Map<string, StepResult>();
     const shipments = await ctx.db
