@@ -11,19 +11,26 @@ export interface QueueDepth {
   redelivered: number;
   /** Pull requests waiting: idle capacity of the stage's workers. */
   waiting: number;
+  /** Age of the oldest message still in the queue (a work queue keeps only unfinished ones); 0 when empty. */
+  oldestAgeMs: number;
+  /** Stream sequence every message up to which is done: its growth is the stage's throughput. */
+  doneSeq: number;
 }
 
-/** Queue depth of every stage, read from its durable consumer. */
-export async function readQueueDepths(jsm: JetStreamManager, names: Names): Promise<QueueDepth[]> {
+/** Queue depth of every stage, read from its stream and durable consumer. */
+export async function readQueueDepths(jsm: JetStreamManager, names: Names, now: Date = new Date()): Promise<QueueDepth[]> {
   return Promise.all(
     STAGES.map(async (stage) => {
-      const info = await jsm.consumers.info(names.stageStream(stage), names.durable(stage));
+      const [info, stream] = await Promise.all([jsm.consumers.info(names.stageStream(stage), names.durable(stage)), jsm.streams.info(names.stageStream(stage))]);
+      const oldest = stream.state.messages > 0 ? Date.parse(stream.state.first_ts) : Number.NaN;
       return {
         stage,
         pending: info.num_pending,
         ackPending: info.num_ack_pending,
         redelivered: info.num_redelivered,
         waiting: info.num_waiting,
+        oldestAgeMs: Number.isNaN(oldest) ? 0 : Math.max(0, now.getTime() - oldest),
+        doneSeq: info.ack_floor.stream_seq,
       };
     }),
   );

@@ -1,37 +1,30 @@
 import { Command } from 'commander';
-import { sql } from 'kysely';
-import { listCursors } from '../../sql/queries/connector-cursors.ts';
-import { readPipelineStatus } from '../../streams/pipeline-status.ts';
+import { snapshotReader } from '../../tui/pipeline-snapshot.ts';
 import { loadConfig } from '../config.ts';
 import { action } from '../run-action.ts';
 import { connectRunning } from '../servers.ts';
 
 export function statusCommand(): Command {
   return new Command('status')
-    .description('per-stage queue depth (pending, ack pending), redeliveries, dead letters, orders by status, and connector cursors and failures')
+    .description('per-stage queue depth (pending, ack pending), oldest message age, criticality, redeliveries, dead letters, orders by status, and connector cursors and failures')
     .option('--json', 'print JSON')
     .action(
       action(async (opts: { json?: boolean }) => {
         const config = loadConfig();
         const conn = await connectRunning(config, { bus: true, db: true });
         try {
-          const pipeline = await readPipelineStatus(conn.bus!.jsm, conn.names);
-          const rows = await conn
-            .db!.selectFrom('orders')
-            .select(['status', sql<number>`count(*)::int`.as('n')])
-            .groupBy('status')
-            .execute();
-          const orders = Object.fromEntries(rows.map((r) => [r.status, r.n]));
-          const connectors = await listCursors(conn.db!);
-          const status = { namespace: config.namespace, natsVersion: conn.bus!.features.version, ...pipeline, orders, connectors };
+          const snapshot = await snapshotReader(conn.bus!.jsm, conn.db!, conn.names).read();
+          const { orders, connectors } = snapshot;
+          const status = { namespace: config.namespace, natsVersion: conn.bus!.features.version, ...snapshot };
           if (opts.json) {
             console.log(JSON.stringify(status, null, 2));
             return;
           }
           console.log(`namespace ${status.namespace} on NATS ${status.natsVersion}`);
-          console.log('stage      pending  ack-pending  redelivered  dead-letters');
+          console.log('stage      pending  ack-pending  oldest(s)  redelivered  dead-letters  criticality');
           for (const s of status.stages) {
-            console.log(`${s.stage.padEnd(10)} ${String(s.pending).padStart(7)}  ${String(s.ackPending).padStart(11)}  ${String(s.redelivered).padStart(11)}  ${String(s.deadLetters).padStart(12)}`);
+            const cells = [String(s.pending).padStart(7), String(s.ackPending).padStart(11), (s.oldestAgeMs / 1000).toFixed(1).padStart(9), String(s.redelivered).padStart(11), String(s.deadLetters).padStart(12)];
+            console.log(`${s.stage.padEnd(10)} ${cells.join('  ')}  ${s.criticality}`);
           }
           console.log(`orders: ${Object.entries(orders).map(([k, v]) => `${k} ${v}`).join(', ') || 'none yet'}`);
           for (const c of connectors) {

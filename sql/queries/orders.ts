@@ -156,3 +156,11 @@ export async function loadOrderDetail(db: Db, id: string) {
   return { order, lines, events, reservations, shipments, notifications, pricing };
 }
 export type OrderDetail = NonNullable<Awaited<ReturnType<typeof loadOrderDetail>>>;
+
+/** Orders per status, of those created since `since` (all when undefined). */
+export async function countByStatus(db: Db, since?: Date): Promise<Partial<Record<OrderStatus, number>>> {
+  let query = db.selectFrom('orders').select(['status', sql<number>`count(*)::int`.as('n')]).groupBy('status');
+  if (since) query = query.where('created_at', '>=', since);
+  const rows = await query.execute();
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
