@@ -59,12 +59,13 @@ describe('the ordersurge command', () => {
     expect(typeof view.processingSeconds).toBe('number');
   });
 
-  it('reports per-stage queue depth and dead letters as JSON', async () => {
+  it('reports per-stage queue depth, oldest message age, criticality and dead letters as JSON', async () => {
     const status = await run(['status', '--json']);
     expect(status.code).toBe(0);
     const parsed = JSON.parse(status.stdout);
     expect(parsed.stages.map((s: { stage: string }) => s.stage)).toEqual(['ingest', 'dedupe', 'pricing', 'routing', 'waybill', 'notify']);
-    expect(Object.keys(parsed.stages[0]).sort()).toEqual(['ackPending', 'deadLetters', 'pending', 'redelivered', 'stage', 'waiting']);
+    expect(Object.keys(parsed.stages[0]).sort()).toEqual(['ackPending', 'criticality', 'deadLetters', 'doneSeq', 'oldestAgeMs', 'pending', 'ratePerSecond', 'redelivered', 'stage', 'waiting']);
+    expect(parsed.stages.map((s: { criticality: string }) => s.criticality)).toEqual(['core', 'core', 'core', 'core', 'core', 'deferrable']);
     expect(parsed.deadLetters).toBe(0);
     expect(parsed.connectors).toEqual([]);
   });

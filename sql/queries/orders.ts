@@ -100,34 +100,6 @@ export async function statusesOf(db: Executor, ids: readonly string[]): Promise<
   return new Map(rows.map((r) => [r.id, r.status]));
 }
 
-/**
- * Moves orders from `from` to `to`; only orders still in `from` move, so a redelivered message
- * cannot move an order twice. Returns the ids that moved.
- */
-export async function transition(
-  db: Executor,
-  ids: readonly string[],
-  from: OrderStatus,
-  to: OrderStatus,
-  extra: { warehouse?: string; exceptionType?: string; exceptionDetail?: string } = {},
-): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const moved = await db
-    .updateTable('orders')
-    .set({
-      status: to,
-      modified_at: sql`now()`,
-      ...(extra.warehouse !== undefined ? { warehouse: extra.warehouse } : {}),
-      ...(extra.exceptionType !== undefined ? { exception_type: extra.exceptionType } : {}),
-      ...(extra.exceptionDetail !== undefined ? { exception_detail: extra.exceptionDetail } : {}),
-    })
-    .where('id', 'in', ids)
-    .where('status', '=', from)
-    .returning('id')
-    .execute();
-  return new Set(moved.map((r) => r.id));
-}
-
 /** Everything `ordersurge order show` prints about one order. */
 export async function loadOrderDetail(db: Db, id: string) {
   const order = await db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
@@ -163,4 +135,51 @@ export async function countByStatus(db: Db, since?: Date): Promise<Partial<Recor
   if (since) query = query.where('created_at', '>=', since);
   const rows = await query.execute();
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
+
+/**
+ * Moves orders still in `from` to `to` and records `event` for each one that moved, in one
+ * statement (atomic on its own, one round trip). Returns the ids that moved.
+ */
+export async function moveOrders(
+  db: Executor,
+  moves: readonly { orderId: string; detail?: Record<string, unknown> }[],
+  from: OrderStatus,
+  to: OrderStatus,
+  event: { key: string; type: string },
+): Promise<Set<string>> {
+  if (moves.length === 0) return new Set();
+  const result = await sql<{ id: string }>`
+    with v as (
+      select * from unnest(${moves.map((m) => m.orderId)}::text[], ${moves.map((m) => JSON.stringify(m.detail ?? {}))}::jsonb[]) as v(id, detail)
+    ), moved as (
+      update orders o set status = ${to}, modified_at = now() from v where o.id = v.id and o.status = ${from} returning o.id
+    ), events as (
+      insert into order_events (order_id, key, type, detail)
+      select m.id, ${event.key}, ${event.type}, v.detail from moved m join v on v.id = m.id
+      on conflict (order_id, key) do nothing
+    )
+    select id from moved`.execute(db);
+  return new Set(result.rows.map((r) => r.id));
+}
+
+/**
+ * Makes orders still in `from` exceptions, each with its own type and detail, and records the
+ * exception event, in one statement. Returns the ids flagged.
+ */
+export async function flagExceptions(db: Executor, exceptions: readonly { orderId: string; type: string; detail: string }[], from: OrderStatus): Promise<Set<string>> {
+  if (exceptions.length === 0) return new Set();
+  const result = await sql<{ id: string }>`
+    with v as (
+      select * from unnest(${exceptions.map((e) => e.orderId)}::text[], ${exceptions.map((e) => e.type)}::text[], ${exceptions.map((e) => e.detail)}::text[]) as v(id, type, detail)
+    ), flagged as (
+      update orders o set status = 'exception', exception_type = v.type, exception_detail = v.detail, modified_at = now()
+        from v where o.id = v.id and o.status = ${from} returning o.id
+    ), events as (
+      insert into order_events (order_id, key, type, detail)
+      select f.id, 'exception', 'exception', jsonb_build_object('type', v.type, 'detail', v.detail) from flagged f join v on v.id = f.id
+      on conflict (order_id, key) do nothing
+    )
+    select id from flagged`.execute(db);
+  return new Set(result.rows.map((r) => r.id));
 }

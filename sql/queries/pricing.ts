@@ -112,3 +112,21 @@ export async function setLinePayables(trx: Transaction<Database>, lines: readonl
     from unnest(${lines.map((l) => l.orderId)}::text[], ${lines.map((l) => l.lineId)}::text[], ${lines.map((l) => l.payable)}::bigint[]) as v(order_id, line_id, payable)
     where l.order_id = v.order_id and l.line_id = v.line_id`.execute(trx);
 }
+
+/** A line a promotion adds to an order (a gift): reserved and shipped like any other, paid 0. */
+export interface GiftLine {
+  orderId: string;
+  lineId: string;
+  sku: string;
+  qty: number;
+}
+
+/** Adds gift lines; one already there (a repeated pricing) is kept as it is. */
+export async function insertGiftLines(trx: Transaction<Database>, gifts: readonly GiftLine[]): Promise<void> {
+  if (gifts.length === 0) return;
+  await trx
+    .insertInto('order_lines')
+    .values(gifts.map((g) => ({ order_id: g.orderId, line_id: g.lineId, sku: g.sku, platform_sku_id: '', title: `gift: ${g.sku}`, qty: g.qty, unit_price_fen: 0, payable_fen: 0, refund_status: 'none', gift: true })))
+    .onConflict((oc) => oc.columns(['order_id', 'line_id']).doNothing())
+    .execute();
+}

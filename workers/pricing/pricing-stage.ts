@@ -1,5 +1,5 @@
-import { loadPricingInputs, latestRuleSetVersion, loadRuleSet, recordPricing, setLinePayables } from '../../sql/queries/pricing.ts';
-import { recordEvents, transition } from '../../sql/queries/orders.ts';
+import { insertGiftLines, loadPricingInputs, latestRuleSetVersion, loadRuleSet, recordPricing, setLinePayables, type GiftLine, type PricingRecord } from '../../sql/queries/pricing.ts';
+import { flagExceptions, moveOrders } from '../../sql/queries/orders.ts';
 import type { Db } from '../../sql/database.ts';
 import { orderStepStage, type StepResult } from '../order-step.ts';
 import type { PricingDecision, VersionedRuleSet } from './decide-pricing.ts';
@@ -36,42 +36,40 @@ export const pricingStage = orderStepStage({
     const [inputs, ruleSet] = await Promise.all([loadPricingInputs(ctx.db, ids), activeRuleSet(ctx.db)]);
     const decisions = await ctx.pool.run(priceTask, { ruleSet, orders: inputs });
     const version = (d: PricingDecision) => (d.method === 'engine' ? (ruleSet?.version ?? null) : null);
+    const decided = inputs.map((input, i) => ({ input, decision: decisions[i]! }));
     await ctx.db.transaction().execute(async (trx) => {
-      const priced = inputs.filter((_, i) => decisions[i]!.ok).map((o) => o.orderId);
-      const moved = await transition(trx, priced, 'received', 'priced');
-      const records = [];
-      const payables = [];
-      const giftLines = [];
-      for (const [i, input] of inputs.entries()) {
-        const decision = decisions[i]!;
-        if (decision.ok && !moved.has(input.orderId)) continue;
+      const moved = await moveOrders(
+        trx,
+        decided.flatMap(({ input, decision: d }) => (d.ok ? [{ orderId: input.orderId, detail: { method: d.method, ruleSetVersion: version(d), payable: d.payable } }] : [])),
+        'received',
+        'priced',
+        { key: 'priced', type: 'priced' },
+      );
+      const flagged = await flagExceptions(trx, decided.flatMap(({ input, decision: d }) => (d.ok ? [] : [{ orderId: input.orderId, type: d.type, detail: d.detail }])), 'received');
+      const records: PricingRecord[] = [];
+      const payables: { orderId: string; lineId: string; payable: number }[] = [];
+      const gifts: GiftLine[] = [];
+      for (const { input, decision } of decided) {
         if (!decision.ok) {
-          const flagged = await transition(trx, [input.orderId], 'received', 'exception', { exceptionType: decision.type, exceptionDetail: decision.detail });
-          if (flagged.size === 0) continue;
-          await recordEvents(trx, [{ orderId: input.orderId, key: 'exception', type: 'exception', detail: { type: decision.type, detail: decision.detail } }]);
+          if (!flagged.has(input.orderId)) continue;
           if (decision.result) records.push({ orderId: input.orderId, method: decision.method, ruleSetVersion: version(decision), payable: 0, result: decision.result });
           results.set(input.orderId, { kind: 'exception' });
           continue;
         }
+        if (!moved.has(input.orderId)) continue;
         records.push({ orderId: input.orderId, method: decision.method, ruleSetVersion: version(decision), payable: decision.payable, result: 'result' in decision ? decision.result : {} });
         const lines: readonly { lineId: string; payable: number }[] = decision.method === 'check' ? [] : decision.result.lines;
         for (const line of lines) payables.push({ orderId: input.orderId, lineId: line.lineId, payable: line.payable });
         if (decision.method === 'engine') {
           // A gift a promotion adds becomes a line of its own, so it is reserved and ships with its main line.
           const known = new Set(input.lines.map((l) => l.lineId));
-          for (const line of decision.result.lines.filter((l) => !known.has(l.lineId))) {
-            giftLines.push({ order_id: input.orderId, line_id: line.lineId, sku: line.sku, platform_sku_id: '', title: `gift: ${line.sku}`, qty: line.qty, unit_price_fen: 0, payable_fen: 0, refund_status: 'none', gift: true });
-          }
+          for (const line of decision.result.lines.filter((l) => !known.has(l.lineId))) gifts.push({ orderId: input.orderId, lineId: line.lineId, sku: line.sku, qty: line.qty });
         }
         results.set(input.orderId, { kind: 'moved' });
       }
-      if (giftLines.length > 0) await trx.insertInto('order_lines').values(giftLines).onConflict((oc) => oc.columns(['order_id', 'line_id']).doNothing()).execute();
+      await insertGiftLines(trx, gifts);
       await setLinePayables(trx, payables);
       await recordPricing(trx, records);
-      await recordEvents(
-        trx,
-        records.filter((r) => moved.has(r.orderId)).map((r) => ({ orderId: r.orderId, key: 'priced', type: 'priced', detail: { method: r.method, ruleSetVersion: r.ruleSetVersion, payable: r.payable } })),
-      );
     });
     // Orders no longer 'received' when the transaction ran were cancelled or moved on meanwhile.
     for (const id of ids) if (!results.has(id)) results.set(id, { kind: 'skipped' });
