@@ -6,6 +6,7 @@ import { connectBus } from '../../streams/connect.ts';
 import { loadConfig } from '../config.ts';
 import { action, InputError, intOption } from '../run-action.ts';
 import { defaultWorkerProcesses } from '../worker-processes.ts';
+import { isStageName, STAGES } from '../../streams/pipeline.ts';
 
 /** A canonical order as it travels from ingest to dedupe is about this size (`bench pipeline --vs-ceiling` measures it). */
 const CANONICAL_ORDER_BYTES = 1500;
@@ -37,6 +38,7 @@ export function benchCommand(): Command {
     .description('the whole pipeline: pre-generated orders of all six platforms fed into ingest by their own process, every stage on, completion counted in Postgres')
     .option('--orders <n>', 'orders to feed', positive('--orders'), 20_000)
     .option('--processes <k>', 'worker processes, each running all six stages', positive('--processes'), defaultWorkerProcesses())
+    .option('--groups <groups>', 'worker processes by stage group instead, e.g. "ingest,dedupe,pricing,waybill,notify/routing" (one process per group; "all" is every stage)', parseGroups)
     .option('--rate <r>', 'orders per second to offer (default: as fast as ingest takes them)', intOption('--rate'), 0)
     .option('--seed <n>', 'seed of the generated orders', intOption('--seed'), 1)
     .option('--vs-ceiling', 'measure the relay ceiling in the same run and print the ratio')
@@ -47,10 +49,10 @@ export function benchCommand(): Command {
     .option('--profile <dir>', 'write a CPU profile of each worker process into DIR (node --cpu-prof)')
     .option('--json', 'print one JSON object')
     .action(
-      action(async (opts: { concurrency?: number; batchSize?: number; poolThreads?: number; profile?: string; orders: number; processes: number; rate: number; seed: number; vsCeiling?: boolean; stallS: number; json?: boolean }) => {
+      action(async (opts: { groups?: string[][]; concurrency?: number; batchSize?: number; poolThreads?: number; profile?: string; orders: number; processes: number; rate: number; seed: number; vsCeiling?: boolean; stallS: number; json?: boolean }) => {
         const result = await runPipelineBench({
           orders: opts.orders,
-          processes: opts.processes,
+          processes: opts.groups ?? Array.from({ length: opts.processes }, () => ['all']),
           rate: opts.rate,
           seed: opts.seed,
           vsCeiling: opts.vsCeiling === true,
@@ -70,6 +72,17 @@ export function benchCommand(): Command {
   return bench;
 }
 
+function parseGroups(value: string): string[][] {
+  const groups = value.split('/').map((g) => g.split(',').map((s) => s.trim()).filter(Boolean));
+  for (const stage of groups.flat()) {
+    if (stage !== 'all' && !isStageName(stage)) throw new InputError(`--groups: unknown stage ${JSON.stringify(stage)}; stages are ${STAGES.join(', ')}`);
+  }
+  const covered = new Set<string>(groups.flat().flatMap((s): string[] => (s === 'all' ? [...STAGES] : [s])));
+  const missing = STAGES.filter((s) => !covered.has(s));
+  if (missing.length > 0) throw new InputError(`--groups: no process runs ${missing.join(', ')}`);
+  return groups;
+}
+
 function positive(name: string): (value: string) => number {
   const parse = intOption(name);
   return (value) => {
@@ -81,7 +94,7 @@ function positive(name: string): (value: string) => number {
 
 function formatPipelineResult(r: PipelineBenchResult): string {
   const lines = [
-    `pipeline: ${r.ordersPerSecond.toFixed(0)} orders/s sustained (${r.notified} of ${r.orders} notified in ${r.seconds.toFixed(2)} s, ${r.processes} worker process(es)${r.offeredRate ? `, offered ${r.offeredRate}/s` : ''})`,
+    `pipeline: ${r.ordersPerSecond.toFixed(0)} orders/s sustained (${r.notified} of ${r.orders} notified in ${r.seconds.toFixed(2)} s, ${r.processes.length} worker process(es): ${r.processes.join(' / ')}${r.offeredRate ? `, offered ${r.offeredRate}/s` : ''})`,
     `latency ingest -> notified: p50 ${r.latencyMs.p50} ms, p95 ${r.latencyMs.p95} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms`,
     `lost ${r.lost}, duplicates ${r.duplicates}, exceptions ${r.exceptions}, dead letters ${r.deadLetters}`,
   ];

@@ -1,9 +1,10 @@
 import { sql, type Transaction } from 'kysely';
-import type { Database } from '../database.ts';
+import type { Database, Db } from '../database.ts';
 import type { Address } from '../../streams/canonical-order.ts';
 import { recordEvents } from './orders.ts';
 
 type Trx = Transaction<Database>;
+type Executor = Db | Trx;
 
 export interface PricedOrder {
   id: string;
@@ -15,22 +16,21 @@ export interface PricedOrder {
 }
 
 /**
- * Locks the orders of `ids` that are still 'priced' (in id order, so batches cannot deadlock)
- * and reads what routing needs of them. Orders elsewhere are left out: a redelivery, a cancel,
- * or another worker got there first.
+ * Reads what routing needs of the orders of `ids` that are still 'priced'; with `lock`, locks
+ * them (in id order, so batches cannot deadlock). Orders elsewhere are left out: a redelivery, a
+ * cancel, or another worker got there first.
  */
-export async function lockPricedOrders(trx: Trx, ids: readonly string[]): Promise<PricedOrder[]> {
+export async function readPricedOrders(db: Executor, ids: readonly string[], lock: boolean): Promise<PricedOrder[]> {
   if (ids.length === 0) return [];
-  const rows = await trx
+  const query = db
     .selectFrom('orders')
     .select(['id', 'channel', 'buyer', 'address', 'payment_method'])
     .where('id', 'in', ids)
     .where('status', '=', 'priced')
-    .orderBy('id')
-    .forUpdate()
-    .execute();
+    .orderBy('id');
+  const rows = await (lock ? query.forUpdate() : query).execute();
   if (rows.length === 0) return [];
-  const lines = await trx
+  const lines = await db
     .selectFrom('order_lines')
     .select(['order_id', 'line_id', 'sku', 'qty'])
     .where('order_id', 'in', rows.map((r) => r.id))
@@ -52,11 +52,11 @@ export async function lockPricedOrders(trx: Trx, ids: readonly string[]): Promis
 /**
  * The stock available of `skus` in `warehouses`, keyed `sku|warehouse`. With `lock`, the rows are
  * locked (in one global order, so batches cannot deadlock) until the transaction ends; without,
- * it is a snapshot that `applyRouting` checks again when it reserves.
+ * it is a snapshot that `applyRoutingAtomically` checks again under its locks.
  */
-export async function readStock(trx: Trx, skus: readonly string[], warehouses: readonly string[], lock: boolean): Promise<Map<string, number>> {
+export async function readStock(db: Executor, skus: readonly string[], warehouses: readonly string[], lock: boolean): Promise<Map<string, number>> {
   if (skus.length === 0) return new Map();
-  const query = trx
+  const query = db
     .selectFrom('inventory')
     .select(['sku', 'warehouse', 'on_hand', 'reserved'])
     .where('sku', 'in', [...new Set(skus)])
@@ -67,24 +67,17 @@ export async function readStock(trx: Trx, skus: readonly string[], warehouses: r
   return new Map(rows.map((r) => [`${r.sku}|${r.warehouse}`, r.on_hand - r.reserved]));
 }
 
-/** The stock moved between the snapshot a plan was made on and its reservation: plan again under locks. */
-export class StockMovedError extends Error {
-  readonly code = 'STOCK_MOVED';
-  override name = 'StockMovedError';
-}
-
-/** Locks the open shipments (no waybill yet, created within the window) of the given merge keys, oldest first. */
-export async function lockOpenShipments(trx: Trx, mergeKeys: readonly string[], windowSeconds: number): Promise<{ id: string; mergeKey: string; warehouse: string }[]> {
+/** The open shipments (no waybill yet, created within the window) of the given merge keys, newest first; with `lock`, locked. */
+export async function readOpenShipments(db: Executor, mergeKeys: readonly string[], windowSeconds: number, lock: boolean): Promise<{ id: string; mergeKey: string; warehouse: string }[]> {
   if (mergeKeys.length === 0 || windowSeconds <= 0) return [];
-  const rows = await trx
+  const query = db
     .selectFrom('shipments')
     .select(['id', 'merge_key', 'warehouse'])
     .where('merge_key', 'in', [...new Set(mergeKeys)])
     .where('waybill_no', 'is', null)
     .where('created_at', '>', sql<Date>`now() - make_interval(secs => ${windowSeconds})`)
-    .orderBy('created_at', 'desc')
-    .forUpdate()
-    .execute();
+    .orderBy('created_at', 'desc');
+  const rows = await (lock ? query.forUpdate() : query).execute();
   // Oldest last, so it wins when the caller keys them by merge key and warehouse.
   return rows.map((r) => ({ id: r.id, mergeKey: r.merge_key ?? '', warehouse: r.warehouse }));
 }
@@ -98,12 +91,9 @@ export interface RoutingEffects {
 }
 
 /**
- * Writes a routing plan in a handful of set-based statements: reservations per line, shipments
- * and their orders, statuses and events, and last the stock reserved per SKU and warehouse, so
- * the hot stock rows stay locked only from that statement to the commit. The reservation takes
- * stock only where enough is still available; if any row has moved since the plan's snapshot it
- * throws `StockMovedError` (the caller rolls back and plans again under locks). The inventory
- * check constraint is the last line of defence.
+ * Writes a routing plan made under locks (orders, stock rows and open shipments locked by the
+ * caller's transaction) in a handful of set-based statements. The inventory check constraint is
+ * the last line of defence.
  */
 export async function applyRouting(trx: Trx, effects: RoutingEffects): Promise<void> {
   const reservations = effects.routed.flatMap((o) => o.lines.map((l) => ({ order_id: o.orderId, line_id: l.lineId, sku: l.sku, warehouse: o.warehouse, qty: l.qty })));
@@ -131,25 +121,88 @@ export async function applyRouting(trx: Trx, effects: RoutingEffects): Promise<v
     ...effects.routed.map((o) => ({ orderId: o.orderId, key: 'routed', type: 'routed', detail: { warehouse: o.warehouse, shipment: o.shipmentId } })),
     ...effects.backorders.map((o) => ({ orderId: o.orderId, key: 'exception', type: 'exception', detail: { type: 'backorder', detail: o.detail } })),
   ]);
-  const reserve = [...effects.reserve]
+  const reserve = reserveRows(effects.reserve);
+  if (reserve.length === 0) return;
+  await sql`
+    update inventory i set reserved = i.reserved + v.qty, updated_at = now()
+      from unnest(${reserve.map((r) => r.sku)}::text[], ${reserve.map((r) => r.warehouse)}::text[], ${reserve.map((r) => r.qty)}::int[]) as v(sku, warehouse, qty)
+     where i.sku = v.sku and i.warehouse = v.warehouse`.execute(trx);
+}
+
+function reserveRows(reserve: ReadonlyMap<string, number>): { sku: string; warehouse: string; qty: number }[] {
+  return [...reserve]
     .map(([key, qty]) => {
       const cut = key.lastIndexOf('|');
       return { sku: key.slice(0, cut), warehouse: key.slice(cut + 1), qty };
     })
     .sort((a, b) => (a.sku === b.sku ? a.warehouse.localeCompare(b.warehouse) : a.sku.localeCompare(b.sku)));
-  if (reserve.length === 0) return;
-  // Rows are locked in one global order first, so two batches cannot deadlock on them.
-  const reserved = await sql<{ sku: string }>`
-    with wanted as (
-      select * from unnest(${reserve.map((r) => r.sku)}::text[], ${reserve.map((r) => r.warehouse)}::text[], ${reserve.map((r) => r.qty)}::int[]) as v(sku, warehouse, qty)
-    ), locked as (
-      select i.sku, i.warehouse from inventory i join wanted w using (sku, warehouse)
+}
+
+/**
+ * Writes a routing plan made on a snapshot (no locks held) in one statement, so no lock is held
+ * across a round trip to a busy worker: the hot stock rows of a sale are locked only while
+ * Postgres runs it. The statement locks the planned orders, their stock rows and the open
+ * shipments the plan joins, and writes everything only if the snapshot still holds: every order
+ * still priced, every SKU's stock still enough, every joined shipment still without a waybill.
+ * Returns false (having written nothing) when it no longer holds; plan again under locks.
+ */
+export async function applyRoutingAtomically(db: Db, plannedIds: readonly string[], effects: RoutingEffects): Promise<boolean> {
+  if (plannedIds.length === 0) return true;
+  const reserve = reserveRows(effects.reserve);
+  const fresh = new Set(effects.newShipments.map((s) => s.id));
+  const joined = [...new Set(effects.routed.map((o) => o.shipmentId).filter((id) => !fresh.has(id)))];
+  const lines = effects.routed.flatMap((o) => o.lines.map((l) => ({ orderId: o.orderId, lineId: l.lineId, sku: l.sku, warehouse: o.warehouse, qty: l.qty })));
+  const result = await sql<{ ok: boolean }>`
+    with locked_orders as (
+      select o.id from orders o where o.id = any(${[...plannedIds]}::text[]) and o.status = 'priced' order by o.id for update
+    ), wanted as (
+      select * from unnest(${reserve.map((r) => r.sku)}::text[], ${reserve.map((r) => r.warehouse)}::text[], ${reserve.map((r) => r.qty)}::int[]) as w(sku, warehouse, qty)
+    ), locked_stock as (
+      select i.sku, i.warehouse, i.on_hand - i.reserved as available
+        from inventory i join wanted w on w.sku = i.sku and w.warehouse = i.warehouse
        order by i.sku, i.warehouse for update of i
+    ), locked_shipments as (
+      select s.id from shipments s where s.id = any(${joined}::text[]) and s.waybill_no is null order by s.id for update
+    ), ok as (
+      select (select count(*) from locked_orders) = ${plannedIds.length}
+         and (select count(*) from locked_stock l join wanted w on w.sku = l.sku and w.warehouse = l.warehouse where l.available >= w.qty) = ${reserve.length}
+         and (select count(*) from locked_shipments) = ${joined.length} as ok
+    ), reserve as (
+      update inventory i set reserved = i.reserved + w.qty, updated_at = now()
+        from wanted w where (select ok from ok) and i.sku = w.sku and i.warehouse = w.warehouse
+    ), held as (
+      insert into reservations (order_id, line_id, sku, warehouse, qty)
+      select * from unnest(${lines.map((l) => l.orderId)}::text[], ${lines.map((l) => l.lineId)}::text[], ${lines.map((l) => l.sku)}::text[], ${lines.map((l) => l.warehouse)}::text[], ${lines.map((l) => l.qty)}::int[])
+       where (select ok from ok)
+    ), opened as (
+      insert into shipments (id, order_id, warehouse, merge_key)
+      select * from unnest(${effects.newShipments.map((s) => s.id)}::text[], ${effects.newShipments.map((s) => s.orderId)}::text[], ${effects.newShipments.map((s) => s.warehouse)}::text[], ${effects.newShipments.map((s) => s.mergeKey)}::text[])
+       where (select ok from ok)
+    ), shipped as (
+      insert into shipment_orders (shipment_id, order_id)
+      select * from unnest(${effects.routed.map((o) => o.shipmentId)}::text[], ${effects.routed.map((o) => o.orderId)}::text[])
+       where (select ok from ok)
+    ), routed as (
+      update orders o set status = 'routed', warehouse = v.warehouse, modified_at = now()
+        from unnest(${effects.routed.map((o) => o.orderId)}::text[], ${effects.routed.map((o) => o.warehouse)}::text[]) as v(id, warehouse)
+       where (select ok from ok) and o.id = v.id
+    ), backordered as (
+      update orders o set status = 'exception', exception_type = 'backorder', exception_detail = v.detail, modified_at = now()
+        from unnest(${effects.backorders.map((o) => o.orderId)}::text[], ${effects.backorders.map((o) => o.detail)}::text[]) as v(id, detail)
+       where (select ok from ok) and o.id = v.id
+    ), events as (
+      insert into order_events (order_id, key, type, detail)
+      select * from unnest(
+        ${[...effects.routed.map((o) => o.orderId), ...effects.backorders.map((o) => o.orderId)]}::text[],
+        ${[...effects.routed.map(() => 'routed'), ...effects.backorders.map(() => 'exception')]}::text[],
+        ${[...effects.routed.map(() => 'routed'), ...effects.backorders.map(() => 'exception')]}::text[],
+        ${[
+          ...effects.routed.map((o) => JSON.stringify({ warehouse: o.warehouse, shipment: o.shipmentId })),
+          ...effects.backorders.map((o) => JSON.stringify({ type: 'backorder', detail: o.detail })),
+        ]}::jsonb[])
+       where (select ok from ok)
+      on conflict (order_id, key) do nothing
     )
-    update inventory i set reserved = i.reserved + w.qty, updated_at = now()
-      from wanted w, locked l
-     where i.sku = w.sku and i.warehouse = w.warehouse and l.sku = i.sku and l.warehouse = i.warehouse
-       and i.on_hand - i.reserved >= w.qty
-    returning i.sku`.execute(trx);
-  if (reserved.rows.length !== reserve.length) throw new StockMovedError('stock moved since the routing snapshot');
+    select ok from ok`.execute(db);
+  return result.rows[0]?.ok === true;
 }

@@ -1,17 +1,19 @@
-import { applyRouting, lockOpenShipments, lockPricedOrders, readStock, StockMovedError } from '../../sql/queries/route-orders.ts';
+import type { Transaction } from 'kysely';
+import { applyRouting, applyRoutingAtomically, readOpenShipments, readPricedOrders, readStock, type RoutingEffects } from '../../sql/queries/route-orders.ts';
 import { orderStepStage, type StepResult } from '../order-step.ts';
-import { mergeKey } from './merge-key.ts';
-import { planRouting, type RoutingPlan } from './plan-routing.ts';
-import type { Db } from '../../sql/database.ts';
+import { mergeKey, type MergeRules } from './merge-key.ts';
+import { planRouting, type OrderToRoute, type RoutingPlan } from './plan-routing.ts';
+import type { Database, Db } from '../../sql/database.ts';
 
 /** Warehouses in preference order; the foundation has one. */
 export const DEFAULT_WAREHOUSES = ['suzhou'] as const;
 
 /**
- * routing: in one transaction per batch, lock the orders still priced and the open shipments of
- * their merge keys, read their stock; decide the whole batch in one pure function (warehouse,
- * all-or-nothing reservation, merge into a shipment); write it in a few set-based statements,
- * reserving stock last and only where it is still there (else plan again with the stock locked).
+ * routing: read the orders still priced, their stock and the open shipments of their merge keys;
+ * decide the whole batch in one pure function (warehouse, all-or-nothing reservation, merge into
+ * a shipment); write it in one statement that locks and re-checks what the plan stood on (else
+ * plan again in a transaction holding the locks). Stock rows, the hottest rows of a sale, are so
+ * locked only while Postgres runs one statement, never across a round trip to a busy worker.
  * An order whose stock is short becomes an exception (backorder), never a negative stock.
  * Orders of one shop, buyer and address within the merge window share a shipment (合单); each
  * keeps its own money.
@@ -31,36 +33,40 @@ export const routingStage = orderStepStage({
  * the open shipments of their merge keys, decides with `planRouting`, writes the plan.
  */
 export async function routeBatch(db: Db, ids: readonly string[], mergeWindowSeconds: number): Promise<RoutingPlan> {
-  try {
-    return await routeOnce(db, ids, mergeWindowSeconds, false);
-  } catch (error) {
-    if (!(error instanceof StockMovedError)) throw error;
-    return routeOnce(db, ids, mergeWindowSeconds, true);
-  }
+  const rules = { windowSeconds: mergeWindowSeconds };
+  // Usually: plan on a snapshot, write in one statement that re-checks it under its locks.
+  const snapshot = await readInputs(db, ids, rules, false);
+  const plan = planRouting(snapshot.orders, snapshot.stock, snapshot.open, DEFAULT_WAREHOUSES);
+  if (await applyRoutingAtomically(db, snapshot.orders.map((o) => o.orderId), effectsOf(plan))) return plan;
+  // The snapshot moved (stock taken, an order cancelled, a shipment numbered): plan again under locks.
+  return db.transaction().execute(async (trx) => {
+    const locked = await readInputs(trx, ids, rules, true);
+    const lockedPlan = planRouting(locked.orders, locked.stock, locked.open, DEFAULT_WAREHOUSES);
+    await applyRouting(trx, effectsOf(lockedPlan));
+    return lockedPlan;
+  });
 }
 
-/**
- * One attempt: on a stock snapshot (the usual case: stock rows, the hottest rows of all, stay
- * locked only briefly at the end), or with the stock rows locked from the start.
- */
-async function routeOnce(db: Db, ids: readonly string[], mergeWindowSeconds: number, lockStock: boolean): Promise<RoutingPlan> {
-  const rules = { windowSeconds: mergeWindowSeconds };
-  return db.transaction().execute(async (trx) => {
-    const orders = await lockPricedOrders(trx, ids);
-    const toRoute = orders.map((o) => ({
-      orderId: o.id,
-      lines: o.lines,
-      mergeKey: mergeKey({ channel: o.channel, buyer: o.buyer, address: o.address, paymentMethod: o.paymentMethod }, rules),
-    }));
-    const stock = await readStock(trx, orders.flatMap((o) => o.lines.map((l) => l.sku)), DEFAULT_WAREHOUSES, lockStock);
-    const open = await lockOpenShipments(trx, toRoute.flatMap((o) => (o.mergeKey === null ? [] : [o.mergeKey])), rules.windowSeconds);
-    const plan = planRouting(toRoute, stock, open, DEFAULT_WAREHOUSES);
-    await applyRouting(trx, {
-      routed: plan.orders.flatMap((o) => (o.outcome === 'routed' ? [o] : [])),
-      backorders: plan.orders.flatMap((o) => (o.outcome === 'backorder' ? [o] : [])),
-      newShipments: plan.newShipments,
-      reserve: plan.reserve,
-    });
-    return plan;
-  });
+/** What routing decides on: the orders still priced, their stock and the open shipments of their merge keys. */
+async function readInputs(db: Db | Transaction<Database>, ids: readonly string[], rules: MergeRules, lock: boolean) {
+  const priced = await readPricedOrders(db, ids, lock);
+  const orders: OrderToRoute[] = priced.map((o) => ({
+    orderId: o.id,
+    lines: o.lines,
+    mergeKey: mergeKey({ channel: o.channel, buyer: o.buyer, address: o.address, paymentMethod: o.paymentMethod }, rules),
+  }));
+  const [stock, open] = await Promise.all([
+    readStock(db, priced.flatMap((o) => o.lines.map((l) => l.sku)), DEFAULT_WAREHOUSES, lock),
+    readOpenShipments(db, orders.flatMap((o) => (o.mergeKey === null ? [] : [o.mergeKey])), rules.windowSeconds, lock),
+  ]);
+  return { orders, stock, open };
+}
+
+function effectsOf(plan: RoutingPlan): RoutingEffects {
+  return {
+    routed: plan.orders.flatMap((o) => (o.outcome === 'routed' ? [o] : [])),
+    backorders: plan.orders.flatMap((o) => (o.outcome === 'backorder' ? [o] : [])),
+    newShipments: plan.newShipments,
+    reserve: plan.reserve,
+  };
 }
