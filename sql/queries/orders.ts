@@ -49,7 +49,7 @@ export async function insertNewOrders(
         coupons: JSON.stringify(o.coupons),
         buyer_message: o.buyerMessage,
         seller_memo: o.sellerMemo,
-        raw: JSON.stringify(o.raw, withoutNul),
+        raw: rawJson(o.raw),
       })),
     )
     .onConflict((oc) => oc.columns(['channel', 'external_id']).doNothing())
@@ -76,7 +76,15 @@ export async function insertNewOrders(
   return ids;
 }
 
-/** jsonb cannot hold NUL characters; the raw payload keeps everything else as it came. */
+/**
+ * The raw payload as jsonb text. jsonb cannot hold NUL characters, so a payload with one is
+ * written again with them replaced; the usual payload takes the fast path (no replacer).
+ */
+function rawJson(raw: unknown): string {
+  const text = JSON.stringify(raw);
+  return text.includes('\\u0000') ? JSON.stringify(raw, withoutNul) : text;
+}
+
 function withoutNul(_key: string, value: unknown): unknown {
   return typeof value === 'string' && value.includes('\0') ? value.replaceAll('\0', '\uFFFD') : value;
 }
