@@ -178,9 +178,45 @@ export interface Database {
 
 export type Db = Kysely<Database>;
 
-/** Opens a pooled connection; `max` bounds the connections this process holds. */
-export function createDb(url: string, max = 10): Db {
-  return new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max }) }),
+export interface DbOptions {
+  /** Where a lost connection is reported, once per outage; `console.error` by default. */
+  log?: (line: string) => void;
+}
+
+/**
+ * Opens a pooled connection; `max` bounds the connections this process holds. The pool rides
+ * out a Postgres restart or failover: a dead connection is dropped and reported once per outage,
+ * the queries on it fail (their callers retry), and new connections are made once the server
+ * answers again.
+ *
+ * @example
+ * const db = createDb(process.env.DATABASE_URL!, 20, { log: (line) => logger.warn(line) });
+ */
+export function createDb(url: string, max = 10, options: DbOptions = {}): Db {
+  const pool = new pg.Pool({ connectionString: url, max });
+  reportOutages(pool, options.log ?? ((line) => console.error(line)));
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/**
+ * A connection that dies emits 'error' on its client, and on the pool too when it is idle; an
+ * 'error' event nobody listens to kills the process. pg-pool listens on idle clients only, so a
+ * client checked out for a query (the usual case in a busy worker) needs a listener of its own.
+ * Every client of an outage fails at once: one line for the outage, one when it is over.
+ */
+function reportOutages(pool: pg.Pool, log: (line: string) => void): void {
+  let down = false;
+  const lost = (error: Error): void => {
+    if (down) return;
+    down = true;
+    log(`connection to Postgres lost (${error.message}); work that needs it is retried until it answers again`);
+  };
+  pool.on('error', lost);
+  pool.on('connect', (client) => {
+    client.on('error', lost);
+    if (down) {
+      down = false;
+      log('connection to Postgres back');
+    }
   });
 }

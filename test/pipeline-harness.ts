@@ -30,13 +30,19 @@ export interface TestPipeline {
   /** Latency and failures of the carrier simulator; change them to slow or break it mid-test. */
   carrierFaults: Faults;
   sms: RunningServer;
-  startWorkers(stages?: readonly StageName[], runner?: Partial<RunnerOptions>): Promise<RunningWorkers>;
+  /** `log` receives the workers' log lines; dropped by default. */
+  startWorkers(stages?: readonly StageName[], runner?: Partial<RunnerOptions>, log?: (line: string) => void): Promise<RunningWorkers>;
   close(): Promise<void>;
 }
 
-export async function createTestPipeline(topology: Partial<TopologyOptions> = {}): Promise<TestPipeline> {
+export interface TestPipelineOptions {
+  /** Postgres server to make the test database on (any database in the URL): the shared one by default. */
+  databaseServerUrl?: string;
+}
+
+export async function createTestPipeline(topology: Partial<TopologyOptions> = {}, options: TestPipelineOptions = {}): Promise<TestPipeline> {
   const id = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  const serverUrl = inject('databaseUrl');
+  const serverUrl = options.databaseServerUrl ?? inject('databaseUrl');
   const admin = new URL(serverUrl);
   admin.pathname = '/postgres';
   await createDatabaseIfMissing(admin.toString(), `ordersurge_${id}`);
@@ -77,7 +83,7 @@ export async function createTestPipeline(topology: Partial<TopologyOptions> = {}
     carrier,
     carrierFaults,
     sms,
-    async startWorkers(stages = STAGES, runner = {}) {
+    async startWorkers(stages = STAGES, runner = {}, log = () => undefined) {
       const workers = await startWorkers({
         ...workerSettingsOf(config),
         databaseUrl,
@@ -85,7 +91,7 @@ export async function createTestPipeline(topology: Partial<TopologyOptions> = {}
         poolThreads: 1,
         apply: false,
         runner: { retryBaseMs: 100, ...runner },
-        log: () => undefined,
+        log,
       });
       running.push(workers);
       return workers;

@@ -4,6 +4,7 @@ import type { Bus } from '../streams/connect.ts';
 import { publishDeadLetter } from '../streams/dead-letter.ts';
 import type { Names } from '../streams/names.ts';
 import { backoff } from './backoff.ts';
+import { classifyError, type ErrorClass } from './error-class.ts';
 import { errorText } from './error-text.ts';
 import type { StageMetrics } from './metrics.ts';
 import { sleep } from './sleep.ts';
@@ -149,9 +150,14 @@ export class StageRunner<T> {
           throw new Error(`handler returned ${outcomes.length} outcomes for ${valid.length} messages`);
         }
       } catch (error) {
-        const text = errorText(error);
-        this.ctx.log(`${this.stage.name}: batch of ${valid.length} failed: ${text}`);
-        outcomes = valid.length === 1 ? [{ kind: 'retry', error: text }] : await this.handleAlone(valid.map((v) => v.delivery));
+        const failure = classifyError(error);
+        this.ctx.log(`${this.stage.name}: batch of ${valid.length} failed: ${failure.reason}`);
+        // A server out of reach fails every message alike, so they are retried together. A
+        // permanent error is believed only of a message that fails with it on its own (even a
+        // batch of one): a unique key broken by a concurrent copy of the same order passes when
+        // run again, now that the copy has committed.
+        const together = failure.kind === 'unreachable' || (failure.kind === 'transient' && valid.length === 1);
+        outcomes = together ? valid.map(() => outcomeOf(failure)) : await this.handleAlone(valid.map((v) => v.delivery));
       }
       valid.forEach((v, i) => settled.push(this.settle(v.msg, outcomes[i]!)));
       await Promise.all(settled);
@@ -164,7 +170,9 @@ export class StageRunner<T> {
 
   /**
    * After a batch failed, each message is tried on its own, so one bad message (a constraint it
-   * breaks, say) does not fail, and in the end dead-letter, the good ones it was batched with.
+   * breaks, say) does not fail the good ones it was batched with. One that fails alone with a
+   * permanent error is dead-lettered at once; once a server is out of reach, the rest are not
+   * tried: they are retried later with the others.
    */
   private async handleAlone(deliveries: Delivery<T>[]): Promise<Outcome[]> {
     const outcomes: Outcome[] = [];
@@ -173,7 +181,9 @@ export class StageRunner<T> {
         const [outcome] = await this.stage.handle([delivery], this.ctx);
         outcomes.push(outcome ?? { kind: 'retry', error: 'handler returned no outcome' });
       } catch (error) {
-        outcomes.push({ kind: 'retry', error: errorText(error) });
+        const failure = classifyError(error);
+        if (failure.kind === 'unreachable') return [...outcomes, ...deliveries.slice(outcomes.length).map(() => outcomeOf(failure))];
+        outcomes.push(outcomeOf(failure));
       }
     }
     return outcomes;
@@ -248,6 +258,11 @@ export class StageRunner<T> {
     this.roomWaiters = [];
     waiters.forEach((w) => w());
   }
+}
+
+/** Permanent failures go to the dead letters at once; every other is retried with backoff. */
+function outcomeOf(failure: ErrorClass): Outcome {
+  return failure.kind === 'permanent' ? { kind: 'dead', error: failure.reason } : { kind: 'retry', error: failure.reason };
 }
 
 function toDelivery<T>(msg: JsMsg, body: T): Delivery<T> {
