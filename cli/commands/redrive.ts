@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { stuckOrders } from '../../sql/queries/orders.ts';
 import { STAGE_FOR_STATUS } from '../../streams/pipeline.ts';
 import { redriveOrders } from '../../streams/redrive.ts';
 import type { OrderStatus } from '../../sql/database.ts';
@@ -16,14 +17,7 @@ export function redriveCommand(): Command {
       action(async (opts: { olderThan: number; limit: number; dryRun?: boolean }) => {
         const conn = await connectRunning(loadConfig(), { bus: true, db: true });
         try {
-          const stuck = await conn
-            .db!.selectFrom('orders')
-            .select(['id', 'channel', 'status'])
-            .where('status', 'in', Object.keys(STAGE_FOR_STATUS) as OrderStatus[])
-            .where('modified_at', '<', new Date(Date.now() - opts.olderThan * 1000))
-            .orderBy('modified_at')
-            .limit(opts.limit)
-            .execute();
+          const stuck = await stuckOrders(conn.db!, Object.keys(STAGE_FOR_STATUS) as OrderStatus[], new Date(Date.now() - opts.olderThan * 1000), opts.limit);
           const byStatus = new Map<string, number>();
           for (const o of stuck) byStatus.set(o.status, (byStatus.get(o.status) ?? 0) + 1);
           const summary = [...byStatus].map(([status, n]) => `${n} ${status}`).join(', ') || 'none';

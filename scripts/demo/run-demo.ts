@@ -7,7 +7,7 @@ import { stopOnSignal } from '../../cli/commands/worker.ts';
 import { spawnWorkerProcesses } from '../../cli/worker-processes.ts';
 import { createDb } from '../../sql/database.ts';
 import { migrateToLatest } from '../../sql/migrate.ts';
-import { setStock } from '../../sql/queries/inventory.ts';
+import { setStock, stockedSkus } from '../../sql/queries/inventory.ts';
 import { countByStatus } from '../../sql/queries/orders.ts';
 import { latestRuleSetVersion, saveRuleSet } from '../../sql/queries/pricing.ts';
 import { CHANNELS } from '../../streams/canonical-order.ts';
@@ -47,8 +47,8 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   const db = createDb(servers.databaseUrl, 4);
   await migrateToLatest(db);
   await applyTopology(bus.jsm, names);
-  const seeded = await db.selectFrom('inventory').select('sku').where('warehouse', '=', 'suzhou').where('sku', 'in', DEMO_CATALOGUE.map((c) => c.sku)).execute();
-  for (const item of DEMO_CATALOGUE.filter((c) => !seeded.some((s) => s.sku === c.sku))) {
+  const seeded = await stockedSkus(db, DEMO_CATALOGUE.map((c) => c.sku), 'suzhou');
+  for (const item of DEMO_CATALOGUE.filter((c) => !seeded.has(c.sku))) {
     await setStock(db, item.sku, 'suzhou', DEMO_STOCK);
   }
   if ((await latestRuleSetVersion(db)) === undefined) {

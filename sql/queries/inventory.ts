@@ -73,3 +73,10 @@ function toLevel(row: { sku: string; warehouse: string; on_hand: number; reserve
     available: row.on_hand - row.reserved,
   };
 }
+
+/** Which of `skus` have a stock row in `warehouse`. */
+export async function stockedSkus(db: Db, skus: readonly string[], warehouse: string): Promise<Set<string>> {
+  if (skus.length === 0) return new Set();
+  const rows = await db.selectFrom('inventory').select('sku').where('warehouse', '=', warehouse).where('sku', 'in', skus).execute();
+  return new Set(rows.map((r) => r.sku));
+}

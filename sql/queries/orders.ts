@@ -191,3 +191,21 @@ export async function flagExceptions(db: Executor, exceptions: readonly { orderI
     select id from flagged`.execute(db);
   return new Set(result.rows.map((r) => r.id));
 }
+
+/** Orders waiting in any of `statuses` unchanged since before `before`, oldest first: what redrive hands back to their stage. */
+export async function stuckOrders(db: Db, statuses: readonly OrderStatus[], before: Date, limit: number): Promise<{ id: string; channel: string; status: OrderStatus }[]> {
+  if (statuses.length === 0) return [];
+  return db.selectFrom('orders').select(['id', 'channel', 'status']).where('status', 'in', statuses).where('modified_at', '<', before).orderBy('modified_at').limit(limit).execute();
+}
+
+/** External ids of `channel`'s orders placed in [startMs, endMs). */
+export async function externalIdsPlaced(db: Db, channel: string, startMs: number, endMs: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('orders')
+    .select('external_id')
+    .where('channel', '=', channel)
+    .where('placed_at', '>=', new Date(startMs))
+    .where('placed_at', '<', new Date(endMs))
+    .execute();
+  return rows.map((r) => r.external_id);
+}

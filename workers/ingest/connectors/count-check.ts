@@ -1,4 +1,5 @@
 import type { Db } from '../../../sql/database.ts';
+import { externalIdsPlaced } from '../../../sql/queries/orders.ts';
 import type { Channel } from '../../../streams/canonical-order.ts';
 import type { ChinaDay } from './china-clock.ts';
 import type { DailyOrders, PlatformApi } from './platform-api.ts';
@@ -46,14 +47,7 @@ export function compareDay(channel: Channel, platform: DailyOrders, ingestedIds:
 
 /** External ids of `channel`'s orders placed on `day` (China time) that reached Postgres. */
 export async function ingestedOnDay(db: Db, channel: Channel, day: ChinaDay): Promise<string[]> {
-  const rows = await db
-    .selectFrom('orders')
-    .select('external_id')
-    .where('channel', '=', channel)
-    .where('placed_at', '>=', new Date(day.startMs))
-    .where('placed_at', '<', new Date(day.endMs))
-    .execute();
-  return rows.map((r) => r.external_id);
+  return externalIdsPlaced(db, channel, day.startMs, day.endMs);
 }
 
 /**
