@@ -27,7 +27,10 @@ export function benchCommand(): Command {
         try {
           const result = await measureCeiling(bus, `ceiling${Date.now().toString(36)}`, opts.orders, opts.bytes);
           if (opts.json) console.log(JSON.stringify(result));
-          else console.log(`relay ceiling: ${result.ordersPerSecond.toFixed(0)} orders/s (${result.orders} messages of ${result.payloadBytes} bytes, ${result.hops} hops, ${result.seconds.toFixed(2)} s)`);
+          else {
+            const cpu = result.machineCpuMsPerOrder === null ? '' : `, machine CPU ${result.machineCpuMsPerOrder.toFixed(2)} ms per message`;
+            console.log(`relay ceiling: ${result.ordersPerSecond.toFixed(0)} orders/s (${result.orders} messages of ${result.payloadBytes} bytes, ${result.hops} hops, ${result.seconds.toFixed(2)} s${cpu})`);
+          }
         } finally {
           await bus.close();
         }
@@ -97,9 +100,11 @@ function formatPipelineResult(r: PipelineBenchResult): string {
     `pipeline: ${r.ordersPerSecond.toFixed(0)} orders/s sustained (${r.notified} of ${r.orders} notified in ${r.seconds.toFixed(2)} s, ${r.processes.length} worker process(es): ${r.processes.join(' / ')}${r.offeredRate ? `, offered ${r.offeredRate}/s` : ''})`,
     `latency ingest -> notified: p50 ${r.latencyMs.p50} ms, p95 ${r.latencyMs.p95} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms`,
     `lost ${r.lost}, duplicates ${r.duplicates}, exceptions ${r.exceptions}, dead letters ${r.deadLetters}`,
+    ...(r.machineCpuMsPerOrder === null ? [] : [`machine CPU per order (all processes): ${r.machineCpuMsPerOrder.toFixed(2)} ms`]),
   ];
   if (r.ceiling && r.ratio !== undefined) {
-    lines.push(`relay ceiling (same run): ${r.ceiling.ordersPerSecond.toFixed(0)} orders/s with ${r.ceiling.payloadBytes}-byte messages; ratio ${r.ratio.toFixed(2)}`);
+    const cpu = r.ceiling.machineCpuMsPerOrder === null ? '' : ` (machine CPU ${r.ceiling.machineCpuMsPerOrder.toFixed(2)} ms per order)`;
+    lines.push(`relay ceiling (same run): ${r.ceiling.ordersPerSecond.toFixed(0)} orders/s with ${r.ceiling.payloadBytes}-byte messages${cpu}; ratio ${r.ratio.toFixed(2)}`);
   }
   return lines.join('\n');
 }

@@ -19,6 +19,7 @@ import { adapterFor } from '../../workers/ingest/adapters/index.ts';
 import { benchOrders } from './bench-orders.ts';
 import { forkScript, type ChildScript } from './child-script.ts';
 import type { FeederIn, FeederOut, FeederSettings } from './feeder-process.ts';
+import { machineBusySeconds } from './machine-cpu.ts';
 import { measureCeiling, type CeilingResult } from './relay-ceiling.ts';
 import type { SimulatorsOut } from './simulators-process.ts';
 
@@ -52,6 +53,8 @@ export interface PipelineBenchResult {
   duplicates: number;
   seconds: number;
   ordersPerSecond: number;
+  /** CPU the whole machine spent per order notified (workers, NATS, Postgres, simulators, feeder), in ms; null off Linux. */
+  machineCpuMsPerOrder: number | null;
   latencyMs: { p50: number; p95: number; p99: number; max: number };
   ceiling?: CeilingResult;
   ceilingOrdersPerSecond?: number;
@@ -107,8 +110,10 @@ export async function runPipelineBench(opts: PipelineBenchOptions): Promise<Pipe
       opts.log(`bench: relay ceiling ${ceiling.ordersPerSecond.toFixed(0)} orders/s (${canonicalBytes}-byte messages, six hops)`);
     }
 
+    const busyBefore = machineBusySeconds();
     feeder.send({ type: 'go' });
     const progress = await waitForCompletion(db, bus, names, opts);
+    const busyAfter = machineBusySeconds();
     const fed = await feeder.next((m): m is Extract<FeederOut, { type: 'done' }> => m.type === 'done');
     const publishedAt = new Map(fed.publishedAt);
     const notifiedRows = await db
@@ -132,6 +137,7 @@ export async function runPipelineBench(opts: PipelineBenchOptions): Promise<Pipe
       duplicates,
       seconds,
       ordersPerSecond: progress.notified / seconds,
+      machineCpuMsPerOrder: busyBefore === undefined || busyAfter === undefined ? null : ((busyAfter - busyBefore) * 1000) / Math.max(1, progress.notified),
       latencyMs: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), p99: percentile(latencies, 0.99), max: latencies.at(-1) ?? 0 },
     };
     if (ceiling) {

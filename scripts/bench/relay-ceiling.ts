@@ -1,5 +1,6 @@
 import { AckPolicy, DiscardPolicy, RetentionPolicy, StorageType, type ConsumerMessages } from '@nats-io/jetstream';
 import type { Bus } from '../../streams/connect.ts';
+import { machineBusySeconds } from './machine-cpu.ts';
 
 export interface CeilingResult {
   orders: number;
@@ -7,6 +8,8 @@ export interface CeilingResult {
   payloadBytes: number;
   seconds: number;
   ordersPerSecond: number;
+  /** CPU the whole machine spent per message relayed through all hops, in ms; null off Linux. */
+  machineCpuMsPerOrder: number | null;
 }
 
 const HOPS = 6;
@@ -55,6 +58,7 @@ export async function measureCeiling(bus: Bus, namespace: string, orders: number
         }
       })();
     }
+    const busyBefore = machineBusySeconds();
     const started = performance.now();
     let running = 0;
     let wake: (() => void) | undefined;
@@ -68,7 +72,9 @@ export async function measureCeiling(bus: Bus, namespace: string, orders: number
     }
     await finished;
     const seconds = (performance.now() - started) / 1000;
-    return { orders, hops: HOPS, payloadBytes, seconds, ordersPerSecond: orders / seconds };
+    const busyAfter = machineBusySeconds();
+    const machineCpuMsPerOrder = busyBefore === undefined || busyAfter === undefined ? null : ((busyAfter - busyBefore) * 1000) / orders;
+    return { orders, hops: HOPS, payloadBytes, seconds, ordersPerSecond: orders / seconds, machineCpuMsPerOrder };
   } finally {
     for (const s of subscriptions) s.stop();
     for (let hop = 1; hop <= HOPS; hop++) await bus.jsm.streams.delete(stream(hop)).catch(() => undefined);
