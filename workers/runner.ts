@@ -6,6 +6,7 @@ import type { Names } from '../streams/names.ts';
 import { backoff } from './backoff.ts';
 import { classifyError, type ErrorClass } from './error-class.ts';
 import { errorText } from './error-text.ts';
+import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { StageMetrics } from './metrics.ts';
 import { sleep } from './sleep.ts';
 import type { Delivery, Outcome, Stage, StageContext } from './stage.ts';
@@ -46,15 +47,32 @@ export class StageRunner<T> {
   private roomWaiters: (() => void)[] = [];
   /** Read from the consumer: long batches signal progress well before it runs out. */
   private ackWaitMs = 30_000;
+  /** This stage's metric series, looked up once rather than by label on every message. */
+  private readonly series: {
+    inFlight: Gauge.Internal<'stage'>;
+    latency: Histogram.Internal<'stage'>;
+    done: Counter.Internal;
+    retry: Counter.Internal;
+    dead: Counter.Internal;
+  };
 
   constructor(
     private readonly stage: Stage<T>,
     private readonly bus: Bus,
     private readonly names: Names,
     private readonly ctx: StageContext,
-    private readonly metrics: StageMetrics,
+    metrics: StageMetrics,
     private readonly opts: RunnerOptions = DEFAULT_RUNNER,
-  ) {}
+  ) {
+    const labels = { stage: stage.name };
+    this.series = {
+      inFlight: metrics.inFlight.labels(labels),
+      latency: metrics.latency.labels(labels),
+      done: metrics.processed.labels({ ...labels, outcome: 'done' }),
+      retry: metrics.processed.labels({ ...labels, outcome: 'retry' }),
+      dead: metrics.processed.labels({ ...labels, outcome: 'dead' }),
+    };
+  }
 
   /** Runs until `signal` aborts, then drains: in-flight batches finish before it resolves. */
   async run(signal: AbortSignal): Promise<void> {
@@ -100,7 +118,7 @@ export class StageRunner<T> {
       pending = [];
       const work: Promise<void> = this.process(batch).finally(() => {
         this.held -= batch.length;
-        this.metrics.inFlight.set({ stage: this.stage.name }, this.held);
+        this.series.inFlight.set(this.held);
         this.batches.delete(work);
         this.wake();
       });
@@ -113,7 +131,7 @@ export class StageRunner<T> {
       try {
         for await (const msg of messages) {
           this.held++;
-          this.metrics.inFlight.set({ stage: this.stage.name }, this.held);
+          this.series.inFlight.set(this.held);
           pending.push(msg);
           if (pending.length >= this.opts.batchSize) flush();
           else timer ??= setTimeout(flush, this.opts.lingerMs);
@@ -164,7 +182,7 @@ export class StageRunner<T> {
     } finally {
       clearInterval(heartbeat);
       const seconds = (performance.now() - started) / 1000;
-      for (let i = 0; i < batch.length; i++) this.metrics.latency.observe({ stage: this.stage.name }, seconds);
+      for (let i = 0; i < batch.length; i++) this.series.latency.observe(seconds);
     }
   }
 
@@ -190,7 +208,6 @@ export class StageRunner<T> {
   }
 
   private async settle(msg: JsMsg, outcome: Outcome): Promise<void> {
-    const stage = this.stage.name;
     switch (outcome.kind) {
       case 'done':
         try {
@@ -205,14 +222,14 @@ export class StageRunner<T> {
           return this.settle(msg, { kind: 'retry', error: `downstream publish failed: ${errorText(error)}` });
         }
         msg.ack();
-        this.metrics.processed.inc({ stage, outcome: 'done' });
+        this.series.done.inc();
         return;
       case 'retry':
         if (msg.info.deliveryCount >= this.opts.maxDeliver) {
           return this.deadLetter(msg, `${outcome.error} (gave up after ${msg.info.deliveryCount} attempts)`);
         }
         msg.nak(backoff(msg.info.deliveryCount, this.opts.retryBaseMs));
-        this.metrics.processed.inc({ stage, outcome: 'retry' });
+        this.series.retry.inc();
         return;
       case 'dead':
         return this.deadLetter(msg, outcome.error);
@@ -239,7 +256,7 @@ export class StageRunner<T> {
       return;
     }
     msg.ack();
-    this.metrics.processed.inc({ stage: this.stage.name, outcome: 'dead' });
+    this.series.dead.inc();
   }
 
   private waitForRoom(signal: AbortSignal): Promise<void> {

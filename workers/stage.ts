@@ -54,11 +54,13 @@ export interface Stage<T> {
 
 export const done = (publish: Downstream[] = []): Outcome => ({ kind: 'done', publish });
 
+const decoder = new TextDecoder();
+
 /** Decodes a JSON message body and checks it with a schema's `safeParse`. */
 export function decodeJson<T>(data: Uint8Array, schema: z.ZodType<T>): Decoded<T> {
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder().decode(data));
+    value = JSON.parse(decoder.decode(data));
   } catch (error) {
     return { ok: false, error: `body: not valid JSON (${error instanceof Error ? error.message : String(error)})` };
   }

@@ -5,6 +5,7 @@ import { done, type Decoded, type Stage } from '../stage.ts';
 import normalizeTask from './normalize-task.ts';
 
 const NEXT = nextStage('ingest')!;
+const decoder = new TextDecoder();
 
 /**
  * ingest: raw channel payloads in, canonical orders out. Normalization is CPU work and runs in
@@ -14,7 +15,7 @@ export const ingestStage: Stage<unknown> = {
   name: 'ingest',
   decode(data): Decoded<unknown> {
     try {
-      return { ok: true, value: JSON.parse(new TextDecoder().decode(data)) };
+      return { ok: true, value: JSON.parse(decoder.decode(data)) };
     } catch (error) {
       return { ok: false, error: `body: not valid JSON (${error instanceof Error ? error.message : String(error)})` };
     }
