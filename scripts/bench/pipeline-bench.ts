@@ -42,6 +42,8 @@ export interface PipelineBenchOptions {
 }
 
 export interface PipelineBenchResult {
+  /** Namespace and database suffix the run used (both removed afterwards). */
+  namespace: string;
   orders: number;
   processes: string[];
   offeredRate: number | null;
@@ -126,6 +128,7 @@ export async function runPipelineBench(opts: PipelineBenchOptions): Promise<Pipe
     const seconds = (lastNotifiedMs - fed.firstMs) / 1000;
     const duplicates = await countDuplicates(db, carrierUrl, smsUrl);
     const result: PipelineBenchResult = {
+      namespace: id,
       orders: opts.orders,
       processes: opts.processes.map((p) => p.join(',')),
       offeredRate: opts.rate > 0 ? opts.rate : null,
