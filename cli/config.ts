@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { maxPayloadBytes } from '../streams/payload-limit.ts';
 import type { StageSettings } from '../workers/stage.ts';
 
 /** The checkout's root, so `.data/` is found whatever the working directory. */
@@ -29,6 +30,8 @@ export interface Config {
   mergeWindowSeconds: number;
   carrierSimPort: number;
   smsSimPort: number;
+  /** The largest raw payload any intake (submit, webhooks, connectors, ingest) accepts. */
+  maxPayloadBytes: number;
 }
 
 /** Reads the configuration from environment variables, with the README's defaults. */
@@ -49,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mergeWindowSeconds: intVar(env, 'ORDERSURGE_MERGE_WINDOW_S', 600, 7 * 24 * 3600),
     carrierSimPort,
     smsSimPort,
+    maxPayloadBytes: payloadLimitVar(env),
   };
 }
 
@@ -60,6 +64,14 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, max = 65
     throw new ConfigError(`${name}: must be an integer between 0 and ${max}, got ${JSON.stringify(raw)}`);
   }
   return value;
+}
+
+function payloadLimitVar(env: NodeJS.ProcessEnv): number {
+  try {
+    return maxPayloadBytes(env);
+  } catch (error) {
+    throw new ConfigError(error instanceof Error ? error.message : String(error));
+  }
 }
 
 function namespaceVar(value: string): string {

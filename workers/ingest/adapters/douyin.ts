@@ -6,10 +6,11 @@ import {
   type RefundStatus,
 } from '../../../streams/canonical-order.ts';
 import { fen, type Fen } from '../../../streams/money.ts';
-import { canonicalAddress } from './address.ts';
+import { addressWithContact } from './contact.ts';
 import { canonicalOrderOf } from './canonical-order-of.ts';
 import { FieldErrors } from './field-errors.ts';
 import { neverThrows } from './guard.ts';
+import { DistinctLineIds } from './line-ids.ts';
 import { PayloadReader } from './payload-reader.ts';
 import { orderRefundStatus } from './refund-status.ts';
 import { goodsAmount } from './totals.ts';
@@ -58,6 +59,7 @@ function normalize(payload: unknown): NormalizeResult {
   const paidAt = order.time('pay_time');
   const updatedAt = order.time('update_time', { required: true });
 
+  const lineIds = new DistinctLineIds();
   const lines = order.list('sku_order_list', { required: true }).map((item): OrderLine => {
     const platformSkuId = item.text('sku_id');
     const outSkuId = item.text('out_sku_id');
@@ -67,7 +69,7 @@ function normalize(payload: unknown): NormalizeResult {
     const unitPrice = unitPriceOf(item, qty);
     const afterSale = item.object('after_sale_info');
     return {
-      lineId: item.id('order_id'),
+      lineId: lineIds.check(item, 'order_id', item.id('order_id')),
       sku,
       platformSkuId,
       title: item.text('product_name'),
@@ -80,7 +82,7 @@ function normalize(payload: unknown): NormalizeResult {
   });
 
   const postAddr = order.object('post_addr');
-  const address = canonicalAddress({
+  const address = addressWithContact({
     province: nameOf(postAddr, 'province'),
     city: nameOf(postAddr, 'city'),
     district: nameOf(postAddr, 'town'),
@@ -90,7 +92,7 @@ function normalize(payload: unknown): NormalizeResult {
     receiver: order.text('mask_post_receiver'),
     phone: order.text('mask_post_tel'),
     postcode: '',
-  });
+  }, order.text('virtual_post_tel'));
   const amounts = {
     goods: goodsAmount(lines, order.pathOf('sku_order_list'), errors),
     discount: order.fen('promotion_amount'),

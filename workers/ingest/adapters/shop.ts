@@ -6,10 +6,12 @@ import {
   type RefundStatus,
 } from '../../../streams/canonical-order.ts';
 import { fen } from '../../../streams/money.ts';
-import { NO_ADDRESS, canonicalAddress } from './address.ts';
+import { NO_ADDRESS } from './address.ts';
+import { addressWithContact } from './contact.ts';
 import { canonicalOrderOf } from './canonical-order-of.ts';
 import { FieldErrors, describeValue } from './field-errors.ts';
 import { neverThrows } from './guard.ts';
+import { DistinctLineIds } from './line-ids.ts';
 import { PayloadReader } from './payload-reader.ts';
 import { goodsAmount, sumFen } from './totals.ts';
 
@@ -62,6 +64,7 @@ function normalize(payload: unknown): NormalizeResult {
   if (currency !== '' && currency !== 'CNY') order.fail('currency', `must be CNY (amounts are kept in fen), got ${describeValue(currency)}`);
 
   const refund = financial?.refund ?? 'none';
+  const lineIds = new DistinctLineIds();
   const lines = order.list('line_items', { required: true }).map((item): OrderLine => {
     const platformSkuId = item.text('variant_id');
     const sku = item.text('sku') || platformSkuId;
@@ -71,7 +74,7 @@ function normalize(payload: unknown): NormalizeResult {
     const lineDiscount = item.yuan('total_discount');
     const listAmount = unitPrice * qty;
     return {
-      lineId: item.id('id'),
+      lineId: lineIds.check(item, 'id', item.id('id')),
       sku,
       platformSkuId,
       title: item.text('title'),
@@ -99,7 +102,7 @@ function normalize(payload: unknown): NormalizeResult {
   const to = order.object('shipping_address');
   const countryCode = to?.text('country_code').toUpperCase() ?? '';
   const address = to
-    ? canonicalAddress({
+    ? addressWithContact({
         province: to.text('province'),
         shopifyProvinceCode: REGIONS_AS_COUNTRIES.has(countryCode)
           ? countryCode

@@ -5,10 +5,11 @@ import {
   type OrderLine,
   type RefundStatus,
 } from '../../../streams/canonical-order.ts';
-import { canonicalAddress } from './address.ts';
+import { addressWithContact } from './contact.ts';
 import { canonicalOrderOf } from './canonical-order-of.ts';
 import { FieldErrors } from './field-errors.ts';
 import { neverThrows } from './guard.ts';
+import { DistinctLineIds } from './line-ids.ts';
 import { PayloadReader } from './payload-reader.ts';
 import { maskIfPhone } from './phone.ts';
 import { orderRefundStatus } from './refund-status.ts';
@@ -70,6 +71,7 @@ function normalize(payload: unknown): NormalizeResult {
   const paidAt = trade.time('pay_time');
   const updatedAt = trade.time('modified', { required: true });
 
+  const lineIds = new DistinctLineIds();
   const lines = trade.list('orders.order', { required: true }).map((order): OrderLine => {
     const skuId = order.text('sku_id');
     const platformSkuId = skuId || order.text('num_iid');
@@ -79,7 +81,7 @@ function normalize(payload: unknown): NormalizeResult {
     if (sku === '') order.fail('outer_sku_id', 'is required (and there is no sku_id, outer_iid or num_iid to fall back on)');
     const unitPrice = order.yuan('price', { required: true });
     return {
-      lineId: order.has('oid_str') ? order.id('oid_str') : order.id('oid'),
+      lineId: order.has('oid_str') ? lineIds.check(order, 'oid_str', order.id('oid_str')) : lineIds.check(order, 'oid', order.id('oid')),
       sku,
       platformSkuId,
       title: order.text('title'),
@@ -91,7 +93,7 @@ function normalize(payload: unknown): NormalizeResult {
     };
   });
 
-  const address = canonicalAddress({
+  const address = addressWithContact({
     province: trade.text('receiver_state'),
     city: trade.text('receiver_city'),
     district: trade.text('receiver_district'),
@@ -100,7 +102,7 @@ function normalize(payload: unknown): NormalizeResult {
     receiver: trade.text('receiver_name'),
     phone: trade.text('receiver_mobile') || trade.text('receiver_phone'),
     postcode: trade.text('receiver_zip'),
-  });
+  }, trade.text('virtual_mobile'));
   const amounts = {
     goods: goodsAmount(lines, trade.pathOf('orders.order'), errors),
     discount: trade.yuan('discount_fee'),
