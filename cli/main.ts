@@ -8,6 +8,7 @@ import { countCheckCommand } from './commands/count-check.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { normalizeCommand } from './commands/normalize.ts';
 import { orderCommand } from './commands/order.ts';
+import { peakCommand } from './commands/peak.ts';
 import { priceCommand } from './commands/price.ts';
 import { redriveCommand } from './commands/redrive.ts';
 import { catalogueCommand, rulesCommand } from './commands/rules.ts';
@@ -37,6 +38,7 @@ for (const command of [
   countCheckCommand(),
   orderCommand(),
   statusCommand(),
+  peakCommand(),
   dlqCommand(),
   redriveCommand(),
   inventoryCommand(),

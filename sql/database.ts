@@ -121,6 +121,14 @@ export interface NotificationsTable {
   sent_at: Generated<Date>;
 }
 
+/** One loyalty award per order (the points step). */
+export interface LoyaltyPointsTable {
+  order_id: string;
+  buyer: string;
+  points: number;
+  awarded_at: Generated<Date>;
+}
+
 export interface ProductsTable {
   sku: string;
   category: string;
@@ -174,6 +182,7 @@ export interface Database {
   shipment_orders: ShipmentOrdersTable;
   notifications: NotificationsTable;
   connector_cursors: ConnectorCursorsTable;
+  loyalty_points: LoyaltyPointsTable;
 }
 
 export type Db = Kysely<Database>;

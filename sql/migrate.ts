@@ -6,6 +6,7 @@ import * as connectorCursors from './migrations/0004-connector-cursors.ts';
 import * as orderUpdates from './migrations/0005-order-updates.ts';
 import * as mergedShipments from './migrations/0006-merged-shipments.ts';
 import * as routingInTypescript from './migrations/0007-routing-in-typescript.ts';
+import * as loyaltyPoints from './migrations/0009-loyalty-points.ts';
 
 /** Migrations in order; the list is explicit so no file-system scan is needed at run time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-order-updates': orderUpdates,
   '0006-merged-shipments': mergedShipments,
   '0007-routing-in-typescript': routingInTypescript,
+  '0009-loyalty-points': loyaltyPoints,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -17,6 +17,8 @@ export interface Downstream {
   body: unknown;
   /** Nats-Msg-Id: derived from order and stage so a redelivery never stores a second message. */
   msgId: string;
+  /** Peak mode: park it in the deferred stream instead; it is replayed to `stage` after the peak. */
+  deferred?: boolean;
 }
 
 /** Message id of a stage's input for an order; `version` separates later updates of the same order. */

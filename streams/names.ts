@@ -17,7 +17,14 @@ export interface Names {
   deadLetterStream: string;
   deadLetterSubject(stage: StageName): string;
   deferredStream: string;
-  deferredSubject(stage: StageName): string;
+  /** Where peak mode parks a non-core stage's message; the last token keeps the channel. */
+  deferredSubject(stage: StageName, channel: string): string;
+  /** Wildcard covering every deferred message of `stage`. */
+  deferredSubjects(stage: StageName): string;
+  /** Durable consumer that replays `stage`'s deferred messages after a peak. */
+  replayDurable(stage: StageName): string;
+  /** KV bucket holding the peak mode every worker watches. */
+  peakBucket: string;
 }
 
 export function namesFor(namespace: string): Names {
@@ -30,6 +37,9 @@ export function namesFor(namespace: string): Names {
     deadLetterStream: `${namespace}-dlq`,
     deadLetterSubject: (stage) => `${namespace}.dlq.${stage}`,
     deferredStream: `${namespace}-deferred`,
-    deferredSubject: (stage) => `${namespace}.deferred.${stage}`,
+    deferredSubject: (stage, channel) => `${namespace}.deferred.${stage}.${channel}`,
+    deferredSubjects: (stage) => `${namespace}.deferred.${stage}.*`,
+    replayDurable: (stage) => `replay-${stage}`,
+    peakBucket: `${namespace}-peak`,
   };
 }

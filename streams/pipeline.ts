@@ -20,7 +20,10 @@ export interface StageDefinition<S extends string = string> {
   stage: S;
   /** Status an order must be in for this stage to move it; null before the order is in Postgres. */
   from: OrderStatus | null;
-  /** Status the stage leaves a done order in; null when it writes none. */
+  /**
+   * Status the stage leaves a done order in; null for a side step, which leaves the status as it
+   * is and keeps its own record of what it did (a points ledger row, a reminder sent).
+   */
   to: OrderStatus | null;
   /** Stage a done order is handed to; null for the last. */
   next: S | null;
@@ -37,7 +40,9 @@ export const PIPELINE = [
   { stage: 'pricing', from: 'received', to: 'priced', next: 'routing', criticality: 'core', cpuTask: 'price', does: 'promotions, apportionment, payment check' },
   { stage: 'routing', from: 'priced', to: 'routed', next: 'waybill', criticality: 'core', cpuTask: null, does: 'warehouse, stock reservation, merge' },
   { stage: 'waybill', from: 'routed', to: 'waybilled', next: 'notify', criticality: 'core', cpuTask: null, does: 'carrier e-waybill' },
-  { stage: 'notify', from: 'waybilled', to: 'notified', next: null, criticality: 'deferrable', cpuTask: null, does: '"being packed" SMS' },
+  { stage: 'notify', from: 'waybilled', to: 'notified', next: 'points', criticality: 'deferrable', cpuTask: null, does: '"being packed" SMS' },
+  { stage: 'points', from: 'notified', to: null, next: 'review', criticality: 'sheddable', cpuTask: null, does: 'loyalty points into the ledger' },
+  { stage: 'review', from: 'notified', to: null, next: null, criticality: 'sheddable', cpuTask: null, does: 'review reminder, scheduled through the SMS gateway' },
 ] as const satisfies readonly StageDefinition<string>[];
 
 export type StageName = (typeof PIPELINE)[number]['stage'];
@@ -59,9 +64,9 @@ export function nextStage(stage: StageName): StageName | undefined {
   return stageDefinition(stage).next ?? undefined;
 }
 
-/** The stage that moves an order on from each status the pipeline can leave it waiting in. */
+/** The stage that moves an order on from each status the pipeline can leave it waiting in (side steps move none). */
 export const STAGE_FOR_STATUS: Partial<Record<OrderStatus, StageName>> = Object.fromEntries(
-  PIPELINE.flatMap((s) => (s.from === null ? [] : [[s.from, s.stage]])),
+  PIPELINE.flatMap((s) => (s.from === null || s.to === null ? [] : [[s.from, s.stage]])),
 );
 
 /** Stages peak mode may defer or shed: everything not core. */

@@ -10,7 +10,7 @@ import {
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import type { Names } from './names.ts';
-import { STAGES, type StageName } from './pipeline.ts';
+import { NON_CORE_STAGES, STAGES, type StageName } from './pipeline.ts';
 
 /** Limits of the topology; defaults suit one machine, production raises replicas to 3. */
 export interface TopologyOptions {
@@ -77,7 +77,7 @@ export function declareTopology(names: Names, opts: TopologyOptions = DEFAULT_TO
   } satisfies Partial<StreamConfig>;
   const deferred = {
     name: names.deferredStream,
-    subjects: [`${names.namespace}.deferred.*`],
+    subjects: [`${names.namespace}.deferred.>`],
     retention: RetentionPolicy.Workqueue,
     storage: StorageType.File,
     discard: DiscardPolicy.New,
@@ -86,7 +86,18 @@ export function declareTopology(names: Names, opts: TopologyOptions = DEFAULT_TO
     num_replicas: opts.replicas,
     duplicate_window: nanos(opts.duplicateWindowMs),
   } satisfies Partial<StreamConfig>;
-  return { stageStreams, deadLetter, deferred };
+  // One replay consumer per non-core stage (NATS 2.9: one filter subject per consumer), so the
+  // deferrable stages can be replayed before the sheddable ones.
+  const replayConsumers = STAGES.filter((stage) => NON_CORE_STAGES.has(stage)).map((stage) => ({
+    durable_name: names.replayDurable(stage),
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: nanos(opts.ackWaitMs),
+    max_deliver: -1,
+    max_ack_pending: opts.maxAckPending,
+    filter_subject: names.deferredSubjects(stage),
+  }) satisfies Partial<ConsumerConfig>);
+  return { stageStreams, deadLetter, deferred, replayConsumers };
 }
 
 export type ApplyAction = 'created' | 'updated' | 'unchanged';
@@ -113,6 +124,9 @@ export async function applyTopology(
       name: `${config.name}/${consumer.durable_name}`,
       action: await applyConsumer(jsm, config.name, consumer),
     });
+  }
+  for (const consumer of topology.replayConsumers) {
+    report.push({ kind: 'consumer', name: `${topology.deferred.name}/${consumer.durable_name}`, action: await applyConsumer(jsm, topology.deferred.name, consumer) });
   }
   return report;
 }
@@ -155,6 +169,6 @@ function notFound(error: unknown): undefined {
 
 /** Deletes every stream of a namespace (tests clean up after themselves with it). */
 export async function deleteTopology(jsm: JetStreamManager, names: Names): Promise<void> {
-  const streams = [...STAGES.map((s: StageName) => names.stageStream(s)), names.deadLetterStream, names.deferredStream];
+  const streams = [...STAGES.map((s: StageName) => names.stageStream(s)), names.deadLetterStream, names.deferredStream, `KV_${names.peakBucket}`];
   for (const name of streams) await jsm.streams.delete(name).catch(notFound);
 }

@@ -48,15 +48,17 @@ describe('a worker killed mid-batch', () => {
     expect(await notified()).toBeLessThan(ORDERS);
 
     await p.startWorkers();
-    await eventually(async () => ((await notified()) === ORDERS ? true : undefined), 90_000, `all ${ORDERS} orders notified`);
-
-    const count = async (table: 'orders' | 'reservations' | 'shipments' | 'notifications') =>
+    const count = async (table: 'orders' | 'reservations' | 'shipments' | 'notifications' | 'loyalty_points') =>
       Number((await p.db.selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
+    await eventually(async () => ((await notified()) === ORDERS ? true : undefined), 90_000, `all ${ORDERS} orders notified`);
+    // ... and through the side steps: points awarded, review reminder scheduled.
+    await eventually(async () => ((await count('notifications')) === 2 * ORDERS && (await count('loyalty_points')) === ORDERS ? true : undefined), 30_000, 'points and reminders');
     const lineCount = payloads.reduce((n, o) => n + (o.line_items as unknown[]).length, 0);
     expect(await count('orders')).toBe(ORDERS);
     expect(await count('reservations')).toBe(lineCount);
     expect(await count('shipments')).toBe(ORDERS);
-    expect(await count('notifications')).toBe(ORDERS);
+    expect(await count('notifications')).toBe(2 * ORDERS);
+    expect(await count('loyalty_points')).toBe(ORDERS);
 
     // Stock reserved is exactly what the orders asked for: no reservation was taken twice.
     const wanted = new Map<string, number>();
@@ -66,9 +68,9 @@ describe('a worker killed mid-batch', () => {
 
     // The outside world saw one waybill and one SMS per order, however often it was asked.
     const carrier = (await (await fetch(`${p.carrier.url}/stats`)).json()) as { issued: number };
-    const sms = (await (await fetch(`${p.sms.url}/stats`)).json()) as { sent: number };
+    const sms = (await (await fetch(`${p.sms.url}/stats`)).json()) as { byTemplate: Record<string, number> };
     expect(carrier.issued).toBe(ORDERS);
-    expect(sms.sent).toBe(ORDERS);
+    expect(sms.byTemplate).toEqual({ being_packed: ORDERS, review_reminder: ORDERS });
     const waybills = await p.db.selectFrom('shipments').select(sql<number>`count(distinct waybill_no)`.as('n')).executeTakeFirstOrThrow();
     expect(Number(waybills.n)).toBe(ORDERS);
   });

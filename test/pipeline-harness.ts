@@ -12,7 +12,7 @@ import { connectBus, type Bus } from '../streams/connect.ts';
 import { namesFor, type Names } from '../streams/names.ts';
 import { applyTopology, DEFAULT_TOPOLOGY, deleteTopology, type TopologyOptions } from '../streams/topology.ts';
 import type { RunnerOptions } from '../workers/runner.ts';
-import { startWorkers, type RunningWorkers } from '../workers/worker-process.ts';
+import { startWorkers, type PeakGuardSettings, type RunningWorkers } from '../workers/worker-process.ts';
 import type { StageName } from '../streams/pipeline.ts';
 import { STAGES } from '../streams/pipeline.ts';
 
@@ -31,7 +31,7 @@ export interface TestPipeline {
   carrierFaults: Faults;
   sms: RunningServer;
   /** `log` receives the workers' log lines; dropped by default. */
-  startWorkers(stages?: readonly StageName[], runner?: Partial<RunnerOptions>, log?: (line: string) => void): Promise<RunningWorkers>;
+  startWorkers(stages?: readonly StageName[], runner?: Partial<RunnerOptions>, log?: (line: string) => void, peak?: Partial<PeakGuardSettings>): Promise<RunningWorkers>;
   close(): Promise<void>;
 }
 
@@ -83,7 +83,7 @@ export async function createTestPipeline(topology: Partial<TopologyOptions> = {}
     carrier,
     carrierFaults,
     sms,
-    async startWorkers(stages = STAGES, runner = {}, log = () => undefined) {
+    async startWorkers(stages = STAGES, runner = {}, log = () => undefined, peak = {}) {
       const workers = await startWorkers({
         ...workerSettingsOf(config),
         databaseUrl,
@@ -91,6 +91,7 @@ export async function createTestPipeline(topology: Partial<TopologyOptions> = {}
         poolThreads: 1,
         apply: false,
         runner: { retryBaseMs: 100, ...runner },
+        peak: { sampleMs: 200, ...peak },
         log,
       });
       running.push(workers);

@@ -41,8 +41,8 @@ describe('the pipeline, end to end on real NATS and Postgres', () => {
     const shipments = await p.db.selectFrom('shipments').select('waybill_no').where('order_id', '=', id).execute();
     expect(shipments).toHaveLength(1);
     expect(shipments[0]!.waybill_no).toMatch(/^SIM\d{10}$/);
-    const sms = (await (await fetch(`${p.sms.url}/sms?orderId=${encodeURIComponent(id)}`)).json()) as { messages: unknown[] };
-    expect(sms.messages).toHaveLength(1);
+    const sms = (await (await fetch(`${p.sms.url}/sms?orderId=${encodeURIComponent(id)}`)).json()) as { messages: { template: string }[] };
+    expect(sms.messages.filter((m) => m.template === 'being_packed')).toHaveLength(1);
     const events = await p.db.selectFrom('order_events').select('type').where('order_id', '=', id).orderBy('id').execute();
     expect(events.map((e) => e.type)).toEqual(['received', 'priced', 'routed', 'waybilled', 'notified']);
   });
@@ -73,11 +73,13 @@ describe('the pipeline, end to end on real NATS and Postgres', () => {
     expect(Number(await count('orders', 'id'))).toBe(1);
     expect(Number(await count('reservations', 'order_id'))).toBe((payload.line_items as unknown[]).length);
     expect(Number(await count('shipments', 'order_id'))).toBe(1);
-    expect(Number(await count('notifications', 'order_id'))).toBe(1);
+    const kinds = await p.db.selectFrom('notifications').select('kind').where('order_id', '=', id).orderBy('kind').execute();
+    expect(kinds.map((k) => k.kind)).toEqual(['being_packed', 'review_reminder']);
+    expect(await p.db.selectFrom('loyalty_points').select('order_id').where('order_id', '=', id).execute()).toHaveLength(1);
     const carrier = (await (await fetch(`${p.carrier.url}/stats`)).json()) as { issued: number };
-    const sms = (await (await fetch(`${p.sms.url}/sms?orderId=${encodeURIComponent(id)}`)).json()) as { messages: unknown[] };
+    const sms = (await (await fetch(`${p.sms.url}/sms?orderId=${encodeURIComponent(id)}`)).json()) as { messages: { template: string }[] };
     expect(carrier.issued).toBe(2);
-    expect(sms.messages).toHaveLength(1);
+    expect(sms.messages.filter((m) => m.template === 'being_packed')).toHaveLength(1);
   });
 
   it('dead-letters a malformed payload with a reason naming the field, and keeps going', async () => {

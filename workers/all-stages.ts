@@ -2,7 +2,9 @@ import type { StageName } from '../streams/pipeline.ts';
 import { dedupeStage } from './dedupe/dedupe-stage.ts';
 import { ingestStage } from './ingest/ingest-stage.ts';
 import { notifyStage } from './notify/notify-stage.ts';
+import { pointsStage } from './points/points-stage.ts';
 import { pricingStage } from './pricing/pricing-stage.ts';
+import { reviewStage } from './review/review-stage.ts';
 import { routingStage } from './routing/routing-stage.ts';
 import type { Stage } from './stage.ts';
 import { waybillStage } from './waybill/waybill-stage.ts';
@@ -15,4 +17,6 @@ export const ALL_STAGES: Record<StageName, Stage<any>> = {
   routing: routingStage,
   waybill: waybillStage,
   notify: notifyStage,
+  points: pointsStage,
+  review: reviewStage,
 };

@@ -11,6 +11,12 @@ export interface StageMetrics {
   queuePending: Gauge<'stage'>;
   queueAckPending: Gauge<'stage'>;
   redelivered: Gauge<'stage'>;
+  peakActive: Gauge;
+  peakChanges: Counter<'to'>;
+  inflowPerMinute: Gauge;
+  deferred: Counter<'stage'>;
+  replayed: Counter<'stage'>;
+  deferredBacklog: Gauge<'stage'>;
 }
 
 export function createMetrics(): StageMetrics {
@@ -55,6 +61,12 @@ export function createMetrics(): StageMetrics {
       labelNames: ['stage'],
       registers: [registry],
     }),
+    peakActive: new Gauge({ name: 'ordersurge_peak_mode', help: 'Peak mode as this worker sees it: 1 on (non-core work deferred), 0 off', registers: [registry] }),
+    peakChanges: new Counter({ name: 'ordersurge_peak_mode_changes_total', help: 'Peak mode changes this worker saw, by the mode changed to', labelNames: ['to'], registers: [registry] }),
+    inflowPerMinute: new Gauge({ name: 'ordersurge_inflow_orders_per_minute', help: 'Orders entering ingest per minute, as the peak guard measures it', registers: [registry] }),
+    deferred: new Counter({ name: 'ordersurge_deferred_total', help: 'Messages for a non-core stage parked in the deferred stream during peak mode', labelNames: ['stage'], registers: [registry] }),
+    replayed: new Counter({ name: 'ordersurge_replayed_total', help: 'Deferred messages handed back to their stage after peak mode', labelNames: ['stage'], registers: [registry] }),
+    deferredBacklog: new Gauge({ name: 'ordersurge_deferred_backlog', help: 'Deferred messages waiting for replay, per stage', labelNames: ['stage'], registers: [registry] }),
   };
 }
 

@@ -1,6 +1,6 @@
 import { statusesOf } from '../sql/queries/orders.ts';
 import { orderRefSchema, stageMsgId, type OrderRef } from '../streams/messages.ts';
-import { stageDefinition, type StageName } from '../streams/pipeline.ts';
+import { NON_CORE_STAGES, stageDefinition, type StageName } from '../streams/pipeline.ts';
 import { decodeJson, done, type Outcome, type Stage, type StageContext } from './stage.ts';
 
 /** What one order step did to one order. */
@@ -15,6 +15,8 @@ export type StepResult =
 /**
  * A stage after dedupe: it moves orders from one status to the next. `apply` receives only the
  * orders still in `from` and must commit each order's effects and its status change together.
+ * A side step (no `to` in the definition: points, the review reminder) leaves the status alone;
+ * its effects must be idempotent by their own keys (order and step).
  */
 export interface OrderStep {
   /** Its statuses and next stage come from the pipeline definition. */
@@ -30,7 +32,9 @@ export interface OrderStep {
  */
 export function orderStepStage(step: OrderStep): Stage<OrderRef> {
   const { from, to, next } = stageDefinition(step.stage);
-  if (from === null || to === null) throw new Error(`${step.stage}: an order step needs a from and a to status in the pipeline definition`);
+  if (from === null) throw new Error(`${step.stage}: an order step needs a from status in the pipeline definition`);
+  // In peak mode a non-core next stage gets its message later, from the deferred stream.
+  const deferrable = next !== null && NON_CORE_STAGES.has(next);
   return {
     name: step.stage,
     decode: (data) => decodeJson(data, orderRefSchema),
@@ -42,10 +46,10 @@ export function orderStepStage(step: OrderStep): Stage<OrderRef> {
       return batch.map((d): Outcome => {
         const id = d.body.orderId;
         const handOn = (): Outcome =>
-          done(next ? [{ stage: next, channel: d.channel, body: { orderId: id }, msgId: stageMsgId(next, id) }] : []);
+          done(next ? [{ stage: next, channel: d.channel, body: { orderId: id }, msgId: stageMsgId(next, id), deferred: deferrable && ctx.peak.active() }] : []);
         const status = statuses.get(id);
         if (status === undefined) return { kind: 'dead', error: `orderId: no order ${id} in the database` };
-        if (status === to) return handOn();
+        if (to !== null && status === to) return handOn();
         if (status !== from) return done();
         const result = results.get(id) ?? { kind: 'retry', error: `${step.stage} gave no result for ${id}` };
         switch (result.kind) {

@@ -49,6 +49,7 @@ export class StageRunner<T> {
   private roomWaiters: (() => void)[] = [];
   /** Read from the consumer: long batches signal progress well before it runs out. */
   private ackWaitMs = 30_000;
+  private readonly deferredSeries: StageMetrics['deferred'];
   /** This stage's metric series, looked up once rather than by label on every message. */
   private readonly series: {
     inFlight: Gauge.Internal<'stage'>;
@@ -66,6 +67,7 @@ export class StageRunner<T> {
     metrics: StageMetrics,
     private readonly opts: RunnerOptions = DEFAULT_RUNNER,
   ) {
+    this.deferredSeries = metrics.deferred;
     const labels = { stage: stage.name };
     this.series = {
       inFlight: metrics.inFlight.labels(labels),
@@ -220,11 +222,11 @@ export class StageRunner<T> {
       case 'done':
         try {
           await Promise.all(
-            outcome.publish.map((p) =>
-              this.bus.js.publish(this.names.stageSubject(p.stage, p.channel), encoder.encode(JSON.stringify(p.body)), {
-                msgID: p.msgId,
-              }),
-            ),
+            outcome.publish.map(async (p) => {
+              const subject = p.deferred ? this.names.deferredSubject(p.stage, p.channel) : this.names.stageSubject(p.stage, p.channel);
+              await this.bus.js.publish(subject, encoder.encode(JSON.stringify(p.body)), { msgID: p.deferred ? `deferred:${p.msgId}` : p.msgId });
+              if (p.deferred) this.deferredSeries.inc({ stage: p.stage });
+            }),
           );
         } catch (error) {
           return this.settle(msg, { kind: 'retry', error: `downstream publish failed: ${errorText(error)}` });

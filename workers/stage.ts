@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Db } from '../sql/database.ts';
 import type { Downstream } from '../streams/messages.ts';
 import type { StageName } from '../streams/pipeline.ts';
+import type { PeakView } from './peak/peak-guard.ts';
 import type { TaskPool } from './task-pool.ts';
 
 /** One message handed to a stage, decoded. */
@@ -41,6 +42,8 @@ export interface StageContext {
   db: Db;
   pool: TaskPool;
   settings: StageSettings;
+  /** Peak mode as this process sees it: non-core work is deferred while it is on. */
+  peak: PeakView;
   log: (line: string) => void;
 }
 

@@ -12,6 +12,9 @@ import { DEFAULT_RUNNER, StageRunner, type RunnerOptions } from './runner.ts';
 import { sleep } from './sleep.ts';
 import type { StageSettings } from './stage.ts';
 import { createTaskPool, type TaskPool } from './task-pool.ts';
+import { DEFAULT_PEAK_RULES, type PeakRules } from './peak/decide-peak.ts';
+import { startPeakGuard, type PeakGuard } from './peak/peak-guard.ts';
+import { openPeakStore } from '../streams/peak-mode.ts';
 
 export interface WorkerOptions {
   natsUrl: string;
@@ -28,11 +31,23 @@ export interface WorkerOptions {
   metricsPortStrict?: boolean;
   /** Apply migrations and the stream topology first (idempotent). */
   apply?: boolean;
+  /** The peak guard's rules and replay rate (defaults: 50 orders/min for 10 min, out below 40 for 10 min). */
+  peak?: Partial<PeakGuardSettings>;
   log?: (line: string) => void;
 }
 
+export interface PeakGuardSettings extends PeakRules {
+  /** Deferred messages this process replays per second after a peak. */
+  replayPerSecond: number;
+  /** How often the guard samples the inflow. */
+  sampleMs: number;
+}
+
+export const DEFAULT_PEAK_GUARD: PeakGuardSettings = { ...DEFAULT_PEAK_RULES, replayPerSecond: 200, sampleMs: 1000 };
+
 export interface RunningWorkers {
   metrics: StageMetrics;
+  peak: PeakGuard;
   metricsPort: number | undefined;
   bus: Bus;
   db: Db;
@@ -55,7 +70,9 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
   const server = opts.metricsPort === undefined ? undefined : await serveMetrics(metrics.registry, opts.metricsPort, opts.metricsPortStrict ?? false);
   const runnerOptions: RunnerOptions = { ...DEFAULT_RUNNER, ...opts.runner };
   const abort = new AbortController();
-  const ctx = { db, pool, settings: opts.settings, log };
+  const peakSettings = { ...DEFAULT_PEAK_GUARD, ...opts.peak };
+  const peak = await startPeakGuard({ bus, names, store: await openPeakStore(bus, names), rules: peakSettings, replayPerSecond: peakSettings.replayPerSecond, sampleMs: peakSettings.sampleMs, metrics, log });
+  const ctx = { db, pool, settings: opts.settings, peak, log };
   const runs = opts.stages.map((stage) =>
     new StageRunner(ALL_STAGES[stage], bus, names, ctx, metrics, runnerOptions).run(abort.signal).catch((error: unknown) => {
       log(`${stage}: runner stopped: ${errorText(error)}`);
@@ -65,6 +82,7 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
   let stopped: Promise<void> | undefined;
   return {
     metrics,
+    peak,
     metricsPort: server?.port,
     bus,
     db,
@@ -73,6 +91,7 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
         abort.abort();
         await Promise.all(runs);
         await watcher;
+        await peak.stop();
         await pool.destroy();
         await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
         await bus.close();

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { stuckOrders } from '../../sql/queries/orders.ts';
-import { STAGE_FOR_STATUS } from '../../streams/pipeline.ts';
+import { openPeakStore } from '../../streams/peak-mode.ts';
+import { NON_CORE_STAGES, STAGE_FOR_STATUS, type StageName } from '../../streams/pipeline.ts';
 import { redriveOrders } from '../../streams/redrive.ts';
 import type { OrderStatus } from '../../sql/database.ts';
 import { loadConfig } from '../config.ts';
@@ -17,7 +18,14 @@ export function redriveCommand(): Command {
       action(async (opts: { olderThan: number; limit: number; dryRun?: boolean }) => {
         const conn = await connectRunning(loadConfig(), { bus: true, db: true });
         try {
-          const stuck = await stuckOrders(conn.db!, Object.keys(STAGE_FOR_STATUS) as OrderStatus[], new Date(Date.now() - opts.olderThan * 1000), opts.limit);
+          // Orders waiting for a non-core stage during a peak, or while deferred work still waits
+          // for its replay, are waiting on purpose: re-driving them would undo the deferral.
+          const { state } = await (await openPeakStore(conn.bus!, conn.names)).read();
+          const deferred = (await conn.bus!.jsm.streams.info(conn.names.deferredStream)).state.messages;
+          const holdNonCore = state.active || deferred > 0;
+          const statuses = (Object.entries(STAGE_FOR_STATUS) as [OrderStatus, StageName][]).filter(([, stage]) => !(holdNonCore && NON_CORE_STAGES.has(stage))).map(([status]) => status);
+          if (holdNonCore) console.error(`peak mode ${state.active ? 'on' : 'off'}, ${deferred} deferred message(s) waiting: orders waiting for a non-core stage are left to the replay`);
+          const stuck = await stuckOrders(conn.db!, statuses, new Date(Date.now() - opts.olderThan * 1000), opts.limit);
           const byStatus = new Map<string, number>();
           for (const o of stuck) byStatus.set(o.status, (byStatus.get(o.status) ?? 0) + 1);
           const summary = [...byStatus].map(([status, n]) => `${n} ${status}`).join(', ') || 'none';

@@ -41,7 +41,11 @@ export async function startSmsSimulator(port: number, faults: Faults): Promise<R
   };
   return startJsonServer(port, faultGate(faults), ({ method, path, query, headers, body }) => {
     if (method === 'POST' && path === '/sms/batch') return batchOf(body, SMS_BATCH_LIMIT, send);
-    if (method === 'GET' && path === '/stats') return { status: 200, body: { sent: byKey.size, duplicates } };
+    if (method === 'GET' && path === '/stats') {
+      const byTemplate: Record<string, number> = {};
+      for (const m of byKey.values()) byTemplate[m.template] = (byTemplate[m.template] ?? 0) + 1;
+      return { status: 200, body: { sent: byKey.size, duplicates, byTemplate } };
+    }
     if (method === 'GET' && path === '/sms') {
       const orderId = query.get('orderId');
       return { status: 200, body: { messages: [...byKey.values()].filter((m) => m.orderId === orderId) } };
