@@ -85,6 +85,8 @@ export async function readOpenShipments(db: Executor, mergeKeys: readonly string
 export interface RoutingEffects {
   routed: { orderId: string; warehouse: string; shipmentId: string; lines: readonly { lineId: string; sku: string; qty: number }[] }[];
   backorders: { orderId: string; detail: string }[];
+  /** Orders held for an operator: no carrier could deliver to their address. */
+  badAddresses?: { orderId: string; detail: string }[];
   newShipments: { id: string; orderId: string; warehouse: string; mergeKey: string | null }[];
   /** Quantity per `sku|warehouse`. */
   reserve: ReadonlyMap<string, number>;
@@ -96,6 +98,7 @@ export interface RoutingEffects {
  * the last line of defence.
  */
 export async function applyRouting(trx: Trx, effects: RoutingEffects): Promise<void> {
+  const held = heldOrders(effects);
   const reservations = effects.routed.flatMap((o) => o.lines.map((l) => ({ order_id: o.orderId, line_id: l.lineId, sku: l.sku, warehouse: o.warehouse, qty: l.qty })));
   if (reservations.length > 0) await trx.insertInto('reservations').values(reservations).execute();
   if (effects.newShipments.length > 0) {
@@ -111,15 +114,15 @@ export async function applyRouting(trx: Trx, effects: RoutingEffects): Promise<v
         from unnest(${effects.routed.map((o) => o.orderId)}::text[], ${effects.routed.map((o) => o.warehouse)}::text[]) as v(id, warehouse)
        where o.id = v.id`.execute(trx);
   }
-  if (effects.backorders.length > 0) {
+  if (held.length > 0) {
     await sql`
-      update orders o set status = 'exception', exception_type = 'backorder', exception_detail = v.detail, modified_at = now()
-        from unnest(${effects.backorders.map((o) => o.orderId)}::text[], ${effects.backorders.map((o) => o.detail)}::text[]) as v(id, detail)
+      update orders o set status = 'exception', exception_type = v.type, exception_detail = v.detail, modified_at = now()
+        from unnest(${held.map((o) => o.orderId)}::text[], ${held.map((o) => o.type)}::text[], ${held.map((o) => o.detail)}::text[]) as v(id, type, detail)
        where o.id = v.id`.execute(trx);
   }
   await recordEvents(trx, [
     ...effects.routed.map((o) => ({ orderId: o.orderId, key: 'routed', type: 'routed', detail: { warehouse: o.warehouse, shipment: o.shipmentId } })),
-    ...effects.backorders.map((o) => ({ orderId: o.orderId, key: 'exception', type: 'exception', detail: { type: 'backorder', detail: o.detail } })),
+    ...held.map((o) => ({ orderId: o.orderId, key: 'exception', type: 'exception', detail: { type: o.type, detail: o.detail } })),
   ]);
   const reserve = reserveRows(effects.reserve);
   if (reserve.length === 0) return;
@@ -127,6 +130,14 @@ export async function applyRouting(trx: Trx, effects: RoutingEffects): Promise<v
     update inventory i set reserved = i.reserved + v.qty, updated_at = now()
       from unnest(${reserve.map((r) => r.sku)}::text[], ${reserve.map((r) => r.warehouse)}::text[], ${reserve.map((r) => r.qty)}::int[]) as v(sku, warehouse, qty)
      where i.sku = v.sku and i.warehouse = v.warehouse`.execute(trx);
+}
+
+/** Orders the plan holds as exceptions, with their type. */
+function heldOrders(effects: RoutingEffects): { orderId: string; type: 'backorder' | 'bad_address'; detail: string }[] {
+  return [
+    ...effects.backorders.map((o) => ({ ...o, type: 'backorder' as const })),
+    ...(effects.badAddresses ?? []).map((o) => ({ ...o, type: 'bad_address' as const })),
+  ];
 }
 
 function reserveRows(reserve: ReadonlyMap<string, number>): { sku: string; warehouse: string; qty: number }[] {
@@ -149,6 +160,7 @@ function reserveRows(reserve: ReadonlyMap<string, number>): { sku: string; wareh
 export async function applyRoutingAtomically(db: Db, plannedIds: readonly string[], effects: RoutingEffects): Promise<boolean> {
   if (plannedIds.length === 0) return true;
   const reserve = reserveRows(effects.reserve);
+  const held = heldOrders(effects);
   const fresh = new Set(effects.newShipments.map((s) => s.id));
   const joined = [...new Set(effects.routed.map((o) => o.shipmentId).filter((id) => !fresh.has(id)))];
   const lines = effects.routed.flatMap((o) => o.lines.map((l) => ({ orderId: o.orderId, lineId: l.lineId, sku: l.sku, warehouse: o.warehouse, qty: l.qty })));
@@ -186,19 +198,19 @@ export async function applyRoutingAtomically(db: Db, plannedIds: readonly string
       update orders o set status = 'routed', warehouse = v.warehouse, modified_at = now()
         from unnest(${effects.routed.map((o) => o.orderId)}::text[], ${effects.routed.map((o) => o.warehouse)}::text[]) as v(id, warehouse)
        where (select ok from ok) and o.id = v.id
-    ), backordered as (
-      update orders o set status = 'exception', exception_type = 'backorder', exception_detail = v.detail, modified_at = now()
-        from unnest(${effects.backorders.map((o) => o.orderId)}::text[], ${effects.backorders.map((o) => o.detail)}::text[]) as v(id, detail)
+    ), on_hold as (
+      update orders o set status = 'exception', exception_type = v.type, exception_detail = v.detail, modified_at = now()
+        from unnest(${held.map((o) => o.orderId)}::text[], ${held.map((o) => o.type)}::text[], ${held.map((o) => o.detail)}::text[]) as v(id, type, detail)
        where (select ok from ok) and o.id = v.id
     ), events as (
       insert into order_events (order_id, key, type, detail)
       select * from unnest(
-        ${[...effects.routed.map((o) => o.orderId), ...effects.backorders.map((o) => o.orderId)]}::text[],
-        ${[...effects.routed.map(() => 'routed'), ...effects.backorders.map(() => 'exception')]}::text[],
-        ${[...effects.routed.map(() => 'routed'), ...effects.backorders.map(() => 'exception')]}::text[],
+        ${[...effects.routed.map((o) => o.orderId), ...held.map((o) => o.orderId)]}::text[],
+        ${[...effects.routed.map(() => 'routed'), ...held.map(() => 'exception')]}::text[],
+        ${[...effects.routed.map(() => 'routed'), ...held.map(() => 'exception')]}::text[],
         ${[
           ...effects.routed.map((o) => JSON.stringify({ warehouse: o.warehouse, shipment: o.shipmentId })),
-          ...effects.backorders.map((o) => JSON.stringify({ type: 'backorder', detail: o.detail })),
+          ...held.map((o) => JSON.stringify({ type: o.type, detail: o.detail })),
         ]}::jsonb[])
        where (select ok from ok)
       on conflict (order_id, key) do nothing

@@ -6,6 +6,8 @@ export interface OrderToRoute {
   lines: readonly RouteLine[];
   /** Orders with the same key may share an open shipment; null ships alone. */
   mergeKey: string | null;
+  /** Why its address cannot be delivered to (see `addressProblem`): it is held, not routed. */
+  addressProblem?: string;
 }
 
 /** A shipment with no waybill yet that orders of its merge key may join. */
@@ -17,7 +19,8 @@ export interface OpenShipment {
 
 export type RoutedOrder =
   | { orderId: string; outcome: 'routed'; warehouse: string; shipmentId: string; lines: readonly RouteLine[] }
-  | { orderId: string; outcome: 'backorder'; detail: string };
+  | { orderId: string; outcome: 'backorder'; detail: string }
+  | { orderId: string; outcome: 'bad_address'; detail: string };
 
 export interface RoutingPlan {
   orders: RoutedOrder[];
@@ -31,7 +34,8 @@ export interface RoutingPlan {
  * Routes a batch against the stock it locked: orders in turn, each taking its whole quantity
  * from the first warehouse that can fill it (all or nothing, so available never goes below 0),
  * else a backorder; a routed order joins the open shipment of its merge key in that warehouse,
- * or opens one that later orders of the batch may join. Pure: the caller holds the locks.
+ * or opens one that later orders of the batch may join. An order with an undeliverable address is
+ * held (`bad_address`) and takes no stock. Pure: the caller holds the locks.
  *
  * @example
  * planRouting([{ orderId: 'shop:1', lines: [{ lineId: '1', sku: 'TEA', qty: 2 }], mergeKey: null }],
@@ -48,6 +52,10 @@ export function planRouting(
   const openByKey = new Map(open.map((s) => [`${s.mergeKey}|${s.warehouse}`, s.id]));
   const plan: RoutingPlan = { orders: [], newShipments: [], reserve: new Map() };
   for (const order of orders) {
+    if (order.addressProblem !== undefined) {
+      plan.orders.push({ orderId: order.orderId, outcome: 'bad_address', detail: order.addressProblem });
+      continue;
+    }
     const decision = chooseWarehouse(order.lines, available, warehouses);
     if (!decision.ok) {
       plan.orders.push({ orderId: order.orderId, outcome: 'backorder', detail: decision.detail });

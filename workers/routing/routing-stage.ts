@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import { applyRouting, applyRoutingAtomically, readOpenShipments, readPricedOrders, readStock, type RoutingEffects } from '../../sql/queries/route-orders.ts';
 import { orderStepStage, type StepResult } from '../order-step.ts';
+import { addressProblem } from './address-problem.ts';
 import { mergeKey, type MergeRules } from './merge-key.ts';
 import { planRouting, type OrderToRoute, type RoutingPlan } from './plan-routing.ts';
 import type { Database, Db } from '../../sql/database.ts';
@@ -50,11 +51,15 @@ export async function routeBatch(db: Db, ids: readonly string[], mergeWindowSeco
 /** What routing decides on: the orders still priced, their stock and the open shipments of their merge keys. */
 async function readInputs(db: Db | Transaction<Database>, ids: readonly string[], rules: MergeRules, lock: boolean) {
   const priced = await readPricedOrders(db, ids, lock);
-  const orders: OrderToRoute[] = priced.map((o) => ({
-    orderId: o.id,
-    lines: o.lines,
-    mergeKey: mergeKey({ channel: o.channel, buyer: o.buyer, address: o.address, paymentMethod: o.paymentMethod }, rules),
-  }));
+  const orders: OrderToRoute[] = priced.map((o) => {
+    const problem = addressProblem(o.address);
+    return {
+      orderId: o.id,
+      lines: o.lines,
+      mergeKey: mergeKey({ channel: o.channel, buyer: o.buyer, address: o.address, paymentMethod: o.paymentMethod }, rules),
+      ...(problem === undefined ? {} : { addressProblem: problem }),
+    };
+  });
   const [stock, open] = await Promise.all([
     readStock(db, priced.flatMap((o) => o.lines.map((l) => l.sku)), DEFAULT_WAREHOUSES, lock),
     readOpenShipments(db, orders.flatMap((o) => (o.mergeKey === null ? [] : [o.mergeKey])), rules.windowSeconds, lock),
@@ -66,6 +71,7 @@ function effectsOf(plan: RoutingPlan): RoutingEffects {
   return {
     routed: plan.orders.flatMap((o) => (o.outcome === 'routed' ? [o] : [])),
     backorders: plan.orders.flatMap((o) => (o.outcome === 'backorder' ? [o] : [])),
+    badAddresses: plan.orders.flatMap((o) => (o.outcome === 'bad_address' ? [o] : [])),
     newShipments: plan.newShipments,
     reserve: plan.reserve,
   };

@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setStock } from '../sql/queries/inventory.ts';
+import { routeBatch } from '../workers/routing/routing-stage.ts';
+import { createTestPipeline, type TestPipeline } from './pipeline-harness.ts';
+
+describe('an address nobody can deliver to', () => {
+  let p: TestPipeline;
+
+  beforeAll(async () => {
+    p = await createTestPipeline();
+  });
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  const pricedOrder = async (id: string, province: string, provinceCode: string): Promise<void> => {
+    const address = JSON.stringify({ province, provinceCode, city: 'Poseidonia', district: '', street: '', detail: '1 Sea Road', receiver: 'Li', phone: '139****0000', postcode: '' });
+    await p.db.insertInto('orders').values({ id, channel: 'shop', external_id: id.slice(5), status: 'priced', channel_status: 'paid', refund_status: 'none', version: 1, placed_at: new Date(), paid_at: new Date(), channel_updated_at: new Date(), buyer: '', address, payment_method: 'online', goods_fen: 100, discount_fen: 0, shipping_fen: 0, paid_fen: 100, coupons: '[]', buyer_message: '', seller_memo: '', raw: '{}' }).execute();
+    await p.db.insertInto('order_lines').values({ order_id: id, line_id: '1', sku: 'ATL-SKU', platform_sku_id: '', title: 'tea', qty: 1, unit_price_fen: 100, payable_fen: 100, refund_status: 'none', gift: false }).execute();
+  };
+
+  it('is held as a bad_address exception naming the field, with no stock or shipment, while a good one is routed', async () => {
+    await setStock(p.db, 'ATL-SKU', 'suzhou', 5);
+    await pricedOrder('shop:7701', 'Atlantis', '');
+    await pricedOrder('shop:7702', '浙江省', '330000');
+    await routeBatch(p.db, ['shop:7701', 'shop:7702'], 0);
+    const orders = await p.db.selectFrom('orders').select(['id', 'status', 'exception_type', 'exception_detail']).where('id', 'in', ['shop:7701', 'shop:7702']).orderBy('id').execute();
+    expect(orders).toEqual([
+      { id: 'shop:7701', status: 'exception', exception_type: 'bad_address', exception_detail: 'address.province: unknown province "Atlantis"; correct the address, then re-drive the order' },
+      { id: 'shop:7702', status: 'routed', exception_type: null, exception_detail: null },
+    ]);
+    expect(await p.db.selectFrom('reservations').select('order_id').where('sku', '=', 'ATL-SKU').execute()).toEqual([{ order_id: 'shop:7702' }]);
+    expect(await p.db.selectFrom('shipments').select('order_id').where('order_id', '=', 'shop:7701').execute()).toEqual([]);
+    const events = await p.db.selectFrom('order_events').select(['type', 'detail']).where('order_id', '=', 'shop:7701').execute();
+    expect(events).toEqual([{ type: 'exception', detail: { type: 'bad_address', detail: orders[0]!.exception_detail } }]);
+  });
+});
