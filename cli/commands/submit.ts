@@ -1,48 +1,115 @@
 import { Command } from 'commander';
 import { readInput } from '../read-input.ts';
 import { channelSchema } from '../../streams/canonical-order.ts';
-import { submitPayload } from '../../streams/submit.ts';
+import { oversizeProblem } from '../../streams/payload-limit.ts';
+import { submitWithBackpressure } from '../../streams/submit.ts';
 import { loadConfig } from '../config.ts';
 import { action, InputError } from '../run-action.ts';
 import { connectRunning } from '../servers.ts';
 
+/** One payload of the input, with the line it starts on. */
+export interface InputPayload {
+  line: number;
+  text: string;
+}
+
 /**
- * Splits input into payloads: one JSON document, or JSON lines. A line that is not JSON is still
- * submitted: the ingest stage dead-letters it with its reason, so nothing is lost silently.
+ * Splits input into payloads: one JSON document (line 1), or JSON lines (blank lines skipped,
+ * each keeping its line number).
  */
-export function splitPayloads(text: string): string[] {
+export function splitPayloads(text: string): InputPayload[] {
   const trimmed = text.trim();
   if (trimmed === '') return [];
   try {
     JSON.parse(trimmed);
-    return [trimmed];
+    return [{ line: 1, text: trimmed }];
   } catch {
-    return trimmed.split('\n').map((l) => l.trim()).filter(Boolean);
+    return text.split('\n').flatMap((l, i) => (l.trim() === '' ? [] : [{ line: i + 1, text: l.trim() }]));
   }
+}
+
+export interface CheckedPayloads {
+  good: (InputPayload & { bytes: Uint8Array })[];
+  /** `line N: problem`, in input order. */
+  bad: { line: number; problem: string }[];
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Checks every payload before anything is published: it must be JSON and within the configured
+ * maximum size (`ORDERSURGE_MAX_PAYLOAD_BYTES`), so a bad line can never stop a submission half way.
+ *
+ * @example
+ * checkPayloads(splitPayloads('{"id":1}\nnot json'), 524288).bad // [{ line: 2, problem: 'not valid JSON (...)' }]
+ */
+export function checkPayloads(payloads: readonly InputPayload[], maxBytes: number): CheckedPayloads {
+  const checked: CheckedPayloads = { good: [], bad: [] };
+  for (const payload of payloads) {
+    const bytes = encoder.encode(payload.text);
+    const oversize = oversizeProblem(bytes.byteLength, maxBytes);
+    if (oversize) {
+      checked.bad.push({ line: payload.line, problem: oversize });
+      continue;
+    }
+    try {
+      JSON.parse(payload.text);
+    } catch (error) {
+      checked.bad.push({ line: payload.line, problem: `not valid JSON (${error instanceof Error ? error.message : String(error)})` });
+      continue;
+    }
+    checked.good.push({ ...payload, bytes });
+  }
+  return checked;
 }
 
 export function submitCommand(): Command {
   return new Command('submit')
-    .description('publish raw channel payloads into the pipeline: one JSON object, or JSON lines')
+    .description('publish raw channel payloads into the pipeline: one JSON object, or JSON lines; every line is checked before any is published')
     .requiredOption('--channel <channel>', `channel the payloads come from (${channelSchema.options.join(', ')})`)
+    .option('--skip-bad', 'publish the good lines even when some are bad (listed on stderr; exit code 2)')
     .argument('<file>', 'file to read, or - for standard input')
     .action(
-      action(async (file: string, opts: { channel: string }) => {
+      action(async (file: string, opts: { channel: string; skipBad?: boolean }) => {
         const channel = channelSchema.safeParse(opts.channel);
         if (!channel.success) throw new InputError(`--channel: unknown channel ${JSON.stringify(opts.channel)}; one of ${channelSchema.options.join(', ')}`);
+        const config = loadConfig();
         const payloads = splitPayloads(readInput(file));
         if (payloads.length === 0) throw new InputError(`${file}: no payload in it`);
-        const conn = await connectRunning(loadConfig(), { bus: true });
+        const { good, bad } = checkPayloads(payloads, config.maxPayloadBytes);
+        const refusals = bad.map((b) => `${file}: line ${b.line}: ${b.problem}`);
+        if (bad.length > 0 && !opts.skipBad) {
+          for (const r of refusals.slice(0, -1)) console.error(`ordersurge: ${r}`);
+          throw new InputError(`${refusals.at(-1)!}\nordersurge: ${bad.length} bad line(s) (${bad.map((b) => b.line).join(', ')}); nothing published; fix them, or publish the rest with --skip-bad`);
+        }
+        const conn = await connectRunning(config, { bus: true });
+        let published = 0;
+        let duplicates = 0;
+        let at: InputPayload | undefined;
         try {
-          let duplicates = 0;
-          const encoder = new TextEncoder();
-          for (const payload of payloads) {
-            const ack = await submitPayload(conn.bus!.js, conn.names, channel.data, encoder.encode(payload));
+          for (const payload of good) {
+            at = payload;
+            const ack = await submitWithBackpressure(conn.bus!.js, conn.names, channel.data, payload.bytes, (reason, waitMs) =>
+              console.error(`ordersurge: ingest stream full (${reason}); waiting ${waitMs} ms before line ${payload.line} (${published + duplicates} of ${good.length} published so far)`),
+            );
             if (ack.duplicate) duplicates++;
+            else published++;
           }
-          console.log(`submitted ${payloads.length - duplicates} ${channel.data} payload(s)${duplicates ? `, ${duplicates} duplicate(s) already submitted` : ''}`);
+        } catch (error) {
+          // Say how far it got, so a rerun (duplicates are stored once) is a safe choice.
+          console.error(`ordersurge: published ${published}, ${duplicates} duplicate(s), stopped at line ${at?.line ?? '?'}`);
+          throw error;
         } finally {
           await conn.close();
+        }
+        console.log(
+          `submitted ${published} ${channel.data} payload(s)` +
+            (duplicates ? `, ${duplicates} duplicate(s) already submitted` : '') +
+            (bad.length ? `, ${bad.length} refused` : ''),
+        );
+        if (bad.length > 0) {
+          for (const r of refusals.slice(0, -1)) console.error(`ordersurge: ${r}`);
+          throw new InputError(refusals.at(-1)!);
         }
       }),
     );
