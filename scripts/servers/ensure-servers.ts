@@ -1,6 +1,7 @@
 import type { Config } from '../../cli/config.ts';
 import { ensureNats } from './nats-server.ts';
 import { ensurePostgres } from './postgres-server.ts';
+import { ensurePiiKey } from './pii-key.ts';
 
 export interface Servers {
   natsUrl: string;
@@ -9,7 +10,8 @@ export interface Servers {
 }
 
 /**
- * Brings up (or finds) NATS with JetStream and Postgres. Idempotent: a second call finds both
+ * Brings up (or finds) NATS with JetStream and Postgres, and the key that seals buyers' personal
+ * data (`pii-key.ts`). Idempotent: a second call finds both
  * running and changes nothing. `log` receives one line per server saying what was done.
  */
 export async function ensureServers(config: Config, log: (line: string) => void): Promise<Servers> {
@@ -34,6 +36,7 @@ export async function ensureServers(config: Config, log: (line: string) => void)
     started: `started embedded Postgres at ${where} (data in ${postgres.pgData ?? `${config.dataDir}/pg`})`,
   }[postgres.action];
   log(pgSaid);
+  log(ensurePiiKey(config.dataDir));
   return { natsUrl: nats.url, natsVersion: nats.version, databaseUrl: postgres.url };
 }
 
