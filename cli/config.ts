@@ -32,6 +32,8 @@ export interface Config {
   smsSimPort: number;
   /** The largest raw payload any intake (submit, webhooks, connectors, ingest) accepts. */
   maxPayloadBytes: number;
+  /** The peak guard: when peak mode starts and ends under `auto`, and how fast deferred work is replayed. */
+  peak: { enterPerMinute: number; enterWindowSeconds: number; exitPerMinute: number; cooldownSeconds: number; replayPerSecond: number };
 }
 
 /** Reads the configuration from environment variables, with the README's defaults. */
@@ -53,6 +55,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     carrierSimPort,
     smsSimPort,
     maxPayloadBytes: payloadLimitVar(env),
+    peak: {
+      enterPerMinute: intVar(env, 'ORDERSURGE_PEAK_ENTER_PER_MIN', 50, 10_000_000),
+      enterWindowSeconds: intVar(env, 'ORDERSURGE_PEAK_ENTER_WINDOW_S', 600, 86_400),
+      exitPerMinute: intVar(env, 'ORDERSURGE_PEAK_EXIT_PER_MIN', 40, 10_000_000),
+      cooldownSeconds: intVar(env, 'ORDERSURGE_PEAK_COOLDOWN_S', 600, 86_400),
+      replayPerSecond: intVar(env, 'ORDERSURGE_REPLAY_PER_S', 200, 1_000_000),
+    },
   };
 }
 

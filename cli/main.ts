@@ -8,6 +8,7 @@ import { countCheckCommand } from './commands/count-check.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { normalizeCommand } from './commands/normalize.ts';
 import { orderCommand } from './commands/order.ts';
+import { loadCommand } from './commands/load.ts';
 import { peakCommand } from './commands/peak.ts';
 import { priceCommand } from './commands/price.ts';
 import { redriveCommand } from './commands/redrive.ts';
@@ -29,6 +30,7 @@ for (const command of [
   setupCommand(),
   startCommand(),
   benchCommand(),
+  loadCommand(),
   workerCommand(),
   streamsCommand(),
   migrateCommand(),

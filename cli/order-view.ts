@@ -1,5 +1,6 @@
 import type { OrderDetail } from '../sql/queries/orders.ts';
 import { formatYuan } from '../streams/money.ts';
+import { shownAddress } from './masked-payload.ts';
 import { explain, type PriceResult } from '../workers/pricing/engine/index.ts';
 
 /** The JSON `ordersurge order show --json` prints: amounts in fen, times as ISO-8601. */
@@ -20,7 +21,7 @@ export function orderView(detail: OrderDetail) {
     placedAt: iso(order.placed_at),
     paidAt: order.paid_at ? iso(order.paid_at) : null,
     buyer: order.buyer,
-    address: order.address,
+    address: shownAddress(order.address),
     paymentMethod: order.payment_method,
     amounts: {
       goods: order.goods_fen,

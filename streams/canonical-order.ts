@@ -13,6 +13,21 @@ export type ChannelStatus = z.infer<typeof channelStatusSchema>;
 export const refundStatusSchema = z.enum(['none', 'partial', 'requested', 'refunded']);
 export type RefundStatus = z.infer<typeof refundStatusSchema>;
 
+/**
+ * The full receiver, phone and street address. Sealed (`KEYID:BASE64`, streams/pii/) in every
+ * message and row: an adapter reads it in clear and the ingest pool task seals it before the order
+ * leaves (streams/pii/seal-order.ts); it is opened only where it is needed, the carrier call and
+ * the SMS. `phone` is the number that reaches the buyer: the real one on own channels, the
+ * virtual number a marketplace hands out on theirs, empty when there is none (never a masked one).
+ */
+export const contactSchema = z.object({
+  receiver: z.string(),
+  phone: z.string(),
+  street: z.string(),
+  detail: z.string(),
+});
+export type Contact = z.infer<typeof contactSchema>;
+
 export const addressSchema = z.object({
   /** Standard Chinese province name, e.g. 新疆维吾尔自治区. */
   province: z.string(),
@@ -26,6 +41,8 @@ export const addressSchema = z.object({
   /** Masked form only, e.g. 138****0000. */
   phone: z.string(),
   postcode: z.string(),
+  /** The full values, sealed (absent on orders stored before sealing existed). */
+  contact: contactSchema.optional(),
 });
 export type Address = z.infer<typeof addressSchema>;
 

@@ -2,14 +2,16 @@ import { Command } from 'commander';
 import { listDeadLetters, replayDeadLetters, type DeadLetter } from '../../streams/dead-letter.ts';
 import type { StageName } from '../../streams/pipeline.ts';
 import { loadConfig } from '../config.ts';
+import { maskedPayload } from '../masked-payload.ts';
 import { action, InputError, intOption } from '../run-action.ts';
 import { connectRunning } from '../servers.ts';
 import { parseStages } from './worker.ts';
 
 const decoder = new TextDecoder();
 
+/** A dead letter as printed: the payload with buyers' phones, names and streets masked (replay uses the stored one). */
 function letterView(l: DeadLetter) {
-  return { seq: l.seq, stage: l.stage, subject: l.subject, error: l.error, attempts: l.attempts, failedAt: l.failedAt, payload: decoder.decode(l.payload) };
+  return { seq: l.seq, stage: l.stage, subject: l.subject, error: l.error, attempts: l.attempts, failedAt: l.failedAt, payload: maskedPayload(decoder.decode(l.payload)) };
 }
 
 const oneStage = (value: string): StageName => {

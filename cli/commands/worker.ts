@@ -42,6 +42,7 @@ export function workerCommand(): Command {
           metricsPort: opts.metricsPort ?? config.metricsPort,
           metricsPortStrict: opts.metricsPort !== undefined,
           apply: opts.apply,
+          peak: config.peak,
         });
         console.error(
           `worker ${process.pid}: ${opts.stage.join(', ')} (concurrency ${opts.concurrency}, pool ${opts.poolThreads} threads), metrics on :${workers.metricsPort}/metrics`,

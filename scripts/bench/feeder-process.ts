@@ -6,6 +6,7 @@ import { namesFor } from '../../streams/names.ts';
 import { submitPayload } from '../../streams/submit.ts';
 import { sleep } from '../../workers/sleep.ts';
 import { benchOrders } from './bench-orders.ts';
+import { offeredBy, type RateSegment } from './rate-schedule.ts';
 
 export interface FeederSettings {
   natsUrl: string;
@@ -14,12 +15,15 @@ export interface FeederSettings {
   seed: number;
   /** Orders per second; 0 publishes as fast as acks come back. */
   rate: number;
+  /** A changing rate instead (a load profile): segments in order, each ramping linearly. */
+  schedule?: RateSegment[];
   inFlight: number;
 }
 
 export type FeederIn = { type: 'go' };
 export type FeederOut =
   | { type: 'ready'; payloadBytes: number }
+  | { type: 'progress'; published: number; atMs: number }
   | { type: 'done'; published: number; retried: number; firstMs: number; lastMs: number; publishedAt: [string, number][] };
 
 const settings = JSON.parse(process.argv[2] ?? '{}') as FeederSettings;
@@ -56,8 +60,11 @@ const publishOne = async (i: number): Promise<void> => {
   }
 };
 const running = new Set<Promise<void>>();
+const progress = setInterval(() => void send({ type: 'progress', published: publishedAt.length, atMs: Date.now() }), 1000);
 for (let i = 0; i < orders.length; i++) {
-  if (settings.rate > 0) {
+  if (settings.schedule) {
+    while (offeredBy(settings.schedule, (Date.now() - firstMs) / 1000) < i + 1) await sleep(10, never);
+  } else if (settings.rate > 0) {
     const due = firstMs + (i * 1000) / settings.rate;
     if (due > Date.now()) await sleep(due - Date.now(), never);
   }
@@ -71,6 +78,7 @@ for (let i = 0; i < orders.length; i++) {
   running.add(p);
 }
 await Promise.all(running);
+clearInterval(progress);
 const lastMs = Date.now();
 await bus.close();
 await send({ type: 'done', published: publishedAt.length, retried, firstMs, lastMs, publishedAt });

@@ -1,27 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import pg from 'pg';
-import { loadConfig } from '../../cli/config.ts';
-import { createDb, type Db } from '../../sql/database.ts';
-import { migrateToLatest } from '../../sql/migrate.ts';
-import { setStock } from '../../sql/queries/inventory.ts';
-import { saveRuleSet } from '../../sql/queries/pricing.ts';
-import { connectBus, type Bus } from '../../streams/connect.ts';
-import { namesFor } from '../../streams/names.ts';
+import type { Db } from '../../sql/database.ts';
+import type { Bus } from '../../streams/connect.ts';
+import type { Names } from '../../streams/names.ts';
 import { readQueueDepths } from '../../streams/queue-depth.ts';
-import { applyTopology, deleteTopology } from '../../streams/topology.ts';
 import { sleep } from '../../workers/sleep.ts';
-import { ensureServers } from '../servers/ensure-servers.ts';
-import { createDatabaseIfMissing } from '../servers/postgres-server.ts';
-import { DEMO_CATALOGUE, DEMO_RULES } from '../simulators/shop-orders.ts';
 import { adapterFor } from '../../workers/ingest/adapters/index.ts';
 import { benchOrders } from './bench-orders.ts';
-import { forkScript, type ChildScript } from './child-script.ts';
-import type { FeederIn, FeederOut, FeederSettings } from './feeder-process.ts';
+import type { FeederOut } from './feeder-process.ts';
 import { machineBusySeconds } from './machine-cpu.ts';
+import { startPrivateCluster } from './private-cluster.ts';
 import { measureCeiling, type CeilingResult } from './relay-ceiling.ts';
-import type { SimulatorsOut } from './simulators-process.ts';
 
 export interface PipelineBenchOptions {
   orders: number;
@@ -63,7 +51,6 @@ export interface PipelineBenchResult {
   ratio?: number;
 }
 
-const BIN = fileURLToPath(new URL('../../bin/ordersurge.mjs', import.meta.url));
 const STOCK = 1_000_000_000;
 
 /**
@@ -73,36 +60,13 @@ const STOCK = 1_000_000_000;
  * from Postgres and the simulators; everything is removed afterwards.
  */
 export async function runPipelineBench(opts: PipelineBenchOptions): Promise<PipelineBenchResult> {
-  const config = loadConfig();
-  const servers = await ensureServers(config, () => undefined);
-  const id = `bench${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-  const admin = new URL(servers.databaseUrl);
-  admin.pathname = '/postgres';
-  const dbUrl = new URL(servers.databaseUrl);
-  dbUrl.pathname = `/ordersurge_${id}`;
-  await createDatabaseIfMissing(admin.toString(), `ordersurge_${id}`);
-  const names = namesFor(id);
-  const bus = await connectBus(servers.natsUrl, 'ordersurge-bench');
-  const db = createDb(dbUrl.toString(), 4);
-  const children: ChildScript<unknown, unknown>[] = [];
+  const cluster = await startPrivateCluster('bench', () => STOCK);
+  const { id, names, bus, db, carrierUrl, smsUrl } = cluster;
   try {
-    await migrateToLatest(db);
-    await applyTopology(bus.jsm, names);
-    for (const item of DEMO_CATALOGUE) await setStock(db, item.sku, 'suzhou', STOCK);
-    await saveRuleSet(db, DEMO_RULES, 'ordersurge bench', 'the demo rule set');
-
-    const sims = forkScript<never, SimulatorsOut>('./simulators-process.ts', ['0']);
-    children.push(sims);
-    const { carrierUrl, smsUrl } = await sims.next((m): m is SimulatorsOut => m.type === 'ready');
-    const env = { ...process.env, NATS_URL: servers.natsUrl, DATABASE_URL: dbUrl.toString(), ORDERSURGE_NAMESPACE: id, CARRIER_URL: carrierUrl, SMS_URL: smsUrl };
-    for (const stages of opts.processes) {
-      children.push(forkScript(BIN, ['worker', '--stage', stages.join(','), '--no-apply', '--metrics-port', '0', ...opts.workerArgs], env, opts.profileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.profileDir] : []));
-    }
-    const feederSettings: FeederSettings = { natsUrl: servers.natsUrl, namespace: id, orders: opts.orders, seed: opts.seed, rate: opts.rate, inFlight: 1000 };
-    const feeder = forkScript<FeederIn, FeederOut>('./feeder-process.ts', [JSON.stringify(feederSettings)]);
-    children.push(feeder as ChildScript<unknown, unknown>);
+    cluster.startWorkers(opts.processes, opts.workerArgs, {}, opts.profileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.profileDir] : []);
+    const feeder = cluster.startFeeder({ orders: opts.orders, seed: opts.seed, rate: opts.rate, inFlight: 1000 });
     const { payloadBytes } = await feeder.next((m): m is Extract<FeederOut, { type: 'ready' }> => m.type === 'ready');
-    await waitForWorkers(bus, names);
+    await cluster.workersReady();
     opts.log(`bench: ${opts.processes.length} worker process(es) ready (${opts.processes.map((p) => p.join(',')).join(' / ')}); feeding ${opts.orders} orders (${opts.rate > 0 ? `${opts.rate}/s` : 'as fast as taken'})`);
 
     let ceiling: CeilingResult | undefined;
@@ -150,30 +114,12 @@ export async function runPipelineBench(opts: PipelineBenchOptions): Promise<Pipe
     }
     return result;
   } finally {
-    await Promise.all(children.map((c) => c.stop()));
-    await deleteTopology(bus.jsm, names).catch(() => undefined);
-    await bus.close();
-    await db.destroy();
-    const client = new pg.Client({ connectionString: admin.toString() });
-    await client.connect();
-    await client.query(`drop database if exists ${pg.escapeIdentifier(`ordersurge_${id}`)} with (force)`);
-    await client.end();
+    await cluster.close();
   }
-}
-
-/** Every stage's consumer has a pull waiting: its workers are up. */
-async function waitForWorkers(bus: Bus, names: ReturnType<typeof namesFor>): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    const depths = await readQueueDepths(bus.jsm, names);
-    if (depths.every((d) => d.waiting >= 1)) return;
-    await sleep(250, new AbortController().signal);
-  }
-  throw new Error('worker processes did not start pulling within 120 s');
 }
 
 /** Polls Postgres until every order is notified or an exception, or nothing moved for a while. */
-async function waitForCompletion(db: Db, bus: Bus, names: ReturnType<typeof namesFor>, opts: PipelineBenchOptions): Promise<{ notified: number; exceptions: number }> {
+async function waitForCompletion(db: Db, bus: Bus, names: Names, opts: PipelineBenchOptions): Promise<{ notified: number; exceptions: number }> {
   let last = { notified: -1, exceptions: 0, at: Date.now() };
   for (;;) {
     await sleep(500, new AbortController().signal);

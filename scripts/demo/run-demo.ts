@@ -59,7 +59,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   const workers =
     opts.workerProcesses > 0
       ? spawnWorkerProcesses(opts.workerProcesses, (i) => ['--stage', 'all', '--no-apply', '--concurrency', String(opts.concurrency), '--metrics-port', String(config.metricsPort + i)])
-      : await startWorkers({ ...workerSettingsOf(config), natsUrl: servers.natsUrl, databaseUrl: servers.databaseUrl, stages: STAGES, runner: { concurrency: opts.concurrency }, metricsPort: config.metricsPort, apply: false, log });
+      : await startWorkers({ ...workerSettingsOf(config), natsUrl: servers.natsUrl, databaseUrl: servers.databaseUrl, stages: STAGES, runner: { concurrency: opts.concurrency }, metricsPort: config.metricsPort, apply: false, peak: config.peak, log });
   // Every channel's simulated order API, polled by its connector: orders, and later updates of
   // them (paid, cancelled, refunded, readdressed), come in as they would from the platforms.
   const perChannel = opts.rate / CHANNELS.length;

@@ -1,11 +1,23 @@
 import { sql } from 'kysely';
+import { processPiiKeyring, type PiiKeyring } from '../../streams/pii/keyring.ts';
+import { openPii } from '../../streams/pii/sealed-value.ts';
 import type { Db } from '../database.ts';
 
-/** Where each order's SMS goes. */
-export async function phonesOf(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+/**
+ * Where each order's SMS goes, sealed (`KEYID:BASE64`; open it only for the call): the buyer's
+ * own number on own channels, the marketplace's virtual number on theirs, empty when there is
+ * none. Never the masked number, which reaches nobody.
+ */
+export async function sealedPhonesOf(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
   const rows = await db.selectFrom('orders').select(['id', 'address']).where('id', 'in', ids).execute();
-  return new Map(rows.map((o) => [o.id, o.address.phone]));
+  return new Map(rows.map((o) => [o.id, o.address.contact?.phone ?? '']));
+}
+
+/** {@link sealedPhonesOf} opened: for a stage about to call the SMS gateway, and nothing else. */
+export async function phonesOf(db: Db, ids: readonly string[], keyring: PiiKeyring = processPiiKeyring()): Promise<Map<string, string>> {
+  const sealed = await sealedPhonesOf(db, ids);
+  return new Map([...sealed].map(([id, phone]) => [id, openPii(phone, keyring)]));
 }
 
 /**

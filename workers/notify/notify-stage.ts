@@ -1,6 +1,8 @@
-import { phonesOf, recordNotified } from '../../sql/queries/notifications.ts';
+import { recordNotified, sealedPhonesOf } from '../../sql/queries/notifications.ts';
 import { idempotentPostBatch, type PostResult } from '../idempotent-post.ts';
 import { orderStepStage, type StepResult } from '../order-step.ts';
+import { processPiiKeyring } from '../../streams/pii/keyring.ts';
+import { openPii } from '../../streams/pii/sealed-value.ts';
 
 const PACKING_SMS = 'being_packed';
 /** Messages per gateway call: batch-SMS APIs commonly take up to 100. */
@@ -25,16 +27,18 @@ export function decideNotified(ids: readonly string[], answerOf: (orderId: strin
 /**
  * notify: the "being packed" SMS, once per order: the gateway is asked with the key
  * `ORDER:being_packed` (one batch call carries up to 100 messages, each under its own key), and
- * the notifications table keeps one row per (order, kind). Non-core: peak mode may defer it.
+ * the notifications table keeps one row per (order, kind). The number is opened from its sealed
+ * form only for the gateway call. Non-core: peak mode may defer it.
  */
 export const notifyStage = orderStepStage({
   stage: 'notify',
   async apply(ids, ctx) {
-    const phoneOf = await phonesOf(ctx.db, ids);
+    const sealedPhoneOf = await sealedPhonesOf(ctx.db, ids);
+    const keyring = processPiiKeyring();
     const keyOf = (orderId: string): string => `${orderId}:${PACKING_SMS}`;
     const answers = await idempotentPostBatch(
       `${ctx.settings.smsUrl}/sms/batch`,
-      ids.map((orderId) => ({ key: keyOf(orderId), body: { orderId, template: PACKING_SMS, phone: phoneOf.get(orderId) ?? '' } })),
+      ids.map((orderId) => ({ key: keyOf(orderId), body: { orderId, template: PACKING_SMS, phone: openPii(sealedPhoneOf.get(orderId) ?? '', keyring) } })),
       SMS_BATCH_LIMIT,
     );
     const { results, sent } = decideNotified(ids, (orderId) => answers.get(keyOf(orderId)));

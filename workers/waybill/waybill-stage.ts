@@ -1,6 +1,8 @@
 import { recordWaybills, shipmentsOf } from '../../sql/queries/waybills.ts';
 import { idempotentPost, idempotentPostBatch } from '../idempotent-post.ts';
 import { orderStepStage } from '../order-step.ts';
+import { processPiiKeyring } from '../../streams/pii/keyring.ts';
+import { carrierAddress } from './carrier-address.ts';
 import { decideWaybills } from './decide-waybills.ts';
 
 /** Shipments per carrier call: e-waybill batch APIs take 10-100; we model 100. */
@@ -11,7 +13,8 @@ const CARRIER_BATCH_LIMIT = 100;
  * idempotency key, so a retried request returns the same number instead of a second waybill.
  * One visible sequence of effects: read the shipments, one batch call to the carrier (up to 100
  * shipments a call), decide (pure), write in one transaction, void any number won for an order
- * cancelled meanwhile.
+ * cancelled meanwhile. The carrier gets the buyer's full contact, opened from its sealed form only
+ * for the call.
  */
 export const waybillStage = orderStepStage({
   stage: 'waybill',
@@ -21,7 +24,10 @@ export const waybillStage = orderStepStage({
     const unnumbered = new Map(shipments.filter((s) => s.waybillNo === null).map((s) => [s.shipmentId, s]));
     const answers = await idempotentPostBatch(
       `${ctx.settings.carrierUrl}/waybills/batch`,
-      [...unnumbered.values()].map((s) => ({ key: s.shipmentId, body: { shipmentId: s.shipmentId, orderId: s.orderId, warehouse: s.warehouse, address: s.address } })),
+      [...unnumbered.values()].map((s) => ({
+        key: s.shipmentId,
+        body: { shipmentId: s.shipmentId, orderId: s.orderId, warehouse: s.warehouse, address: carrierAddress(s.address, processPiiKeyring()) },
+      })),
       CARRIER_BATCH_LIMIT,
     );
     const { results, issued, rejected } = decideWaybills(ids, shipments, (shipmentId) => answers.get(shipmentId));

@@ -83,6 +83,19 @@ export function fenToYuan(fen: number): string {
 }
 
 /** A new street address for an address-change update. */
+/**
+ * The privacy (virtual) number a marketplace hands out for the buyer of order `seq`: it reaches
+ * the buyer through the platform for a while, and is not the buyer's own number.
+ */
+export function virtualNumber(seq: number): string {
+  return `170${String(seq % 100_000_000).padStart(8, '0')}`;
+}
+
+/** The masked form a marketplace shows of a phone: 138****0000. */
+export function maskedNumber(phone: string): string {
+  return `${phone.slice(0, 3)}****${phone.slice(-4)}`;
+}
+
 export function movedDetail(seq: number): string {
   return `改到 星湖街${(seq % 300) + 1}号`;
 }

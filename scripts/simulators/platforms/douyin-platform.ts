@@ -1,6 +1,6 @@
 import type { ApiResponse } from './api-server.ts';
 import { ApiParams, ParamError, offsetPage } from './api-params.ts';
-import { basketOf, movedDetail } from './demo-basket.ts';
+import { basketOf, maskedNumber, movedDetail, virtualNumber } from './demo-basket.ts';
 import type { PlatformDefinition } from './platform-simulator.ts';
 
 /** A 抖店 shop_order_detail as `order.searchList` lists it: times in epoch seconds, amounts in fen. */
@@ -30,6 +30,8 @@ export interface DouyinOrder {
   };
   mask_post_receiver: string;
   mask_post_tel: string;
+  /** The privacy number Douyin hands out to reach the buyer. */
+  virtual_post_tel: string;
   sku_order_list: {
     order_id: string;
     product_id: string;
@@ -82,7 +84,8 @@ export const DOUYIN: PlatformDefinition<DouyinOrder> = {
       },
       // Douyin shows the seller masked receivers only.
       mask_post_receiver: `${basket.address.receiver.slice(0, 1)}*`,
-      mask_post_tel: `${basket.address.phone.slice(0, 3)}****${basket.address.phone.slice(-4)}`,
+      mask_post_tel: maskedNumber(basket.address.phone),
+      virtual_post_tel: virtualNumber(seq),
       sku_order_list: basket.lines.map((line, i) => ({
         order_id: `${orderId.slice(0, -1)}${i}`,
         product_id: String(3_600_000_000_000 + i),

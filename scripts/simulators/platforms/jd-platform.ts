@@ -1,7 +1,7 @@
 import { formatChinaTime } from '../../../workers/ingest/connectors/china-clock.ts';
 import type { ApiResponse } from './api-server.ts';
 import { ApiParams, ParamError, offsetPage } from './api-params.ts';
-import { basketOf, fenToYuan, movedDetail } from './demo-basket.ts';
+import { basketOf, fenToYuan, maskedNumber, movedDetail, virtualNumber } from './demo-basket.ts';
 import type { PlatformDefinition } from './platform-simulator.ts';
 
 /** A JD POP order as `jingdong.pop.order.search` lists it. */
@@ -20,7 +20,7 @@ export interface JdOrder {
   pin: string;
   orderRemark: string;
   venderRemark: string;
-  consigneeInfo: { fullname: string; mobile: string; telephone: string; province: string; city: string; county: string; town: string; fullAddress: string };
+  consigneeInfo: { fullname: string; mobile: string; virtualMobile: string; telephone: string; province: string; city: string; county: string; town: string; fullAddress: string };
   itemInfoList: { skuId: string; outerSkuId: string; skuName: string; jdPrice: string; itemTotal: string }[];
   couponDetailList: { skuId: string; couponType: string; couponPrice: string }[];
 }
@@ -58,8 +58,9 @@ export const JD: PlatformDefinition<JdOrder> = {
       venderRemark: '',
       consigneeInfo: {
         fullname: basket.address.receiver,
-        // JD hands out masked phones only.
-        mobile: `${basket.address.phone.slice(0, 3)}****${basket.address.phone.slice(-4)}`,
+        // JD hands out masked phones only, and a privacy number that reaches the buyer.
+        mobile: maskedNumber(basket.address.phone),
+        virtualMobile: virtualNumber(seq),
         telephone: '',
         province: basket.address.province,
         city: basket.address.city,

@@ -1,7 +1,7 @@
 import { formatChinaTime } from '../../../workers/ingest/connectors/china-clock.ts';
 import type { ApiResponse } from './api-server.ts';
 import { ApiParams, ParamError, offsetPage } from './api-params.ts';
-import { basketOf, movedDetail } from './demo-basket.ts';
+import { basketOf, maskedNumber, movedDetail, virtualNumber } from './demo-basket.ts';
 import type { PlatformDefinition } from './platform-simulator.ts';
 
 /** A Pinduoduo order_info: amounts in yuan numbers, times in China time. */
@@ -27,6 +27,8 @@ export interface PddOrder {
   address: string;
   receiver_name_mask: string;
   receiver_phone_mask: string;
+  /** The privacy number Pinduoduo hands out to reach the buyer. */
+  receiver_phone_virtual: string;
   buyer_memo: string;
   remark: string;
   item_list: { goods_id: number; goods_name: string; sku_id: number; outer_id: string; goods_count: number; goods_price: number }[];
@@ -70,7 +72,8 @@ export const PDD: PlatformDefinition<PddOrder> = {
       town: basket.address.district,
       address: basket.address.detail,
       receiver_name_mask: `${basket.address.receiver.slice(0, 1)}*`,
-      receiver_phone_mask: `${basket.address.phone.slice(0, 3)}****${basket.address.phone.slice(-4)}`,
+      receiver_phone_mask: maskedNumber(basket.address.phone),
+      receiver_phone_virtual: virtualNumber(seq),
       buyer_memo: '',
       remark: '',
       item_list: basket.lines.map((line, i) => ({

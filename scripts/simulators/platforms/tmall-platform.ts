@@ -1,7 +1,7 @@
 import { formatChinaTime } from '../../../workers/ingest/connectors/china-clock.ts';
 import type { ApiResponse } from './api-server.ts';
 import { ApiParams, ParamError, offsetPage } from './api-params.ts';
-import { basketOf, fenToYuan, movedDetail } from './demo-basket.ts';
+import { basketOf, fenToYuan, maskedNumber, movedDetail, virtualNumber } from './demo-basket.ts';
 import type { PlatformDefinition } from './platform-simulator.ts';
 
 /** A TOP trade as `taobao.trade.fullinfo.get` returns it (the fields the pipeline reads, and a few more). */
@@ -27,6 +27,8 @@ export interface TmallTrade {
   receiver_town: string;
   receiver_address: string;
   receiver_mobile: string;
+  /** The privacy number Taobao hands out to reach the buyer; `receiver_mobile` is masked. */
+  virtual_mobile: string;
   receiver_zip: string;
   orders: { order: TmallOrder[] };
 }
@@ -83,7 +85,8 @@ export const TMALL: PlatformDefinition<TmallTrade> = {
       receiver_district: basket.address.district,
       receiver_town: '',
       receiver_address: basket.address.detail,
-      receiver_mobile: basket.address.phone,
+      receiver_mobile: maskedNumber(basket.address.phone),
+      virtual_mobile: virtualNumber(seq),
       receiver_zip: basket.address.postcode,
       orders: {
         order: basket.lines.map((line, i) => ({

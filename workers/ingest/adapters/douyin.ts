@@ -6,7 +6,7 @@ import {
   type RefundStatus,
 } from '../../../streams/canonical-order.ts';
 import { fen, type Fen } from '../../../streams/money.ts';
-import { canonicalAddress } from './address.ts';
+import { addressWithContact } from './contact.ts';
 import { canonicalOrderOf } from './canonical-order-of.ts';
 import { FieldErrors } from './field-errors.ts';
 import { neverThrows } from './guard.ts';
@@ -82,7 +82,7 @@ function normalize(payload: unknown): NormalizeResult {
   });
 
   const postAddr = order.object('post_addr');
-  const address = canonicalAddress({
+  const address = addressWithContact({
     province: nameOf(postAddr, 'province'),
     city: nameOf(postAddr, 'city'),
     district: nameOf(postAddr, 'town'),
@@ -92,7 +92,7 @@ function normalize(payload: unknown): NormalizeResult {
     receiver: order.text('mask_post_receiver'),
     phone: order.text('mask_post_tel'),
     postcode: '',
-  });
+  }, order.text('virtual_post_tel'));
   const amounts = {
     goods: goodsAmount(lines, order.pathOf('sku_order_list'), errors),
     discount: order.fen('promotion_amount'),

@@ -5,7 +5,7 @@ import {
   type OrderLine,
 } from '../../../streams/canonical-order.ts';
 import type { Fen } from '../../../streams/money.ts';
-import { canonicalAddress } from './address.ts';
+import { addressWithContact } from './contact.ts';
 import { canonicalOrderOf } from './canonical-order-of.ts';
 import { FieldErrors } from './field-errors.ts';
 import { neverThrows } from './guard.ts';
@@ -81,7 +81,7 @@ function normalize(payload: unknown): NormalizeResult {
   const shopDiscount = order.yuan('sellerDiscount');
 
   const consignee = order.object('consigneeInfo');
-  const address = canonicalAddress({
+  const address = addressWithContact({
     province: consignee?.text('province') ?? '',
     city: consignee?.text('city') ?? '',
     district: consignee?.text('county') ?? '',
@@ -90,7 +90,7 @@ function normalize(payload: unknown): NormalizeResult {
     receiver: consignee?.text('fullname') ?? '',
     phone: (consignee?.text('mobile') || consignee?.text('telephone')) ?? '',
     postcode: '',
-  });
+  }, consignee?.text('virtualMobile'));
   const amounts = {
     goods: goodsAmount(lines, order.pathOf('itemInfoList'), errors),
     discount: sumFen([platformDiscount, shopDiscount], order.pathOf('sellerDiscount'), errors),

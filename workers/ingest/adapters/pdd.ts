@@ -5,7 +5,7 @@ import {
   type OrderLine,
   type RefundStatus,
 } from '../../../streams/canonical-order.ts';
-import { canonicalAddress } from './address.ts';
+import { addressWithContact } from './contact.ts';
 import { canonicalOrderOf } from './canonical-order-of.ts';
 import { FieldErrors } from './field-errors.ts';
 import { neverThrows } from './guard.ts';
@@ -71,7 +71,7 @@ function normalize(payload: unknown): NormalizeResult {
     };
   });
 
-  const address = canonicalAddress({
+  const address = addressWithContact({
     province: order.text('province'),
     city: order.text('city'),
     district: order.text('town'),
@@ -80,7 +80,7 @@ function normalize(payload: unknown): NormalizeResult {
     receiver: order.text('receiver_name_mask') || order.text('receiver_name'),
     phone: order.text('receiver_phone_mask') || order.text('receiver_phone'),
     postcode: '',
-  });
+  }, order.text('receiver_phone_virtual'));
   const amounts = {
     goods: goodsAmount(lines, order.pathOf('item_list'), errors),
     discount: order.yuan('discount_amount'),

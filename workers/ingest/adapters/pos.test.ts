@@ -84,6 +84,8 @@ describe('normalizePos', () => {
     const order = normalized('home-delivery-gift.json');
     expect(order).toMatchObject({ externalId: 'SH001-124', channelStatus: 'paid', buyer: '' });
     expect(order.address).toEqual({
+      // In clear until the ingest pool task seals it.
+      contact: { receiver: '陆先生', phone: '13761234567', street: '天平路街道', detail: '衡山路 10 号 2 楼（请按门铃🔔）' },
       province: '上海市',
       provinceCode: '310000',
       city: '上海市',

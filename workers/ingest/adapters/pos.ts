@@ -5,7 +5,8 @@ import {
   type OrderLine,
 } from '../../../streams/canonical-order.ts';
 import { fen, type Fen } from '../../../streams/money.ts';
-import { NO_ADDRESS, canonicalAddress } from './address.ts';
+import { NO_ADDRESS } from './address.ts';
+import { addressWithContact } from './contact.ts';
 import { canonicalOrderOf } from './canonical-order-of.ts';
 import { FieldErrors } from './field-errors.ts';
 import { neverThrows } from './guard.ts';
@@ -77,7 +78,7 @@ function normalize(payload: unknown): NormalizeResult {
 
   const delivery = ticket.object('delivery');
   const address = delivery
-    ? canonicalAddress({
+    ? addressWithContact({
         province: delivery.text('province'),
         city: delivery.text('city'),
         district: delivery.text('district'),

@@ -36,6 +36,8 @@ describe('normalizeShop', () => {
       paymentMethod: 'online',
     });
     expect(order.address).toEqual({
+      // In clear until the ingest pool task seals it.
+      contact: { receiver: '林伟', phone: '+86 138 0013 8000', street: '', detail: '南山区科技园南区深南大道10000号 腾讯滨海大厦 18楼' },
       province: '广东省',
       provinceCode: '440000',
       city: '深圳市',

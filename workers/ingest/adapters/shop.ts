@@ -6,7 +6,8 @@ import {
   type RefundStatus,
 } from '../../../streams/canonical-order.ts';
 import { fen } from '../../../streams/money.ts';
-import { NO_ADDRESS, canonicalAddress } from './address.ts';
+import { NO_ADDRESS } from './address.ts';
+import { addressWithContact } from './contact.ts';
 import { canonicalOrderOf } from './canonical-order-of.ts';
 import { FieldErrors, describeValue } from './field-errors.ts';
 import { neverThrows } from './guard.ts';
@@ -101,7 +102,7 @@ function normalize(payload: unknown): NormalizeResult {
   const to = order.object('shipping_address');
   const countryCode = to?.text('country_code').toUpperCase() ?? '';
   const address = to
-    ? canonicalAddress({
+    ? addressWithContact({
         province: to.text('province'),
         shopifyProvinceCode: REGIONS_AS_COUNTRIES.has(countryCode)
           ? countryCode

@@ -36,6 +36,8 @@ describe('normalizeTmall', () => {
       paymentMethod: 'online',
     });
     expect(order.address).toEqual({
+      // In clear until the ingest pool task seals it.
+      contact: { receiver: '周杰', phone: '13800000000', street: '五常街道', detail: '文一西路969号 阿里巴巴西溪园区 3号楼' },
       province: '浙江省',
       provinceCode: '330000',
       city: '杭州市',

@@ -5,7 +5,7 @@ import {
   type OrderLine,
   type RefundStatus,
 } from '../../../streams/canonical-order.ts';
-import { canonicalAddress } from './address.ts';
+import { addressWithContact } from './contact.ts';
 import { canonicalOrderOf } from './canonical-order-of.ts';
 import { FieldErrors } from './field-errors.ts';
 import { neverThrows } from './guard.ts';
@@ -93,7 +93,7 @@ function normalize(payload: unknown): NormalizeResult {
     };
   });
 
-  const address = canonicalAddress({
+  const address = addressWithContact({
     province: trade.text('receiver_state'),
     city: trade.text('receiver_city'),
     district: trade.text('receiver_district'),
@@ -102,7 +102,7 @@ function normalize(payload: unknown): NormalizeResult {
     receiver: trade.text('receiver_name'),
     phone: trade.text('receiver_mobile') || trade.text('receiver_phone'),
     postcode: trade.text('receiver_zip'),
-  });
+  }, trade.text('virtual_mobile'));
   const amounts = {
     goods: goodsAmount(lines, trade.pathOf('orders.order'), errors),
     discount: trade.yuan('discount_fee'),

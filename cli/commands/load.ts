@@ -1,0 +1,56 @@
+import { writeFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { PROFILES, type ProfileName } from '../../scripts/load/load-profiles.ts';
+import { renderLoadReportHtml } from '../../scripts/load/report-html.ts';
+import { runLoad, type LoadReport } from '../../scripts/load/run-load.ts';
+import { action, InputError, intOption } from '../run-action.ts';
+import { defaultWorkerProcesses } from '../worker-processes.ts';
+
+export function loadCommand(): Command {
+  return new Command('load')
+    .description('replay a load profile (a steady day, a 50x peak, a flash sale, an overload) on a pipeline of its own and report throughput, latency, peak mode and proof that nothing was lost, duplicated or oversold')
+    .requiredOption('--profile <name>', `one of ${PROFILES.join(', ')}`, (value: string) => {
+      if (!(PROFILES as readonly string[]).includes(value)) throw new InputError(`--profile: one of ${PROFILES.join(', ')}, got ${JSON.stringify(value)}`);
+      return value as ProfileName;
+    })
+    .option('--base-rate <n>', 'a steady day\'s orders/s (peak50x offers 50 times it)', positiveOption('--base-rate'), 20)
+    .option('--sustainable <n>', 'orders/s the pipeline sustains here (overload offers twice it; measure with bench pipeline)', positiveOption('--sustainable'), 600)
+    .option('--time-scale <x>', 'stretch (2) or shrink (0.5) every phase', (v: string) => {
+      const x = Number(v);
+      if (!(x > 0 && x <= 10)) throw new InputError(`--time-scale: a number above 0 and at most 10, got ${JSON.stringify(v)}`);
+      return x;
+    }, 1)
+    .option('--processes <k>', 'worker processes, each running every stage', positiveOption('--processes'), defaultWorkerProcesses())
+    .option('--seed <n>', 'seed of the generated orders', intOption('--seed'), 1)
+    .option('--stall-s <s>', 'stop waiting when nothing completes for this long', positiveOption('--stall-s'), 60)
+    .option('--report <file>', 'the JSON report; the HTML page is written next to it (default load-PROFILE-TIME.json here)')
+    .action(
+      action(async (opts: { profile: ProfileName; baseRate: number; sustainable: number; timeScale: number; processes: number; seed: number; stallS: number; report?: string }) => {
+        const report = await runLoad({ ...opts, stallSeconds: opts.stallS, log: (line) => console.error(line) });
+        const json = opts.report ?? `load-${opts.profile}-${report.startedAt.replace(/[:.]/g, '-')}.json`;
+        const html = json.replace(/\.json$/i, '') + '.html';
+        writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+        writeFileSync(html, renderLoadReportHtml(report));
+        console.log(summary(report));
+        console.log(`report: ${json} and ${html}`);
+        if (report.lost > 0 || report.duplicated > 0 || report.oversold > 0) process.exitCode = 1;
+      }),
+    );
+}
+
+function summary(r: LoadReport): string {
+  return [
+    `${r.profile}: offered ${r.offered}, completed ${r.completed}, exceptions ${r.exceptions}, lost ${r.lost}, duplicated ${r.duplicated}, oversold ${r.oversold}`,
+    `throughput ${r.throughput.toFixed(1)} orders/s (${r.ceilingRatio.toFixed(2)} of the relay ceiling ${r.ceilingOrdersPerSecond.toFixed(0)}/s); latency p50 ${r.latencyMs.p50} ms, p95 ${r.latencyMs.p95} ms, p99 ${r.latencyMs.p99} ms`,
+    `peak mode: ${r.peakPeriods.map((p) => `${p.from}-${p.to ?? 'end'} s`).join(', ') || 'never'}; deferred ${r.deferred}, replayed ${r.replayed}${r.replayDoneAfterS === null ? '' : ` (done ${r.replayDoneAfterS.toFixed(0)} s after the last order)`}; core p99 in peak ${r.peakCoreLatencyMs?.p99 ?? '-'} ms; worker peak RSS ${r.workerPeakRssMb} MB`,
+  ].join('\n');
+}
+
+function positiveOption(name: string): (value: string) => number {
+  const parse = intOption(name);
+  return (value) => {
+    const n = parse(value);
+    if (n < 1) throw new InputError(`${name}: must be at least 1, got ${JSON.stringify(value)}`);
+    return n;
+  };
+}

@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { loadConfig } from '../../cli/config.ts';
+import { createDb, type Db } from '../../sql/database.ts';
+import { migrateToLatest } from '../../sql/migrate.ts';
+import { setStock } from '../../sql/queries/inventory.ts';
+import { saveRuleSet } from '../../sql/queries/pricing.ts';
+import { connectBus, type Bus } from '../../streams/connect.ts';
+import { namesFor, type Names } from '../../streams/names.ts';
+import { readQueueDepths } from '../../streams/queue-depth.ts';
+import { applyTopology, deleteTopology } from '../../streams/topology.ts';
+import { sleep } from '../../workers/sleep.ts';
+import { ensureServers } from '../servers/ensure-servers.ts';
+import { createDatabaseIfMissing } from '../servers/postgres-server.ts';
+import { DEMO_CATALOGUE, DEMO_RULES } from '../simulators/shop-orders.ts';
+import { forkScript, type ChildScript } from './child-script.ts';
+import type { FeederIn, FeederOut, FeederSettings } from './feeder-process.ts';
+import type { SimulatorsOut } from './simulators-process.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/ordersurge.mjs', import.meta.url));
+
+/**
+ * A pipeline of its own for a benchmark or a load test: a namespace and a database of their
+ * own on the configured servers, the carrier and SMS simulators in a process, worker processes
+ * and a feeder process on demand. `close` removes all of it.
+ */
+export interface PrivateCluster {
+  id: string;
+  names: Names;
+  natsUrl: string;
+  databaseUrl: string;
+  bus: Bus;
+  db: Db;
+  carrierUrl: string;
+  smsUrl: string;
+  /** Starts one `ordersurge worker` per group of stages, with extra worker arguments and environment. */
+  startWorkers(groups: readonly (readonly string[])[], args?: readonly string[], env?: NodeJS.ProcessEnv, nodeArgs?: readonly string[]): ChildScript<unknown, unknown>[];
+  /** Forks a feeder (it pre-generates its orders, then waits for `go`). */
+  startFeeder(settings: Omit<FeederSettings, 'natsUrl' | 'namespace'>): ChildScript<FeederIn, FeederOut>;
+  /** Resolves once every stage's consumer has a pull waiting. */
+  workersReady(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Creates the cluster: migrated database with the demo catalogue stocked and its rule set, topology applied, simulators up. */
+export async function startPrivateCluster(prefix: string, stock: (sku: string) => number): Promise<PrivateCluster> {
+  const servers = await ensureServers(loadConfig(), () => undefined);
+  const id = `${prefix}${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const admin = new URL(servers.databaseUrl);
+  admin.pathname = '/postgres';
+  const dbUrl = new URL(servers.databaseUrl);
+  dbUrl.pathname = `/ordersurge_${id}`;
+  await createDatabaseIfMissing(admin.toString(), `ordersurge_${id}`);
+  const names = namesFor(id);
+  const bus = await connectBus(servers.natsUrl, `ordersurge-${prefix}`);
+  const db = createDb(dbUrl.toString(), 4);
+  const children: ChildScript<unknown, unknown>[] = [];
+  const close = async (): Promise<void> => {
+    await Promise.all(children.map((c) => c.stop()));
+    await deleteTopology(bus.jsm, names).catch(() => undefined);
+    await bus.close();
+    await db.destroy();
+    const client = new pg.Client({ connectionString: admin.toString() });
+    await client.connect();
+    await client.query(`drop database if exists ${pg.escapeIdentifier(`ordersurge_${id}`)} with (force)`);
+    await client.end();
+  };
+  try {
+    await migrateToLatest(db);
+    await applyTopology(bus.jsm, names);
+    for (const item of DEMO_CATALOGUE) await setStock(db, item.sku, 'suzhou', stock(item.sku));
+    await saveRuleSet(db, DEMO_RULES, `ordersurge ${prefix}`, 'the demo rule set');
+    const sims = forkScript<never, SimulatorsOut>('./simulators-process.ts', ['0']);
+    children.push(sims);
+    const { carrierUrl, smsUrl } = await sims.next((m): m is SimulatorsOut => m.type === 'ready');
+    const baseEnv = { ...process.env, NATS_URL: servers.natsUrl, DATABASE_URL: dbUrl.toString(), ORDERSURGE_NAMESPACE: id, CARRIER_URL: carrierUrl, SMS_URL: smsUrl };
+    return {
+      id,
+      names,
+      natsUrl: servers.natsUrl,
+      databaseUrl: dbUrl.toString(),
+      bus,
+      db,
+      carrierUrl,
+      smsUrl,
+      startWorkers(groups, args = [], env = {}, nodeArgs = []) {
+        const started = groups.map((stages) => forkScript<unknown, unknown>(BIN, ['worker', '--stage', stages.join(','), '--no-apply', '--metrics-port', '0', ...args], { ...baseEnv, ...env }, nodeArgs));
+        children.push(...started);
+        return started;
+      },
+      startFeeder(settings) {
+        const feeder = forkScript<FeederIn, FeederOut>('./feeder-process.ts', [JSON.stringify({ ...settings, natsUrl: servers.natsUrl, namespace: id } satisfies FeederSettings)]);
+        children.push(feeder as ChildScript<unknown, unknown>);
+        return feeder;
+      },
+      async workersReady(timeoutMs = 120_000) {
+        const deadline = Date.now() + timeoutMs;
+        while (Date.now() < deadline) {
+          const depths = await readQueueDepths(bus.jsm, names);
+          if (depths.every((d) => d.waiting >= 1)) return;
+          await sleep(250, new AbortController().signal);
+        }
+        throw new Error(`worker processes did not start pulling within ${timeoutMs / 1000} s`);
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

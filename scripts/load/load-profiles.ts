@@ -1,0 +1,62 @@
+import { DEMO_CATALOGUE } from '../simulators/shop-orders.ts';
+import type { RateSegment } from '../bench/rate-schedule.ts';
+
+export const PROFILES = ['baseline', 'peak50x', 'flash', 'overload'] as const;
+export type ProfileName = (typeof PROFILES)[number];
+
+export interface ProfileOptions {
+  /** A steady day's rate, orders/s. */
+  baseRate: number;
+  /** What the pipeline sustains here, orders/s (the overload profile offers twice this). */
+  sustainable: number;
+  /** Stretches or shrinks every phase. */
+  timeScale: number;
+}
+
+export interface LoadProfile {
+  name: ProfileName;
+  does: string;
+  schedule: RateSegment[];
+  /** Stock per SKU; the flash profile makes its hot SKUs run out. */
+  stock(sku: string): number;
+  /** Peak guard rules the workers run with, scaled to the profile's baseline. */
+  peak: { enterPerMinute: number; enterWindowSeconds: number; exitPerMinute: number; cooldownSeconds: number };
+}
+
+const PLENTY = 1_000_000_000;
+/** The two SKUs most baskets hold: the flash sale's hot items. */
+const HOT_SKUS = new Set<string>(DEMO_CATALOGUE.filter((c) => c.price !== '0.00').slice(0, 2).map((c) => c.sku));
+
+/** A load profile's rate schedule and settings; every default run ends within about 5 minutes here. */
+export function loadProfile(name: ProfileName, o: ProfileOptions): LoadProfile {
+  const s = (seconds: number): number => Math.max(1, Math.round(seconds * o.timeScale));
+  const b = o.baseRate;
+  const peak = { enterPerMinute: b * 60 * 3, enterWindowSeconds: s(15), exitPerMinute: b * 60 * 2, cooldownSeconds: s(20) };
+  const steady = (seconds: number, rate: number): RateSegment => ({ seconds: s(seconds), from: rate, to: rate });
+  switch (name) {
+    case 'baseline':
+      return { name, does: `a steady day: ${b} orders/s`, schedule: [steady(120, b)], stock: () => PLENTY, peak };
+    case 'peak50x':
+      return {
+        name,
+        does: `baseline ${b}/s, ramp to 50x (${b * 50}/s), hold, ramp down, baseline again`,
+        schedule: [steady(30, b), { seconds: s(30), from: b, to: b * 50 }, steady(60, b * 50), { seconds: s(30), from: b * 50, to: b }, steady(60, b)],
+        stock: () => PLENTY,
+        peak,
+      };
+    case 'flash':
+      return {
+        name,
+        does: `a flash sale: ${b}/s, then ${b * 10}/s for a minute on hot SKUs whose stock runs out`,
+        schedule: [steady(20, b), steady(60, b * 10), steady(30, b)],
+        stock: (sku) => (HOT_SKUS.has(sku) ? Math.round(b * 10 * 30 * o.timeScale) : PLENTY),
+        peak,
+      };
+    case 'overload':
+      return { name, does: `twice the sustainable rate (${o.sustainable * 2}/s) for two minutes`, schedule: [steady(120, o.sustainable * 2)], stock: () => PLENTY, peak };
+    default: {
+      const never: never = name;
+      throw new Error(`unknown profile ${String(never)}`);
+    }
+  }
+}

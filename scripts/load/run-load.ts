@@ -1,0 +1,261 @@
+import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
+import { openPeakStore } from '../../streams/peak-mode.ts';
+import { readQueueDepths } from '../../streams/queue-depth.ts';
+import { NON_CORE_STAGES } from '../../streams/pipeline.ts';
+import { sleep } from '../../workers/sleep.ts';
+import type { FeederOut } from '../bench/feeder-process.ts';
+import { startPrivateCluster } from '../bench/private-cluster.ts';
+import { offeredBy } from '../bench/rate-schedule.ts';
+import { measureCeiling } from '../bench/relay-ceiling.ts';
+import { loadProfile, type ProfileName, type ProfileOptions } from './load-profiles.ts';
+
+export interface LoadOptions extends ProfileOptions {
+  profile: ProfileName;
+  processes: number;
+  seed: number;
+  /** Give up waiting for completion when nothing completes for this long. */
+  stallSeconds: number;
+  log: (line: string) => void;
+}
+
+/** One second of the run, as the report charts it. */
+export interface LoadSample {
+  t: number;
+  offeredPerS: number;
+  completedPerS: number;
+  coreBacklog: number;
+  queues: Record<string, number>;
+  peak: boolean;
+  workerRssMb: number;
+}
+
+export interface LoadReport {
+  profile: ProfileName;
+  does: string;
+  startedAt: string;
+  seconds: number;
+  offered: number;
+  completed: number;
+  exceptions: number;
+  lost: number;
+  duplicated: number;
+  oversold: number;
+  deferred: number;
+  replayed: number;
+  throughput: number;
+  latencyMs: { p50: number; p95: number; p99: number };
+  /** Core latency (ingest publish to waybill) while peak mode was on. */
+  peakCoreLatencyMs: { p50: number; p95: number; p99: number } | null;
+  ceilingOrdersPerSecond: number;
+  ceilingRatio: number;
+  workerPeakRssMb: number;
+  peakPeriods: { from: number; to: number | null }[];
+  /** Seconds after the last offered order until all deferred work was replayed; null if it was not. */
+  replayDoneAfterS: number | null;
+  series: LoadSample[];
+  latencySeries: { t: number; p50: number; p95: number; p99: number }[];
+}
+
+/**
+ * Runs a load profile on a pipeline of its own (as `bench pipeline` does): worker processes, the
+ * simulators and a feeder offering the profile's rate schedule straight into ingest, sampling
+ * the pipeline every second; then counts from Postgres and the simulators what was completed,
+ * lost, duplicated and oversold, never from the feeder's bookkeeping.
+ */
+export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
+  const profile = loadProfile(opts.profile, opts);
+  const orders = Math.floor(offeredBy(profile.schedule, profile.schedule.reduce((n, s) => n + s.seconds, 0)));
+  const cluster = await startPrivateCluster('load', profile.stock);
+  const { bus, db, names } = cluster;
+  try {
+    const env = {
+      ORDERSURGE_PEAK_ENTER_PER_MIN: String(Math.round(profile.peak.enterPerMinute)),
+      ORDERSURGE_PEAK_ENTER_WINDOW_S: String(profile.peak.enterWindowSeconds),
+      ORDERSURGE_PEAK_EXIT_PER_MIN: String(Math.round(profile.peak.exitPerMinute)),
+      ORDERSURGE_PEAK_COOLDOWN_S: String(profile.peak.cooldownSeconds),
+    };
+    const workers = cluster.startWorkers(Array.from({ length: opts.processes }, () => ['all']), [], env);
+    const feeder = cluster.startFeeder({ orders, seed: opts.seed, rate: 0, schedule: profile.schedule, inFlight: 2000 });
+    await feeder.next((m): m is Extract<FeederOut, { type: 'ready' }> => m.type === 'ready');
+    await cluster.workersReady();
+    opts.log(`load: ${profile.name}: ${profile.does}; ${orders} orders; measuring the relay ceiling first`);
+    const ceiling = await measureCeiling(bus, `${cluster.id}c`, 20_000, 1780);
+    opts.log(`load: relay ceiling ${ceiling.ordersPerSecond.toFixed(0)} orders/s; go`);
+
+    const store = await openPeakStore(bus, names);
+    const startedAt = Date.now();
+    feeder.send({ type: 'go' });
+    let published = 0;
+    void (async () => {
+      for (;;) {
+        const m = await feeder.next((x): x is Extract<FeederOut, { type: 'progress' }> => x.type === 'progress').catch(() => undefined);
+        if (!m) return;
+        published = m.published;
+      }
+    })();
+    const series: LoadSample[] = [];
+    let last = { completed: 0, published: 0, at: startedAt };
+    let lastProgressAt = Date.now();
+    let lastCompleted = -1;
+    let replayDoneAt: number | null = null;
+    const feedEndsAt = startedAt + profile.schedule.reduce((n, s) => n + s.seconds, 0) * 1000;
+    for (;;) {
+      await sleep(1000, new AbortController().signal);
+      const now = Date.now();
+      const [counts, depths, { state }, deferredLeft] = await Promise.all([
+        sql<{ completed: number; exceptions: number }>`
+          select (select count(*)::int from notifications where kind = 'being_packed') as completed,
+                 (select count(*)::int from orders where status = 'exception') as exceptions`.execute(db),
+        readQueueDepths(bus.jsm, names),
+        store.read(),
+        bus.jsm.streams.info(names.deferredStream).then((i) => i.state.messages),
+      ]);
+      const { completed, exceptions } = counts.rows[0]!;
+      const rss = Math.max(0, ...workers.map((w) => rssMb(w.child.pid)));
+      const queues = Object.fromEntries(depths.map((d) => [d.stage, d.pending + d.ackPending]));
+      const coreBacklog = depths.filter((d) => !NON_CORE_STAGES.has(d.stage)).reduce((n, d) => n + d.pending + d.ackPending, 0);
+      const dt = (now - last.at) / 1000;
+      series.push({
+        t: Math.round((now - startedAt) / 100) / 10,
+        offeredPerS: (published - last.published) / dt,
+        completedPerS: (completed - last.completed) / dt,
+        coreBacklog,
+        queues,
+        peak: state.active,
+        workerRssMb: rss,
+      });
+      last = { completed, published, at: now };
+      if (series.length % 5 === 0) {
+        const s = series.at(-1)!;
+        opts.log(
+          `load: ${Math.round(s.t)}s offered ${published}/${orders} (${s.offeredPerS.toFixed(0)}/s) completed ${completed} (${s.completedPerS.toFixed(0)}/s) core backlog ${coreBacklog} deferred ${deferredLeft} peak ${state.active ? 'ON' : 'off'} rss ${rss} MB`,
+        );
+      }
+      if (completed !== lastCompleted) {
+        lastCompleted = completed;
+        lastProgressAt = now;
+      }
+      const allIn = completed + exceptions >= orders;
+      if (allIn && deferredLeft === 0 && !state.active && now > feedEndsAt) {
+        replayDoneAt ??= now;
+        break;
+      }
+      if (now - lastProgressAt > opts.stallSeconds * 1000 && now > feedEndsAt) {
+        opts.log(`load: nothing completed for ${opts.stallSeconds} s; stopping`);
+        break;
+      }
+    }
+    const fed = await feeder.next((m): m is Extract<FeederOut, { type: 'done' }> => m.type === 'done');
+    return await buildReport({ profile: profile.name, does: profile.does, startedAt, orders, fed, series, ceilingPerS: ceiling.ordersPerSecond, replayDoneAt, feedEndsAt, cluster });
+  } finally {
+    await cluster.close();
+  }
+}
+
+async function buildReport(r: {
+  profile: ProfileName;
+  does: string;
+  startedAt: number;
+  orders: number;
+  fed: Extract<FeederOut, { type: 'done' }>;
+  series: LoadSample[];
+  ceilingPerS: number;
+  replayDoneAt: number | null;
+  feedEndsAt: number;
+  cluster: Awaited<ReturnType<typeof startPrivateCluster>>;
+}): Promise<LoadReport> {
+  const { db, bus, names, carrierUrl, smsUrl } = r.cluster;
+  const publishedAt = new Map(r.fed.publishedAt);
+  const events = await db.selectFrom('order_events').select(['order_id', 'type', 'at']).where('type', 'in', ['waybilled', 'notified']).execute();
+  const notified = events.filter((e) => e.type === 'notified');
+  const latency = (e: { order_id: string; at: Date }): number => e.at.getTime() - (publishedAt.get(e.order_id) ?? r.fed.firstMs);
+  const peakPeriods = periodsOf(r.series);
+  const inPeak = (ms: number): boolean => peakPeriods.some((p) => ms >= r.startedAt + p.from * 1000 && (p.to === null || ms <= r.startedAt + p.to * 1000));
+  const coreInPeak = events.filter((e) => e.type === 'waybilled' && inPeak(publishedAt.get(e.order_id) ?? 0)).map(latency);
+  const [counts, deferredInfo, carrier, sms] = await Promise.all([
+    sql<{ exceptions: number; shipments: number; reserved_lines: number; lines: number; oversold: number; points: number; notifications: number; reminders: number }>`
+      select (select count(*)::int from orders where status = 'exception') as exceptions,
+             (select count(*)::int from shipments where waybill_no is not null) as shipments,
+             (select count(*)::int from reservations where status = 'held') as reserved_lines,
+             (select count(*)::int from order_lines l join orders o on o.id = l.order_id where o.status = 'notified') as lines,
+             (select coalesce(sum(greatest(reserved - on_hand, 0)), 0)::int from inventory) as oversold,
+             (select count(*)::int from loyalty_points) as points,
+             (select count(*)::int from notifications where kind = 'being_packed') as notifications,
+             (select count(*)::int from notifications where kind = 'review_reminder') as reminders`.execute(db),
+    bus.jsm.streams.info(names.deferredStream),
+    fetch(`${carrierUrl}/stats`).then((x) => x.json() as Promise<{ issued: number }>),
+    fetch(`${smsUrl}/stats`).then((x) => x.json() as Promise<{ byTemplate: Record<string, number> }>),
+  ]);
+  const c = counts.rows[0]!;
+  const over = (have: number, want: number): number => Math.max(0, have - want);
+  const completed = notified.length;
+  const duplicated =
+    over(sms.byTemplate.being_packed ?? 0, completed) + over(sms.byTemplate.review_reminder ?? 0, completed) + over(c.notifications, completed) + over(c.reminders, completed) + over(c.points, completed) + over(carrier.issued, c.shipments) + over(c.reserved_lines, c.lines);
+  const lastNotified = Math.max(r.fed.firstMs, ...notified.map((e) => e.at.getTime()));
+  const throughput = completed / Math.max(0.001, (lastNotified - r.fed.firstMs) / 1000);
+  const deferred = deferredInfo.state.last_seq;
+  return {
+    profile: r.profile,
+    does: r.does,
+    startedAt: new Date(r.startedAt).toISOString(),
+    seconds: (Date.now() - r.startedAt) / 1000,
+    offered: r.fed.published,
+    completed,
+    exceptions: c.exceptions,
+    lost: r.fed.published - completed - c.exceptions,
+    duplicated,
+    oversold: c.oversold,
+    deferred,
+    replayed: deferred - deferredInfo.state.messages,
+    throughput,
+    latencyMs: percentiles(notified.map(latency)),
+    peakCoreLatencyMs: coreInPeak.length > 0 ? percentiles(coreInPeak) : null,
+    ceilingOrdersPerSecond: r.ceilingPerS,
+    ceilingRatio: throughput / r.ceilingPerS,
+    workerPeakRssMb: Math.max(0, ...r.series.map((s) => s.workerRssMb)),
+    peakPeriods,
+    replayDoneAfterS: r.replayDoneAt === null ? null : Math.max(0, (r.replayDoneAt - r.feedEndsAt) / 1000),
+    series: r.series,
+    latencySeries: latencyOverTime(notified.map((e) => ({ publishedMs: publishedAt.get(e.order_id) ?? r.fed.firstMs, latency: latency(e) })), r.startedAt),
+  };
+}
+
+function periodsOf(series: readonly LoadSample[]): { from: number; to: number | null }[] {
+  const periods: { from: number; to: number | null }[] = [];
+  for (const s of series) {
+    const open = periods.at(-1);
+    if (s.peak && (!open || open.to !== null)) periods.push({ from: s.t, to: null });
+    if (!s.peak && open && open.to === null) open.to = s.t;
+  }
+  return periods;
+}
+
+/** p50/p95/p99 of the orders published in each 10-second slice of the run. */
+function latencyOverTime(items: readonly { publishedMs: number; latency: number }[], startedAt: number): LoadReport['latencySeries'] {
+  const slices = new Map<number, number[]>();
+  for (const i of items) {
+    const slice = Math.floor((i.publishedMs - startedAt) / 10_000) * 10;
+    const values = slices.get(slice) ?? [];
+    values.push(i.latency);
+    slices.set(slice, values);
+  }
+  return [...slices].sort((a, b) => a[0] - b[0]).map(([t, values]) => ({ t, ...percentiles(values) }));
+}
+
+function percentiles(values: readonly number[]): { p50: number; p95: number; p99: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number): number => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!);
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+}
+
+/** Resident memory of a process in MB, from /proc; 0 where there is none. */
+function rssMb(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+    return line ? Math.round(Number(line.replace(/\D+/g, ' ').trim().split(' ')[0]) / 1024) : 0;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,144 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DOUYIN } from '../scripts/simulators/platforms/douyin-platform.ts';
+import { JD } from '../scripts/simulators/platforms/jd-platform.ts';
+import { PDD } from '../scripts/simulators/platforms/pdd-platform.ts';
+import type { PlatformDefinition } from '../scripts/simulators/platforms/platform-simulator.ts';
+import { POS } from '../scripts/simulators/platforms/pos-platform.ts';
+import { TMALL } from '../scripts/simulators/platforms/tmall-platform.ts';
+import { DEMO_CATALOGUE, generateShopOrder } from '../scripts/simulators/shop-orders.ts';
+import { setStock } from '../sql/queries/inventory.ts';
+import type { Channel } from '../streams/canonical-order.ts';
+import { submitPayload } from '../streams/submit.ts';
+import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
+
+const encode = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
+const decoder = new TextDecoder();
+const times = { createdMs: Date.parse('2026-11-11T00:00:00+08:00'), modifiedMs: Date.parse('2026-11-11T00:00:05+08:00') };
+
+interface Submitted {
+  id: string;
+  channel: Channel;
+  payload: unknown;
+  /** Where the SMS must go: the buyer's own number, or the marketplace's virtual one. */
+  smsTo: string;
+}
+
+function fromPlatform<P>(def: PlatformDefinition<P>, seq: number, change: (payload: P) => P = (p) => p): { id: string; payload: P } {
+  const made = def.create(seq, times);
+  return { id: `${def.channel}:${made.externalId}`, payload: change(made.payload) };
+}
+
+/** Own-channel orders carry the buyer's number; marketplace orders a masked one and a virtual one. */
+function orders(): Submitted[] {
+  const list: Submitted[] = [];
+  for (const seq of [101, 102, 103]) {
+    const payload = generateShopOrder(seq);
+    // One number written the way a buyer types it: it must be found and sealed all the same.
+    const phone = seq === 103 ? '+86 139 0000 0103' : `1390000${String(seq).padStart(4, '0')}`;
+    const withPhone = { ...payload, shipping_address: { ...(payload.shipping_address as Record<string, unknown>), phone }, billing_address: { phone } };
+    list.push({ id: `shop:${String(payload.id)}`, channel: 'shop', payload: withPhone, smsTo: phone });
+  }
+  for (const seq of [112, 114]) {
+    const { id, payload } = fromPlatform(POS, seq, (t) => ({ ...t, delivery: { ...t.delivery!, phone: `1370000${seq}0` } }));
+    list.push({ id, channel: 'pos', payload, smsTo: `1370000${seq}0` });
+  }
+  const virtual = (seq: number): string => `170${String(seq).padStart(8, '0')}`;
+  for (const [def, seq] of [[TMALL, 121], [JD, 122], [DOUYIN, 123], [PDD, 124]] as const) {
+    const { id, payload } = fromPlatform(def as PlatformDefinition<unknown>, seq);
+    list.push({ id, channel: def.channel, payload, smsTo: virtual(seq) });
+  }
+  // A platform that still hands out the buyer's full number: it is what reaches the buyer.
+  const old = fromPlatform(TMALL, 126, (t) => {
+    const { virtual_mobile: _none, ...rest } = t;
+    return { ...rest, receiver_mobile: '13600000126' } as typeof t;
+  });
+  list.push({ ...old, channel: 'tmall', smsTo: '13600000126' });
+  return list;
+}
+
+/** Every number the test payloads held (under a phone key, not masked), as given and as digits. */
+function phoneNeedles(submitted: readonly Submitted[]): string[] {
+  const numbers = new Set<string>();
+  const walk = (value: unknown, key: string): void => {
+    if (typeof value === 'string') {
+      if (/phone|mobile|tel/i.test(key) && /\d{4}/.test(value) && !value.includes('*')) numbers.add(value);
+    } else if (Array.isArray(value)) value.forEach((v) => walk(v, key));
+    else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, k);
+  };
+  for (const s of submitted) walk(s.payload, '');
+  const national = [...numbers].map((n) => n.replace(/^\+86/, '').replace(/\D/g, ''));
+  return [...new Set([...numbers, ...national])];
+}
+
+describe('buyer privacy: no phone number at rest, the SMS reaches the buyer', () => {
+  let p: TestPipeline;
+  const logs: string[] = [];
+  const submitted = orders();
+
+  beforeAll(async () => {
+    p = await createTestPipeline();
+    for (const item of DEMO_CATALOGUE) await setStock(p.db, item.sku, 'suzhou', 1000);
+    await p.startWorkers(undefined, {}, (line) => logs.push(line));
+    for (const s of submitted) await submitPayload(p.bus.js, p.names, s.channel, encode(s.payload));
+    await eventually(
+      async () => {
+        const rows = await p.db.selectFrom('orders').select(['id', 'status']).where('id', 'in', submitted.map((s) => s.id)).execute();
+        return rows.length === submitted.length && rows.every((r) => r.status === 'notified') ? rows : undefined;
+      },
+      30_000,
+      'every order notified',
+    );
+  }, 60_000);
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('found the numbers it looks for (the search below can fail)', () => {
+    const needles = phoneNeedles(submitted);
+    expect(needles).toEqual(expect.arrayContaining(['13900000101', '+86 139 0000 0103', '13900000103', '13700001120', '13600000126', '17000000121', '17000000124']));
+    expect(needles.filter((n) => n.includes('*'))).toEqual([]);
+  });
+
+  it('sends the SMS to the buyer own number on own channels and to the virtual number on marketplaces, never a masked one', async () => {
+    for (const s of submitted) {
+      const answer = (await (await fetch(`${p.sms.url}/sms?orderId=${encodeURIComponent(s.id)}`)).json()) as { messages: { template: string; phone: string }[] };
+      expect(answer.messages.filter((m) => m.template === 'being_packed').map((m) => m.phone), s.id).toEqual([s.smsTo]);
+      for (const m of answer.messages) expect(m.phone, `${s.id} ${m.template}`).toBe(s.smsTo);
+    }
+  });
+
+  it('keeps no phone number in clear in any row of any table, raw payloads included', async () => {
+    const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`.execute(p.db);
+    expect(tables.rows.map((t) => t.table_name)).toEqual(expect.arrayContaining(['orders', 'order_lines', 'order_events', 'notifications', 'shipments']));
+    let dump = '';
+    for (const { table_name } of tables.rows) {
+      const rows = await sql<{ row: string }>`select row_to_json(t)::text as row from ${sql.table(table_name)} t`.execute(p.db);
+      dump += rows.rows.map((r) => r.row).join('\n');
+    }
+    // The dump is the real thing: it holds the orders, with their (sealed) raw payloads.
+    for (const s of submitted) expect(dump).toContain(s.id);
+    expect(dump).toContain('"raw"');
+    for (const needle of phoneNeedles(submitted)) expect(dump, needle).not.toContain(needle);
+  });
+
+  it('keeps no phone number in clear in any message of any stream of the run, dead letters included', async () => {
+    let all = '';
+    let streams = 0;
+    for await (const info of p.bus.jsm.streams.list()) {
+      if (!info.config.name.startsWith(`${p.names.namespace}-`)) continue;
+      streams++;
+      for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
+        const msg = await p.bus.jsm.streams.getMessage(info.config.name, { seq }).catch(() => undefined);
+        if (msg) all += decoder.decode(msg.data) + '\n';
+      }
+    }
+    expect(streams).toBeGreaterThan(6);
+    for (const needle of phoneNeedles(submitted)) expect(all, needle).not.toContain(needle);
+  });
+
+  it('logs no phone number', () => {
+    const text = logs.join('\n');
+    for (const needle of phoneNeedles(submitted)) expect(text, needle).not.toContain(needle);
+  });
+});
