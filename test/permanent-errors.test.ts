@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CATALOGUE, generateShopOrder } from '../scripts/simulators/shop-orders.ts';
 import { setStock } from '../sql/queries/inventory.ts';
 import { listDeadLetters } from '../streams/dead-letter.ts';
+import { processPiiKeyring } from '../streams/pii/keyring.ts';
+import { sealResult } from '../streams/pii/seal-order.ts';
 import { normalizeShop } from '../workers/ingest/adapters/shop.ts';
 import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
 
@@ -18,8 +20,9 @@ describe('an order Postgres refuses', () => {
   });
 
   it('is dead-lettered on its first delivery, naming the constraint, while the good order batched with it is notified', async () => {
-    const good = normalizeShop(generateShopOrder(841));
-    const bad = normalizeShop(generateShopOrder(842));
+    // Published past ingest, so sealed the way ingest seals them.
+    const good = sealResult(normalizeShop(generateShopOrder(841)), processPiiKeyring());
+    const bad = sealResult(normalizeShop(generateShopOrder(842)), processPiiKeyring());
     if (!good.ok || !bad.ok) throw new Error('fixtures do not normalize');
     // Two lines with one id break order_lines' primary key at dedupe: no retry can ever store it.
     const broken = { ...bad.order, lines: [bad.order.lines[0]!, bad.order.lines[0]!] };
