@@ -110,7 +110,7 @@ describe('webhooks', () => {
       ['/webhooks/jd', { method: 'POST', body: '{}' }, 404, /ORDERSURGE_WEBHOOK_SECRET_JD/],
       ['/webhooks/shop', { method: 'GET' }, 405, /not allowed/],
       ['/orders', { method: 'POST', body: '{}' }, 404, /POST \/webhooks\/CHANNEL/],
-      ['/webhooks/shop', { method: 'POST', body: `{"note":"${'x'.repeat(100 * 1024)}"}` }, 413, /^body: larger than 65536 bytes$/],
+      ['/webhooks/shop', { method: 'POST', body: `{"note":"${'x'.repeat(100 * 1024)}"}` }, 413, /^body: larger than the maximum payload of 65536 bytes \(ORDERSURGE_MAX_PAYLOAD_BYTES\); an order this large is never accepted, do not retry it$/],
     ];
     for (const [path, init, status, error] of cases) {
       const res = await fetch(`${server.url}${path}`, init);
@@ -119,6 +119,21 @@ describe('webhooks', () => {
       expect(((await res.json()) as { error: string }).error, path).toMatch(error);
     }
     expect(await ingestStored()).toBe(before);
+  });
+
+  it('refuses a signed order over the configured maximum payload with 413 at once, not 503 "retry later" forever', async () => {
+    // No maxBodyBytes: the server takes the limit every intake shares (512 KiB by default).
+    const plain = await startWebhookServer({ js: p.bus.js, names: p.names, secrets: { shop: SHOP_SECRET }, port: 0, log: () => undefined });
+    try {
+      const body = JSON.stringify({ ...JSON.parse(shopBody(1500).body), note: 'x'.repeat(1536 * 1024) });
+      const before = await ingestStored();
+      const res = await fetch(`${plain.url}/webhooks/shop`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...shopHeaders(body) } });
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { error: string }).error).toMatch(/^body: larger than the maximum payload of 524288 bytes \(ORDERSURGE_MAX_PAYLOAD_BYTES\)/);
+      expect(await ingestStored()).toBe(before);
+    } finally {
+      await plain.close();
+    }
   });
 
   it('answers a signed delivery of a topic without an order 200 and ignores it', async () => {

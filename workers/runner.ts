@@ -1,6 +1,7 @@
 import type { Consumer, JsMsg } from '@nats-io/jetstream';
 import { millis } from '@nats-io/transport-node';
 import type { Bus } from '../streams/connect.ts';
+import type { Downstream } from '../streams/messages.ts';
 import { publishDeadLetter } from '../streams/dead-letter.ts';
 import type { Names } from '../streams/names.ts';
 import { backoff } from './backoff.ts';
@@ -229,6 +230,8 @@ export class StageRunner<T> {
             }),
           );
         } catch (error) {
+          const tooLarge = this.overMaxPayload(outcome.publish);
+          if (tooLarge) return this.deadLetter(msg, `${tooLarge}; it can never be published (${errorText(error)})`);
           return this.settle(msg, { kind: 'retry', error: `downstream publish failed: ${errorText(error)}` });
         }
         msg.ack();
@@ -248,6 +251,20 @@ export class StageRunner<T> {
         throw new Error(`unknown outcome ${JSON.stringify(never)}`);
       }
     }
+  }
+
+  /**
+   * Why a downstream message is larger than the server takes (`max_payload`), if one is: asked
+   * only after a publish failed, since no retry could ever send it.
+   */
+  private overMaxPayload(publish: readonly Downstream[]): string | undefined {
+    const limit = this.bus.nc.info?.max_payload;
+    if (limit === undefined) return undefined;
+    for (const p of publish) {
+      const bytes = encoder.encode(JSON.stringify(p.body)).byteLength;
+      if (bytes > limit) return `message to ${p.stage}: ${bytes} bytes, over the NATS server's max_payload of ${limit}`;
+    }
+    return undefined;
   }
 
   private async deadLetter(msg: JsMsg, error: string): Promise<void> {

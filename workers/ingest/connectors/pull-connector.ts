@@ -3,6 +3,8 @@ import type { Db } from '../../../sql/database.ts';
 import { advanceCursor, ensureCursor, recordPollFailure } from '../../../sql/queries/connector-cursors.ts';
 import type { Channel } from '../../../streams/canonical-order.ts';
 import type { Names } from '../../../streams/names.ts';
+import { publishDeadLetter } from '../../../streams/dead-letter.ts';
+import { maxPayloadBytes, oversizeProblem } from '../../../streams/payload-limit.ts';
 import { submitPayload } from '../../../streams/submit.ts';
 import { backoff } from '../../backoff.ts';
 import { errorText } from '../../error-text.ts';
@@ -49,6 +51,8 @@ export interface PullDeps {
   log: (line: string) => void;
   /** The clock; tests pin it to put orders exactly on a window's edge. */
   now?: () => number;
+  /** The largest payload published; default the configured one (`ORDERSURGE_MAX_PAYLOAD_BYTES`). */
+  maxPayloadBytes?: number;
 }
 
 /** What a connector did since it started, for `status`, the console and tests. */
@@ -61,6 +65,8 @@ export interface PullStats {
   published: number;
   /** Payloads JetStream had already (re-read by the overlap, or a window read again). */
   duplicates: number;
+  /** Orders over the maximum payload: dead-lettered with the reason, never retried. */
+  refused: number;
   failures: number;
   consecutiveFailures: number;
   /** Retry-After waits on 429 answers. */
@@ -69,9 +75,27 @@ export interface PullStats {
   lastError: string | undefined;
 }
 
+// Of a payload too large to publish, the dead letter keeps this much: enough to find the order.
+const KEPT_OF_OVERSIZE = 64 * 1024;
+
+/**
+ * An order too large for the pipeline could never pass however often it is polled, so it goes
+ * straight to the dead letters (stage ingest) with the reason, and the window moves on.
+ */
+async function refuseOversize(deps: PullDeps, channel: Channel, body: Uint8Array, problem: string): Promise<void> {
+  deps.log(`connector ${channel}: an order ${problem}; dead-lettered, not published`);
+  await publishDeadLetter(deps.js, deps.names, {
+    stage: 'ingest',
+    subject: deps.names.stageSubject('ingest', channel),
+    error: `body: ${problem} (the dead letter keeps its first ${KEPT_OF_OVERSIZE} bytes)`,
+    attempts: 0,
+    payload: body.subarray(0, KEPT_OF_OVERSIZE),
+  });
+}
+
 /** Zeroed stats of a connector about to start. */
 export function newPullStats(channel: Channel, shop: string): PullStats {
-  return { channel, shop, polls: 0, published: 0, duplicates: 0, failures: 0, consecutiveFailures: 0, rateLimitedWaits: 0, cursorAt: undefined, lastError: undefined };
+  return { channel, shop, polls: 0, published: 0, duplicates: 0, refused: 0, failures: 0, consecutiveFailures: 0, rateLimitedWaits: 0, cursorAt: undefined, lastError: undefined };
 }
 
 /** Refuses settings with which a connector could not advance; the message names the setting. */
@@ -101,12 +125,23 @@ export async function pollOnce(target: PullTarget, settings: PullSettings, deps:
   let cursorMs = floorToSecond(cursor.cursorAt.getTime());
   stats.cursorAt = cursor.cursorAt;
   const step = api.maxWindowMs - settings.overlapMs;
+  const maxBytes = deps.maxPayloadBytes ?? maxPayloadBytes();
   while (cursorMs < nowMs) {
     const toMs = Math.min(nowMs, cursorMs + step);
     let published = 0;
     for await (const page of api.ordersModified({ fromMs: cursorMs - settings.overlapMs, toMs }, signal)) {
-      const acks = await Promise.all(page.map((payload) => submitPayload(deps.js, deps.names, channel, encoder.encode(JSON.stringify(payload)))));
+      const bodies = page.map((payload) => encoder.encode(JSON.stringify(payload)));
+      const acks = await Promise.all(
+        bodies.map(async (body) => {
+          const oversize = oversizeProblem(body.byteLength, maxBytes);
+          if (oversize === undefined) return submitPayload(deps.js, deps.names, channel, body);
+          await refuseOversize(deps, channel, body, oversize);
+          stats.refused++;
+          return undefined;
+        }),
+      );
       for (const ack of acks) {
+        if (ack === undefined) continue;
         if (ack.duplicate) {
           stats.duplicates++;
         } else {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { CHANNELS, channelSchema, type Channel } from '../../../streams/canonical-order.ts';
 import type { Names } from '../../../streams/names.ts';
+import { maxPayloadBytes } from '../../../streams/payload-limit.ts';
 import { submitPayload } from '../../../streams/submit.ts';
 import { errorText } from '../../error-text.ts';
 import { signatureHeaderOf, verifyWebhookBody } from './webhook-signature.ts';
@@ -26,7 +27,7 @@ export interface WebhookServerOptions {
   port: number;
   /** Default 127.0.0.1: put a TLS-terminating proxy in front, or pass 0.0.0.0 deliberately. */
   host?: string;
-  /** Larger bodies are refused with 413; default 2 MiB. */
+  /** Larger bodies are refused with 413; default the configured maximum payload (`ORDERSURGE_MAX_PAYLOAD_BYTES`). */
   maxBodyBytes?: number;
   log?: (line: string) => void;
 }
@@ -60,7 +61,6 @@ interface Answer {
 }
 
 const ROUTE = /^\/webhooks\/([^/]+)\/?$/;
-const DEFAULT_MAX_BODY = 2 * 1024 ** 2;
 
 /**
  * Receives order webhooks at `POST /webhooks/:channel` and publishes each body, byte for byte,
@@ -76,7 +76,8 @@ const DEFAULT_MAX_BODY = 2 * 1024 ** 2;
  */
 export async function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
   const log = opts.log ?? ((line: string) => console.error(line));
-  const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  // The limit every intake shares: a body NATS or ingest would refuse later is refused here, once.
+  const maxBody = opts.maxBodyBytes ?? maxPayloadBytes();
   const stats: WebhookStats = {
     accepted: 0,
     duplicates: 0,
@@ -96,7 +97,9 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     if (req.method !== 'POST') return reject(405, 'method', `${req.method ?? 'this method'} not allowed: deliveries are POSTed`);
 
     const body = await readBody();
-    if (body === undefined) return reject(413, 'too_large', `body: larger than ${maxBody} bytes`);
+    if (body === undefined) {
+      return reject(413, 'too_large', `body: larger than the maximum payload of ${maxBody} bytes (ORDERSURGE_MAX_PAYLOAD_BYTES); an order this large is never accepted, do not retry it`);
+    }
     const header = signatureHeaderOf(channel);
     const signature = req.headers[header.toLowerCase()];
     if (typeof signature !== 'string' || signature === '') {
