@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateShopOrder, DEMO_CATALOGUE } from '../scripts/simulators/shop-orders.ts';
 import { setStock } from '../sql/queries/inventory.ts';
-import { listDeadLetters, replayDeadLetters } from '../streams/dead-letter.ts';
+import { listDeadLetters } from '../streams/dead-letter.ts';
 import { readPipelineStatus } from '../streams/pipeline-status.ts';
 import { redriveOrders } from '../streams/redrive.ts';
 import { STAGES } from '../streams/pipeline.ts';
 import { submitPayload } from '../streams/submit.ts';
+import { replayWithOrders } from '../workers/dead-lettered-order.ts';
 import { normalizeShop } from '../workers/ingest/adapters/shop.ts';
 import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
 
@@ -37,8 +38,13 @@ describe('dead letters', () => {
     const status = await readPipelineStatus(p.bus.jsm, p.names);
     expect(status.stages.find((s) => s.stage === 'waybill')?.deadLetters).toBe(1);
 
+    // Not left in 'routed' where nothing shows it: an exception naming the stage and the reason.
+    const flagged = await p.db.selectFrom('orders').select(['status', 'exception_type', 'exception_detail']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(flagged).toEqual({ status: 'exception', exception_type: 'dead_letter', exception_detail: `waybill: ${letter!.error}` });
+
     p.carrierFaults.failRate = 0;
-    expect(await replayDeadLetters(p.bus.js, p.bus.jsm, p.names, [letter!])).toHaveLength(1);
+    const { replayed, ordersPutBack } = await replayWithOrders(p.db, p.bus, p.names, [letter!]);
+    expect([replayed.length, ordersPutBack]).toEqual([1, 1]);
     await eventually(async () => ((await p.db.selectFrom('orders').select('status').where('id', '=', id).executeTakeFirst())?.status === 'notified' ? true : undefined), 20_000, `${id} notified after replay`);
     expect(await listDeadLetters(p.bus.js, p.bus.jsm, p.names)).toEqual([]);
   });

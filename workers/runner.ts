@@ -5,6 +5,7 @@ import type { Downstream } from '../streams/messages.ts';
 import { publishDeadLetter } from '../streams/dead-letter.ts';
 import type { Names } from '../streams/names.ts';
 import { backoff } from './backoff.ts';
+import { flagDeadLetteredOrder } from './dead-lettered-order.ts';
 import { classifyError, type ErrorClass } from './error-class.ts';
 import { errorText } from './error-text.ts';
 import type { Counter, Gauge, Histogram } from 'prom-client';
@@ -281,6 +282,12 @@ export class StageRunner<T> {
       this.ctx.log(`${this.stage.name}: dead-letter publish failed: ${errorText(publishError)}`);
       msg.nak(backoff(msg.info.deliveryCount, this.opts.retryBaseMs));
       return;
+    }
+    try {
+      await flagDeadLetteredOrder(this.ctx.db, this.stage.name, msg.data, error);
+    } catch (flagError) {
+      // The letter is kept either way; the order stays where it is and redrive still finds it.
+      this.ctx.log(`${this.stage.name}: dead-lettered, but could not mark its order a dead_letter exception: ${errorText(flagError)}`);
     }
     msg.ack();
     this.series.dead.inc();

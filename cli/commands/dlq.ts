@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { listDeadLetters, replayDeadLetters, type DeadLetter } from '../../streams/dead-letter.ts';
+import { listDeadLetters, type DeadLetter } from '../../streams/dead-letter.ts';
+import { replayWithOrders } from '../../workers/dead-lettered-order.ts';
 import type { StageName } from '../../streams/pipeline.ts';
 import { loadConfig } from '../config.ts';
 import { maskedPayload } from '../masked-payload.ts';
@@ -52,14 +53,14 @@ export function dlqCommand(): Command {
         if (!opts.seq && !opts.stage && !opts.all) throw new InputError('say which: --seq N[,N...], --stage STAGE or --all');
         const wanted = opts.seq ? new Set(opts.seq.split(',').map((s) => Number(s.trim()))) : undefined;
         if (wanted && [...wanted].some((n) => !Number.isInteger(n) || n < 1)) throw new InputError(`--seq: sequence numbers are positive integers, got ${JSON.stringify(opts.seq)}`);
-        const conn = await connectRunning(loadConfig(), { bus: true });
+        const conn = await connectRunning(loadConfig(), { bus: true, db: true });
         try {
           const letters = await listDeadLetters(conn.bus!.js, conn.bus!.jsm, conn.names, opts.stage ? { stage: opts.stage } : {});
           const chosen = wanted ? letters.filter((l) => wanted.has(l.seq)) : letters;
           const missing = wanted ? [...wanted].filter((n) => !chosen.some((l) => l.seq === n)) : [];
           if (missing.length) throw new InputError(`--seq: no dead letter ${missing.join(', ')}`);
-          const replayed = await replayDeadLetters(conn.bus!.js, conn.bus!.jsm, conn.names, chosen);
-          console.log(`replayed ${replayed.length} dead letter(s)`);
+          const { replayed, ordersPutBack } = await replayWithOrders(conn.db!, conn.bus!, conn.names, chosen);
+          console.log(`replayed ${replayed.length} dead letter(s)${ordersPutBack ? `; ${ordersPutBack} order(s) no longer dead_letter exceptions` : ''}`);
         } finally {
           await conn.close();
         }

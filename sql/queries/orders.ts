@@ -209,3 +209,33 @@ export async function externalIdsPlaced(db: Db, channel: string, startMs: number
     .execute();
   return rows.map((r) => r.external_id);
 }
+
+/**
+ * Makes orders whose stage message was dead-lettered exceptions (`dead_letter`, the detail naming
+ * the stage and the reason), if they are still in `from`, the status that stage moves them on
+ * from: otherwise nothing would show them. Returns the ids flagged.
+ */
+export function flagDeadLettered(db: Executor, letters: readonly { orderId: string; stage: string; reason: string }[], from: OrderStatus): Promise<Set<string>> {
+  return flagExceptions(db, letters.map((l) => ({ orderId: l.orderId, type: 'dead_letter', detail: `${l.stage}: ${l.reason}` })), from);
+}
+
+/**
+ * Before their dead letters are replayed: orders that are `dead_letter` exceptions go back to
+ * `to`, the status their stage moves them on from, so the replayed message is processed. Other
+ * exceptions are left alone. Returns the ids cleared.
+ */
+export async function clearDeadLettered(db: Executor, orderIds: readonly string[], to: OrderStatus): Promise<Set<string>> {
+  if (orderIds.length === 0) return new Set();
+  const result = await sql<{ id: string }>`
+    with cleared as (
+      update orders o set status = ${to}, exception_type = null, exception_detail = null, modified_at = now()
+       where o.id = any(${[...orderIds]}::text[]) and o.status = 'exception' and o.exception_type = 'dead_letter'
+      returning o.id
+    ), events as (
+      insert into order_events (order_id, key, type, detail)
+      select c.id, 'dead_letter_replayed:' || now()::text, 'dead_letter_replayed', jsonb_build_object('status', ${to}::text) from cleared c
+      on conflict (order_id, key) do nothing
+    )
+    select id from cleared`.execute(db);
+  return new Set(result.rows.map((r) => r.id));
+}
