@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CATALOGUE, generateShopOrder } from '../scripts/simulators/shop-orders.ts';
 import { setStock } from '../sql/queries/inventory.ts';
+import { submitPayload } from '../streams/submit.ts';
 import { routeBatch } from '../workers/routing/routing-stage.ts';
-import { createTestPipeline, type TestPipeline } from './pipeline-harness.ts';
+import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
 
 describe('an address nobody can deliver to', () => {
   let p: TestPipeline;
@@ -18,6 +20,29 @@ describe('an address nobody can deliver to', () => {
     await p.db.insertInto('orders').values({ id, channel: 'shop', external_id: id.slice(5), status: 'priced', channel_status: 'paid', refund_status: 'none', version: 1, placed_at: new Date(), paid_at: new Date(), channel_updated_at: new Date(), buyer: '', address, payment_method: 'online', goods_fen: 100, discount_fen: 0, shipping_fen: 0, paid_fen: 100, coupons: '[]', buyer_message: '', seller_memo: '', raw: '{}' }).execute();
     await p.db.insertInto('order_lines').values({ order_id: id, line_id: '1', sku: 'ATL-SKU', platform_sku_id: '', title: 'tea', qty: 1, unit_price_fen: 100, payable_fen: 100, refund_status: 'none', gift: false }).execute();
   };
+
+  it('submitted through the whole pipeline: kept in Postgres, held as bad_address, never waybilled', async () => {
+    for (const item of DEMO_CATALOGUE) await setStock(p.db, item.sku, 'suzhou', 100);
+    const workers = await p.startWorkers();
+    try {
+      const payload = generateShopOrder(7703) as { id: number; shipping_address: Record<string, unknown> };
+      payload.shipping_address = { ...payload.shipping_address, province: 'Atlantis', province_code: '' };
+      const id = `shop:${payload.id}`;
+      await submitPayload(p.bus.js, p.names, 'shop', new TextEncoder().encode(JSON.stringify(payload)));
+      const order = await eventually(
+        async () => {
+          const row = await p.db.selectFrom('orders').select(['status', 'exception_type', 'exception_detail']).where('id', '=', id).executeTakeFirst();
+          return row?.status === 'exception' || row?.status === 'waybilled' || row?.status === 'notified' ? row : undefined;
+        },
+        20_000,
+        `${id} held or shipped`,
+      );
+      expect(order).toEqual({ status: 'exception', exception_type: 'bad_address', exception_detail: expect.stringMatching(/^address\.province: unknown province "Atlantis"/) });
+      expect(await p.db.selectFrom('shipments').select('id').where('order_id', '=', id).execute()).toEqual([]);
+    } finally {
+      await workers.stop();
+    }
+  });
 
   it('is held as a bad_address exception naming the field, with no stock or shipment, while a good one is routed', async () => {
     await setStock(p.db, 'ATL-SKU', 'suzhou', 5);
