@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskedPayload, maskName, shownAddress } from './masked-payload.ts';
+import { maskedPayload, maskName, maskPhonesIn, shownAddress } from './masked-payload.ts';
 
 describe('maskedPayload', () => {
   it('masks the phone, name and street of a raw platform payload, and keeps ids and amounts', () => {
@@ -28,8 +28,9 @@ describe('maskedPayload', () => {
     expect(JSON.parse(shown)).toMatchObject({ id: 'pdd:261212-123456789012345', externalId: '6920000000000000001', address: { receiver: '陆**', phone: '137****4567' } });
   });
 
-  it('masks mobile numbers in a payload that is not JSON', () => {
+  it('masks mobile numbers in a payload that is not JSON, and in a reason', () => {
     expect(maskedPayload('{"phone":"13800138000",')).toBe('{"phone":"138****8000",');
+    expect(maskPhonesIn('shipping_address.zip: must be text, got 13800138000 (order 6920000000000000001)')).toBe('shipping_address.zip: must be text, got 138****8000 (order 6920000000000000001)');
   });
 });
 

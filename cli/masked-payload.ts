@@ -49,9 +49,14 @@ export function maskedPayload(text: string): string {
   try {
     value = JSON.parse(text);
   } catch {
-    return text.replace(MOBILE_IN_TEXT, maskPhone);
+    return maskPhonesIn(text);
   }
   return JSON.stringify(mask(value, ''));
+}
+
+/** Free text (a dead letter's reason, a log line) with every mobile number in it masked. */
+export function maskPhonesIn(text: string): string {
+  return text.replace(MOBILE_IN_TEXT, maskPhone);
 }
 
 function mask(value: unknown, parent: string): unknown {
@@ -64,7 +69,7 @@ function mask(value: unknown, parent: string): unknown {
     else if (NAME_KEYS.has(key) && (key !== 'name' || ADDRESS_PARENTS.test(parent))) out[key] = maskName(v);
     else if (STREET_KEYS.has(key)) out[key] = maskStreet(v);
     else if (PHONE_KEYS.test(key) && looksLikePhone(v)) out[key] = maskPhone(v);
-    else out[key] = v.replace(MOBILE_IN_TEXT, maskPhone);
+    else out[key] = maskPhonesIn(v);
   }
   return out;
 }

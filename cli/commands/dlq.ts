@@ -3,16 +3,16 @@ import { listDeadLetters, type DeadLetter } from '../../streams/dead-letter.ts';
 import { replayWithOrders } from '../../workers/dead-lettered-order.ts';
 import type { StageName } from '../../streams/pipeline.ts';
 import { loadConfig } from '../config.ts';
-import { maskedPayload } from '../masked-payload.ts';
+import { maskedPayload, maskPhonesIn } from '../masked-payload.ts';
 import { action, InputError, intOption } from '../run-action.ts';
 import { connectRunning } from '../servers.ts';
 import { parseStages } from './worker.ts';
 
 const decoder = new TextDecoder();
 
-/** A dead letter as printed: the payload with buyers' phones, names and streets masked (replay uses the stored one). */
+/** A dead letter as printed: the payload with buyers' phones, names and streets masked, phones in the reason too (replay uses the stored one). */
 function letterView(l: DeadLetter) {
-  return { seq: l.seq, stage: l.stage, subject: l.subject, error: l.error, attempts: l.attempts, failedAt: l.failedAt, payload: maskedPayload(decoder.decode(l.payload)) };
+  return { seq: l.seq, stage: l.stage, subject: l.subject, error: maskPhonesIn(l.error), attempts: l.attempts, failedAt: l.failedAt, payload: maskedPayload(decoder.decode(l.payload)) };
 }
 
 const oneStage = (value: string): StageName => {
@@ -36,7 +36,7 @@ export function dlqCommand(): Command {
           const letters = await listDeadLetters(conn.bus!.js, conn.bus!.jsm, conn.names, { limit: opts.limit, ...(opts.stage ? { stage: opts.stage } : {}) });
           if (opts.json) console.log(JSON.stringify(letters.map(letterView), null, 2));
           else if (letters.length === 0) console.log('no dead letters');
-          else for (const l of letters) console.log(`#${l.seq}  ${l.failedAt}  ${l.stage}  attempts ${l.attempts}  ${l.error}`);
+          else for (const l of letters) console.log(`#${l.seq}  ${l.failedAt}  ${l.stage}  attempts ${l.attempts}  ${maskPhonesIn(l.error)}`);
         } finally {
           await conn.close();
         }
