@@ -23,9 +23,10 @@ export function loadCommand(): Command {
     .option('--processes <k>', 'worker processes, each running every stage', positiveOption('--processes'), defaultWorkerProcesses())
     .option('--seed <n>', 'seed of the generated orders', intOption('--seed'), 1)
     .option('--stall-s <s>', 'stop waiting when nothing completes for this long', positiveOption('--stall-s'), 60)
+    .option('--max-core-backlog <n>', 'intake holds while the core stages hold this many messages (0: never)', intOption('--max-core-backlog'), 10_000)
     .option('--report <file>', 'the JSON report; the HTML page is written next to it (default load-PROFILE-TIME.json here)')
     .action(
-      action(async (opts: { profile: ProfileName; baseRate: number; sustainable: number; timeScale: number; processes: number; seed: number; stallS: number; report?: string }) => {
+      action(async (opts: { maxCoreBacklog: number; profile: ProfileName; baseRate: number; sustainable: number; timeScale: number; processes: number; seed: number; stallS: number; report?: string }) => {
         const report = await runLoad({ ...opts, stallSeconds: opts.stallS, log: (line) => console.error(line) });
         const json = opts.report ?? `load-${opts.profile}-${report.startedAt.replace(/[:.]/g, '-')}.json`;
         const html = json.replace(/\.json$/i, '') + '.html';
@@ -41,7 +42,7 @@ export function loadCommand(): Command {
 function summary(r: LoadReport): string {
   return [
     `${r.profile}: offered ${r.offered}, completed ${r.completed}, exceptions ${r.exceptions}, lost ${r.lost}, duplicated ${r.duplicated}, oversold ${r.oversold}`,
-    `throughput ${r.throughput.toFixed(1)} orders/s (${r.ceilingRatio.toFixed(2)} of the relay ceiling ${r.ceilingOrdersPerSecond.toFixed(0)}/s); latency p50 ${r.latencyMs.p50} ms, p95 ${r.latencyMs.p95} ms, p99 ${r.latencyMs.p99} ms`,
+    `core throughput ${r.throughput.toFixed(1)} orders/s (${r.ceilingRatio.toFixed(2)} of the relay ceiling ${r.ceilingOrdersPerSecond.toFixed(0)}/s), ${r.goodputWhileOffered.toFixed(1)}/s while offered; core latency p50 ${r.coreLatencyMs.p50} ms, p99 ${r.coreLatencyMs.p99} ms; to notified p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms`,
     `peak mode: ${r.peakPeriods.map((p) => `${p.from}-${p.to ?? 'end'} s`).join(', ') || 'never'}; deferred ${r.deferred}, replayed ${r.replayed}${r.replayDoneAfterS === null ? '' : ` (done ${r.replayDoneAfterS.toFixed(0)} s after the last order)`}; core p99 in peak ${r.peakCoreLatencyMs?.p99 ?? '-'} ms; worker peak RSS ${r.workerPeakRssMb} MB`,
   ].join('\n');
 }

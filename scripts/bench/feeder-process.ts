@@ -2,6 +2,7 @@
 // "go", then publishes them into ingest with bounded in-flight (and an optional rate), and
 // reports when it published each one.
 import { connectBus } from '../../streams/connect.ts';
+import { admissionGate } from '../../streams/admission.ts';
 import { namesFor } from '../../streams/names.ts';
 import { submitPayload } from '../../streams/submit.ts';
 import { sleep } from '../../workers/sleep.ts';
@@ -18,12 +19,14 @@ export interface FeederSettings {
   /** A changing rate instead (a load profile): segments in order, each ramping linearly. */
   schedule?: RateSegment[];
   inFlight: number;
+  /** Hold publishing while the core backlog is at this limit, as every intake does; 0 never holds. */
+  maxCoreBacklog?: number;
 }
 
 export type FeederIn = { type: 'go' };
 export type FeederOut =
   | { type: 'ready'; payloadBytes: number }
-  | { type: 'progress'; published: number; atMs: number }
+  | { type: 'progress'; published: number; atMs: number; heldMs: number }
   | { type: 'done'; published: number; retried: number; firstMs: number; lastMs: number; publishedAt: [string, number][] };
 
 const settings = JSON.parse(process.argv[2] ?? '{}') as FeederSettings;
@@ -60,8 +63,15 @@ const publishOne = async (i: number): Promise<void> => {
   }
 };
 const running = new Set<Promise<void>>();
-const progress = setInterval(() => void send({ type: 'progress', published: publishedAt.length, atMs: Date.now() }), 1000);
+let heldMs = 0;
+const gate = settings.maxCoreBacklog ? admissionGate(bus.jsm, names, settings.maxCoreBacklog, 250) : undefined;
+const progress = setInterval(() => void send({ type: 'progress', published: publishedAt.length, atMs: Date.now(), heldMs }), 1000);
 for (let i = 0; i < orders.length; i++) {
+  if (gate) {
+    const held = Date.now();
+    await gate.waitForRoom(never);
+    heldMs += Date.now() - held;
+  }
   if (settings.schedule) {
     while (offeredBy(settings.schedule, (Date.now() - firstMs) / 1000) < i + 1) await sleep(10, never);
   } else if (settings.rate > 0) {

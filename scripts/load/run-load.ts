@@ -16,12 +16,17 @@ export interface LoadOptions extends ProfileOptions {
   seed: number;
   /** Give up waiting for completion when nothing completes for this long. */
   stallSeconds: number;
+  /** Intake holds while the core backlog is at this many messages (0: never; the orders wait at their source). */
+  maxCoreBacklog: number;
   log: (line: string) => void;
 }
 
 /** One second of the run, as the report charts it. */
 export interface LoadSample {
   t: number;
+  /** What the profile wanted offered per second. */
+  wantedPerS: number;
+  /** What intake took in per second (less than wanted while admission held it back). */
   offeredPerS: number;
   completedPerS: number;
   coreBacklog: number;
@@ -43,8 +48,14 @@ export interface LoadReport {
   oversold: number;
   deferred: number;
   replayed: number;
+  /** Core orders/s: orders waybilled, first order offered to the last one waybilled. */
   throughput: number;
+  /** Core orders/s while the profile was offering: what the pipeline kept up with under load. */
+  goodputWhileOffered: number;
+  /** End to end, ingest publish to the notified event (includes any deferral of the SMS). */
   latencyMs: { p50: number; p95: number; p99: number };
+  /** The core path, ingest publish to waybilled. */
+  coreLatencyMs: { p50: number; p95: number; p99: number };
   /** Core latency (ingest publish to waybill) while peak mode was on. */
   peakCoreLatencyMs: { p50: number; p95: number; p99: number } | null;
   ceilingOrdersPerSecond: number;
@@ -76,7 +87,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
       ORDERSURGE_PEAK_COOLDOWN_S: String(profile.peak.cooldownSeconds),
     };
     const workers = cluster.startWorkers(Array.from({ length: opts.processes }, () => ['all']), [], env);
-    const feeder = cluster.startFeeder({ orders, seed: opts.seed, rate: 0, schedule: profile.schedule, inFlight: 2000 });
+    const feeder = cluster.startFeeder({ orders, seed: opts.seed, rate: 0, schedule: profile.schedule, inFlight: 2000, maxCoreBacklog: opts.maxCoreBacklog });
     await feeder.next((m): m is Extract<FeederOut, { type: 'ready' }> => m.type === 'ready');
     await cluster.workersReady();
     opts.log(`load: ${profile.name}: ${profile.does}; ${orders} orders; measuring the relay ceiling first`);
@@ -87,11 +98,13 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
     const startedAt = Date.now();
     feeder.send({ type: 'go' });
     let published = 0;
+    let heldMs = 0;
     void (async () => {
       for (;;) {
         const m = await feeder.next((x): x is Extract<FeederOut, { type: 'progress' }> => x.type === 'progress').catch(() => undefined);
         if (!m) return;
         published = m.published;
+        heldMs = m.heldMs;
       }
     })();
     const series: LoadSample[] = [];
@@ -104,20 +117,22 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
       await sleep(1000, new AbortController().signal);
       const now = Date.now();
       const [counts, depths, { state }, deferredLeft] = await Promise.all([
-        sql<{ completed: number; exceptions: number }>`
+        sql<{ completed: number; exceptions: number; waybilled: number }>`
           select (select count(*)::int from notifications where kind = 'being_packed') as completed,
-                 (select count(*)::int from orders where status = 'exception') as exceptions`.execute(db),
+                 (select count(*)::int from orders where status = 'exception') as exceptions,
+                 (select count(*)::int from shipments where waybill_no is not null) as waybilled`.execute(db),
         readQueueDepths(bus.jsm, names),
         store.read(),
         bus.jsm.streams.info(names.deferredStream).then((i) => i.state.messages),
       ]);
-      const { completed, exceptions } = counts.rows[0]!;
+      const { completed, exceptions, waybilled } = counts.rows[0]!;
       const rss = Math.max(0, ...workers.map((w) => rssMb(w.child.pid)));
       const queues = Object.fromEntries(depths.map((d) => [d.stage, d.pending + d.ackPending]));
       const coreBacklog = depths.filter((d) => !NON_CORE_STAGES.has(d.stage)).reduce((n, d) => n + d.pending + d.ackPending, 0);
       const dt = (now - last.at) / 1000;
       series.push({
         t: Math.round((now - startedAt) / 100) / 10,
+        wantedPerS: (offeredBy(profile.schedule, (now - startedAt) / 1000) - offeredBy(profile.schedule, (last.at - startedAt) / 1000)) / dt,
         offeredPerS: (published - last.published) / dt,
         completedPerS: (completed - last.completed) / dt,
         coreBacklog,
@@ -129,11 +144,13 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
       if (series.length % 5 === 0) {
         const s = series.at(-1)!;
         opts.log(
-          `load: ${Math.round(s.t)}s offered ${published}/${orders} (${s.offeredPerS.toFixed(0)}/s) completed ${completed} (${s.completedPerS.toFixed(0)}/s) core backlog ${coreBacklog} deferred ${deferredLeft} peak ${state.active ? 'ON' : 'off'} rss ${rss} MB`,
+          `load: ${Math.round(s.t)}s taken in ${published}/${orders} (${s.offeredPerS.toFixed(0)}/s of ${s.wantedPerS.toFixed(0)}/s wanted; held ${(heldMs / 1000).toFixed(0)} s) completed ${completed} (${s.completedPerS.toFixed(0)}/s) core backlog ${coreBacklog} deferred ${deferredLeft} peak ${state.active ? 'ON' : 'off'} rss ${rss} MB`,
         );
       }
-      if (completed !== lastCompleted) {
-        lastCompleted = completed;
+      // Progress is any order moving: waybilled (core), notified, or deferred work replayed.
+      const moved = completed + waybilled + exceptions - deferredLeft;
+      if (moved !== lastCompleted) {
+        lastCompleted = moved;
         lastProgressAt = now;
       }
       const allIn = completed + exceptions >= orders;
@@ -178,7 +195,7 @@ async function buildReport(r: {
       select (select count(*)::int from orders where status = 'exception') as exceptions,
              (select count(*)::int from shipments where waybill_no is not null) as shipments,
              (select count(*)::int from reservations where status = 'held') as reserved_lines,
-             (select count(*)::int from order_lines l join orders o on o.id = l.order_id where o.status = 'notified') as lines,
+             (select count(*)::int from order_lines l join orders o on o.id = l.order_id where o.status in ('routed', 'waybilled', 'notified')) as lines,
              (select coalesce(sum(greatest(reserved - on_hand, 0)), 0)::int from inventory) as oversold,
              (select count(*)::int from loyalty_points) as points,
              (select count(*)::int from notifications where kind = 'being_packed') as notifications,
@@ -192,8 +209,10 @@ async function buildReport(r: {
   const completed = notified.length;
   const duplicated =
     over(sms.byTemplate.being_packed ?? 0, completed) + over(sms.byTemplate.review_reminder ?? 0, completed) + over(c.notifications, completed) + over(c.reminders, completed) + over(c.points, completed) + over(carrier.issued, c.shipments) + over(c.reserved_lines, c.lines);
-  const lastNotified = Math.max(r.fed.firstMs, ...notified.map((e) => e.at.getTime()));
-  const throughput = completed / Math.max(0.001, (lastNotified - r.fed.firstMs) / 1000);
+  const waybilled = events.filter((e) => e.type === 'waybilled');
+  const lastWaybilled = waybilled.reduce((max, e) => Math.max(max, e.at.getTime()), r.fed.firstMs);
+  const throughput = waybilled.length / Math.max(0.001, (lastWaybilled - r.fed.firstMs) / 1000);
+  const goodputWhileOffered = waybilled.filter((e) => e.at.getTime() <= r.feedEndsAt).length / Math.max(0.001, (r.feedEndsAt - r.fed.firstMs) / 1000);
   const deferred = deferredInfo.state.last_seq;
   return {
     profile: r.profile,
@@ -209,7 +228,9 @@ async function buildReport(r: {
     deferred,
     replayed: deferred - deferredInfo.state.messages,
     throughput,
+    goodputWhileOffered,
     latencyMs: percentiles(notified.map(latency)),
+    coreLatencyMs: percentiles(waybilled.map(latency)),
     peakCoreLatencyMs: coreInPeak.length > 0 ? percentiles(coreInPeak) : null,
     ceilingOrdersPerSecond: r.ceilingPerS,
     ceilingRatio: throughput / r.ceilingPerS,
