@@ -32,6 +32,8 @@ export interface Config {
   smsSimPort: number;
   /** The largest raw payload any intake (submit, webhooks, connectors, ingest) accepts. */
   maxPayloadBytes: number;
+  /** Backpressure: intake (connectors, webhooks, submit) holds while the core stages hold this many messages. */
+  maxCoreBacklog: number;
   /** The peak guard: when peak mode starts and ends under `auto`, and how fast deferred work is replayed. */
   peak: { enterPerMinute: number; enterWindowSeconds: number; exitPerMinute: number; cooldownSeconds: number; replayPerSecond: number };
 }
@@ -55,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     carrierSimPort,
     smsSimPort,
     maxPayloadBytes: payloadLimitVar(env),
+    maxCoreBacklog: intVar(env, 'ORDERSURGE_MAX_CORE_BACKLOG', 10_000, 100_000_000),
     peak: {
       enterPerMinute: intVar(env, 'ORDERSURGE_PEAK_ENTER_PER_MIN', 50, 10_000_000),
       enterWindowSeconds: intVar(env, 'ORDERSURGE_PEAK_ENTER_WINDOW_S', 600, 86_400),

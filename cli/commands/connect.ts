@@ -4,6 +4,7 @@ import { startPlatformSimulators, type PlatformSimulators } from '../../scripts/
 import type { Db } from '../../sql/database.ts';
 import { migrateToLatest } from '../../sql/migrate.ts';
 import { CHANNELS, channelSchema, type Channel } from '../../streams/canonical-order.ts';
+import { admissionGate, type AdmissionGate } from '../../streams/admission.ts';
 import type { Names } from '../../streams/names.ts';
 import { applyTopology } from '../../streams/topology.ts';
 import type { PullSettings } from '../../workers/ingest/connectors/pull-connector.ts';
@@ -102,6 +103,7 @@ async function runConnect(opts: ConnectOptions): Promise<void> {
       ...(opts.overlapS !== undefined ? { overlapMs: opts.overlapS * 1000 } : {}),
       ...(opts.initialLookbackS !== undefined ? { initialLookbackMs: opts.initialLookbackS * 1000 } : {}),
     };
+    const admission = admissionGate(bus.jsm, conn.names, config.maxCoreBacklog);
     if (opts.simulate) {
       const simulated = await connectSimulatedPlatforms({
         js: bus.js,
@@ -113,6 +115,7 @@ async function runConnect(opts: ConnectOptions): Promise<void> {
         ...(opts.pageSize !== undefined ? { pageSize: opts.pageSize } : {}),
         ...(opts.webhookPort !== undefined ? { webhook: { port: opts.webhookPort, host: opts.webhookHost, secrets } } : {}),
         log,
+        admission,
       });
       sims = simulated.simulators;
       connectors = simulated.connectors;
@@ -127,6 +130,7 @@ async function runConnect(opts: ConnectOptions): Promise<void> {
         ...(opts.pageSize !== undefined ? { pageSize: opts.pageSize } : {}),
         ...(opts.webhookPort !== undefined ? { webhook: { port: opts.webhookPort, host: opts.webhookHost, secrets } } : {}),
         log,
+        admission,
       });
     }
   } catch (error) {
@@ -170,6 +174,8 @@ export interface SimulatedPlatformsOptions {
   pageSize?: number;
   webhook?: { port: number; host?: string; secrets: WebhookSecrets };
   log?: (line: string) => void;
+  /** Backpressure for the connectors and the webhook server. */
+  admission?: AdmissionGate;
 }
 
 /**
@@ -203,6 +209,7 @@ export async function connectSimulatedPlatforms(opts: SimulatedPlatformsOptions)
       ...(opts.pageSize !== undefined ? { pageSize: opts.pageSize } : {}),
       ...(opts.webhook ? { webhook: opts.webhook } : {}),
       ...(opts.log ? { log: opts.log } : {}),
+      ...(opts.admission ? { admission: opts.admission } : {}),
     });
     return {
       simulators,

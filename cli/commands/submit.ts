@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { readInput } from '../read-input.ts';
 import { channelSchema } from '../../streams/canonical-order.ts';
 import { oversizeProblem } from '../../streams/payload-limit.ts';
+import { admissionGate } from '../../streams/admission.ts';
 import { submitWithBackpressure } from '../../streams/submit.ts';
 import { loadConfig } from '../config.ts';
 import { action, InputError } from '../run-action.ts';
@@ -86,9 +87,15 @@ export function submitCommand(): Command {
         let published = 0;
         let duplicates = 0;
         let at: InputPayload | undefined;
+        const gate = admissionGate(conn.bus!.jsm, conn.names, config.maxCoreBacklog);
+        const forever = new AbortController().signal;
         try {
           for (const payload of good) {
             at = payload;
+            // Backpressure: while the core stages are at their limit, wait; the file keeps the rest.
+            await gate.waitForRoom(forever, (a) =>
+              console.error(`ordersurge: the pipeline is saturated (core backlog ${a.coreBacklog}, limit ${a.limit}); waiting before line ${payload.line}`),
+            );
             const ack = await submitWithBackpressure(conn.bus!.js, conn.names, channel.data, payload.bytes, (reason, waitMs) =>
               console.error(`ordersurge: ingest stream full (${reason}); waiting ${waitMs} ms before line ${payload.line} (${published + duplicates} of ${good.length} published so far)`),
             );

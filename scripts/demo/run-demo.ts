@@ -12,6 +12,7 @@ import { countByStatus } from '../../sql/queries/orders.ts';
 import { latestRuleSetVersion, saveRuleSet } from '../../sql/queries/pricing.ts';
 import { CHANNELS } from '../../streams/canonical-order.ts';
 import { connectBus } from '../../streams/connect.ts';
+import { admissionGate } from '../../streams/admission.ts';
 import { namesFor } from '../../streams/names.ts';
 import { STAGES } from '../../streams/pipeline.ts';
 import { applyTopology } from '../../streams/topology.ts';
@@ -72,6 +73,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     updatesPerSecond: perChannel * DEMO_UPDATE_SHARE,
     pull: { intervalMs: opts.pollMs },
     log,
+    admission: admissionGate(bus.jsm, names, config.maxCoreBacklog),
   });
   const submitted = (): number => channels.connectors.pollers.reduce((n, p) => n + p.published, 0);
   log(`demo: the six platforms emit ${opts.rate} orders/s in all, into ${opts.workerProcesses || 'in-process'} workers; Ctrl-C stops`);

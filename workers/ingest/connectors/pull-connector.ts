@@ -2,6 +2,7 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Db } from '../../../sql/database.ts';
 import { advanceCursor, ensureCursor, recordPollFailure } from '../../../sql/queries/connector-cursors.ts';
 import type { Channel } from '../../../streams/canonical-order.ts';
+import type { AdmissionGate } from '../../../streams/admission.ts';
 import type { Names } from '../../../streams/names.ts';
 import { publishDeadLetter } from '../../../streams/dead-letter.ts';
 import { maxPayloadBytes, oversizeProblem } from '../../../streams/payload-limit.ts';
@@ -53,6 +54,8 @@ export interface PullDeps {
   now?: () => number;
   /** The largest payload published; default the configured one (`ORDERSURGE_MAX_PAYLOAD_BYTES`). */
   maxPayloadBytes?: number;
+  /** While it is closed (the core backlog at its limit) the connector does not poll ahead: the orders stay on the platform and the cursor does not move. */
+  admission?: AdmissionGate;
 }
 
 /** What a connector did since it started, for `status`, the console and tests. */
@@ -71,6 +74,8 @@ export interface PullStats {
   consecutiveFailures: number;
   /** Retry-After waits on 429 answers. */
   rateLimitedWaits: number;
+  /** Polls not made because the core backlog was at its limit (backpressure). */
+  heldPolls: number;
   cursorAt: Date | undefined;
   lastError: string | undefined;
 }
@@ -95,7 +100,7 @@ async function refuseOversize(deps: PullDeps, channel: Channel, body: Uint8Array
 
 /** Zeroed stats of a connector about to start. */
 export function newPullStats(channel: Channel, shop: string): PullStats {
-  return { channel, shop, polls: 0, published: 0, duplicates: 0, refused: 0, failures: 0, consecutiveFailures: 0, rateLimitedWaits: 0, cursorAt: undefined, lastError: undefined };
+  return { channel, shop, polls: 0, published: 0, duplicates: 0, refused: 0, failures: 0, consecutiveFailures: 0, rateLimitedWaits: 0, heldPolls: 0, cursorAt: undefined, lastError: undefined };
 }
 
 /** Refuses settings with which a connector could not advance; the message names the setting. */
@@ -168,7 +173,18 @@ export async function runPullConnector(target: PullTarget, settings: PullSetting
   checkPullSettings(settings, target.api);
   const who = `${target.channel}/${target.shop}`;
   let attempt = 0;
+  let holding = false;
   while (!signal.aborted) {
+    const admission = await deps.admission?.check().catch(() => undefined);
+    if (admission && !admission.open) {
+      if (!holding) deps.log(`connector ${who}: holding: the core backlog is ${admission.coreBacklog} (limit ${admission.limit}); orders stay on the platform, the cursor stays`);
+      holding = true;
+      stats.heldPolls++;
+      await sleep(settings.intervalMs, signal);
+      continue;
+    }
+    if (holding) deps.log(`connector ${who}: the core backlog is under its limit again: polling`);
+    holding = false;
     try {
       await pollOnce(target, settings, deps, stats, signal);
       if (attempt > 0) deps.log(`connector ${who}: poll succeeded after ${attempt} failure(s); cursor at ${stats.cursorAt?.toISOString()}`);

@@ -1,6 +1,7 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Db } from '../../../sql/database.ts';
 import type { Channel } from '../../../streams/canonical-order.ts';
+import type { AdmissionGate } from '../../../streams/admission.ts';
 import type { Names } from '../../../streams/names.ts';
 import { errorText } from '../../error-text.ts';
 import { ConnectorConfigError } from './connector-errors.ts';
@@ -31,6 +32,8 @@ export interface StartConnectorsOptions {
   log?: (line: string) => void;
   /** The clock of the pollers (tests). */
   now?: () => number;
+  /** Backpressure: while closed, pollers hold and webhooks answer 429 (see `streams/admission.ts`). */
+  admission?: AdmissionGate;
 }
 
 export interface RunningConnectors {
@@ -80,9 +83,10 @@ export async function startConnectors(opts: StartConnectorsOptions): Promise<Run
     targets.push({ target: { channel: endpoint.channel, shop, api }, stats });
   }
 
-  const webhook = opts.webhook ? await startWebhookServer({ js: opts.js, names: opts.names, log, ...opts.webhook }) : undefined;
+  const admission = opts.admission ? { admission: opts.admission } : {};
+  const webhook = opts.webhook ? await startWebhookServer({ js: opts.js, names: opts.names, log, ...admission, ...opts.webhook }) : undefined;
   const abort = new AbortController();
-  const deps = { js: opts.js, names: opts.names, db: opts.db, log, ...(opts.now ? { now: opts.now } : {}) };
+  const deps = { js: opts.js, names: opts.names, db: opts.db, log, ...admission, ...(opts.now ? { now: opts.now } : {}) };
   const runs = targets.map(({ target, stats }) =>
     runPullConnector(target, settings, deps, stats, abort.signal).catch((error: unknown) => {
       log(`ALERT connector ${target.channel}/${target.shop}: stopped: ${errorText(error)}`);

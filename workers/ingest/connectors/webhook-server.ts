@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { CHANNELS, channelSchema, type Channel } from '../../../streams/canonical-order.ts';
+import type { AdmissionGate } from '../../../streams/admission.ts';
 import type { Names } from '../../../streams/names.ts';
 import { maxPayloadBytes } from '../../../streams/payload-limit.ts';
 import { submitPayload } from '../../../streams/submit.ts';
@@ -29,11 +30,13 @@ export interface WebhookServerOptions {
   host?: string;
   /** Larger bodies are refused with 413; default the configured maximum payload (`ORDERSURGE_MAX_PAYLOAD_BYTES`). */
   maxBodyBytes?: number;
+  /** While it is closed (the core backlog at its limit) deliveries get 429 with Retry-After: the platform keeps them and sends them again. */
+  admission?: AdmissionGate;
   log?: (line: string) => void;
 }
 
 /** Why a delivery was refused, as counted. */
-export type WebhookRejection = 'not_found' | 'method' | 'too_large' | 'unauthorized' | 'bad_request' | 'publish_failed';
+export type WebhookRejection = 'not_found' | 'method' | 'too_large' | 'unauthorized' | 'bad_request' | 'saturated' | 'publish_failed';
 
 export interface WebhookStats {
   /** Deliveries queued (JetStream stored them). */
@@ -58,6 +61,7 @@ interface Answer {
   status: number;
   body: Record<string, unknown>;
   rejection?: WebhookRejection;
+  retryAfterSeconds?: number;
 }
 
 const ROUTE = /^\/webhooks\/([^/]+)\/?$/;
@@ -69,7 +73,7 @@ const ROUTE = /^\/webhooks\/([^/]+)\/?$/;
  * Answers: 200 once JetStream has acked the publish (so a platform that gets anything else
  * retries); 401 unsigned or wrongly signed; 400 not a JSON object, or a shop delivery without
  * `X-Shopify-Topic`; 404 unknown channel, or a channel whose secret is not set; 405 not POST;
- * 413 too large; 503 the publish failed. Every error body is `{"error": "..."}`.
+ * 413 too large; 429 with Retry-After while the core backlog is at its limit; 503 the publish failed. Every error body is `{"error": "..."}`.
  *
  * @example
  * const server = await startWebhookServer({ js, names, secrets: webhookSecretsFromEnv(), port: 8080 });
@@ -82,7 +86,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     accepted: 0,
     duplicates: 0,
     ignored: 0,
-    rejected: { not_found: 0, method: 0, too_large: 0, unauthorized: 0, bad_request: 0, publish_failed: 0 },
+    rejected: { not_found: 0, method: 0, too_large: 0, unauthorized: 0, bad_request: 0, saturated: 0, publish_failed: 0 },
   };
 
   const handle = async (req: http.IncomingMessage, readBody: () => Promise<Uint8Array | undefined>): Promise<Answer> => {
@@ -123,6 +127,10 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     }
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return reject(400, 'bad_request', 'body: must be a JSON object (one order)');
 
+    const admission = await opts.admission?.check().catch(() => undefined);
+    if (admission && !admission.open) {
+      return { ...reject(429, 'saturated', `the pipeline is saturated (core backlog ${admission.coreBacklog}, limit ${admission.limit}); send it again after Retry-After`), retryAfterSeconds: admission.retryAfterSeconds };
+    }
     try {
       const ack = await submitPayload(opts.js, opts.names, channel, body);
       if (ack.duplicate) stats.duplicates++;
@@ -160,6 +168,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
           'content-type': 'application/json; charset=utf-8',
           ...(answer.status === 405 ? { allow: 'POST' } : {}),
           ...(answer.status === 413 ? { connection: 'close' } : {}),
+          ...(answer.retryAfterSeconds !== undefined ? { 'retry-after': String(answer.retryAfterSeconds) } : {}),
         };
         res.writeHead(answer.status, headers).end(JSON.stringify(answer.body));
       });
