@@ -85,6 +85,8 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
       ORDERSURGE_PEAK_ENTER_WINDOW_S: String(profile.peak.enterWindowSeconds),
       ORDERSURGE_PEAK_EXIT_PER_MIN: String(Math.round(profile.peak.exitPerMinute)),
       ORDERSURGE_PEAK_COOLDOWN_S: String(profile.peak.cooldownSeconds),
+      // Twice the default: under what the pipeline sustains, so the replay is no second peak.
+      ORDERSURGE_REPLAY_PER_S: '400',
     };
     const workers = cluster.startWorkers(Array.from({ length: opts.processes }, () => ['all']), [], env);
     const feeder = cluster.startFeeder({ orders, seed: opts.seed, rate: 0, schedule: profile.schedule, inFlight: 2000, maxCoreBacklog: opts.maxCoreBacklog });
