@@ -31,3 +31,13 @@ export function intOption(name: string): (value: string) => number {
     return n;
   };
 }
+
+/** Parses an integer option of at least 1, naming the option when it is not one. */
+export function positiveIntOption(name: string): (value: string) => number {
+  const parse = intOption(name);
+  return (value) => {
+    const n = parse(value);
+    if (n < 1) throw new InputError(`${name}: must be at least 1, got ${JSON.stringify(value)}`);
+    return n;
+  };
+}

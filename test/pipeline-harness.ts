@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { loadConfig, workerSettingsOf, type Config } from '../cli/config.ts';
-import { createDatabaseIfMissing } from '../scripts/servers/postgres-server.ts';
+import { createDatabaseIfMissing, dropDatabase } from '../scripts/servers/postgres-server.ts';
 import { startCarrierSimulator } from '../scripts/simulators/carrier-simulator.ts';
 import { startSmsSimulator } from '../scripts/simulators/sms-simulator.ts';
 import type { Faults, RunningServer } from '../scripts/simulators/json-server.ts';
@@ -104,10 +103,7 @@ export async function createTestPipeline(topology: Partial<TopologyOptions> = {}
       await db.destroy();
       await carrier.close();
       await sms.close();
-      const client = new pg.Client({ connectionString: admin.toString() });
-      await client.connect();
-      await client.query(`drop database if exists ${pg.escapeIdentifier(`ordersurge_${id}`)} with (force)`);
-      await client.end();
+      await dropDatabase(admin.toString(), `ordersurge_${id}`);
     },
   };
 }

@@ -4,7 +4,7 @@ import { runPipelineBench, type PipelineBenchResult } from '../../scripts/bench/
 import { ensureServers } from '../../scripts/servers/ensure-servers.ts';
 import { connectBus } from '../../streams/connect.ts';
 import { loadConfig } from '../config.ts';
-import { action, InputError, intOption } from '../run-action.ts';
+import { action, InputError, intOption, positiveIntOption } from '../run-action.ts';
 import { defaultWorkerProcesses } from '../worker-processes.ts';
 import { isStageName, STAGES } from '../../streams/pipeline.ts';
 
@@ -16,8 +16,8 @@ export function benchCommand(): Command {
   bench
     .command('ceiling')
     .description('a bare six-hop JetStream relay (consume, publish, ack; no logic) in one process: the ceiling any pipeline on these servers can approach')
-    .option('--orders <n>', 'messages to relay', positive('--orders'), 20_000)
-    .option('--bytes <n>', 'message size in bytes', positive('--bytes'), CANONICAL_ORDER_BYTES)
+    .option('--orders <n>', 'messages to relay', positiveIntOption('--orders'), 20_000)
+    .option('--bytes <n>', 'message size in bytes', positiveIntOption('--bytes'), CANONICAL_ORDER_BYTES)
     .option('--json', 'print one JSON object')
     .action(
       action(async (opts: { orders: number; bytes: number; json?: boolean }) => {
@@ -39,15 +39,15 @@ export function benchCommand(): Command {
   bench
     .command('pipeline')
     .description('the whole pipeline: pre-generated orders of all six platforms fed into ingest by their own process, every stage on, completion counted in Postgres')
-    .option('--orders <n>', 'orders to feed', positive('--orders'), 20_000)
-    .option('--processes <k>', 'worker processes, each running all six stages', positive('--processes'), defaultWorkerProcesses())
+    .option('--orders <n>', 'orders to feed', positiveIntOption('--orders'), 20_000)
+    .option('--processes <k>', 'worker processes, each running all six stages', positiveIntOption('--processes'), defaultWorkerProcesses())
     .option('--groups <groups>', 'worker processes by stage group instead, e.g. "ingest,dedupe,pricing,waybill,notify/routing" (one process per group; "all" is every stage)', parseGroups)
     .option('--rate <r>', 'orders per second to offer (default: as fast as ingest takes them)', intOption('--rate'), 0)
     .option('--seed <n>', 'seed of the generated orders', intOption('--seed'), 1)
     .option('--vs-ceiling', 'measure the relay ceiling in the same run and print the ratio')
-    .option('--stall-s <s>', 'give up when no order completes for this long', positive('--stall-s'), 60)
-    .option('--concurrency <n>', 'messages in flight per stage and worker process (default: the worker\'s)', positive('--concurrency'))
-    .option('--batch-size <n>', 'messages per handler call (default: the worker\'s)', positive('--batch-size'))
+    .option('--stall-s <s>', 'give up when no order completes for this long', positiveIntOption('--stall-s'), 60)
+    .option('--concurrency <n>', 'messages in flight per stage and worker process (default: the worker\'s)', positiveIntOption('--concurrency'))
+    .option('--batch-size <n>', 'messages per handler call (default: the worker\'s)', positiveIntOption('--batch-size'))
     .option('--pool-threads <n>', 'CPU threads per worker process (default: the worker\'s)', intOption('--pool-threads'))
     .option('--profile <dir>', 'write a CPU profile of each worker process into DIR (node --cpu-prof)')
     .option('--json', 'print one JSON object')
@@ -86,14 +86,6 @@ function parseGroups(value: string): string[][] {
   return groups;
 }
 
-function positive(name: string): (value: string) => number {
-  const parse = intOption(name);
-  return (value) => {
-    const n = parse(value);
-    if (n < 1) throw new InputError(`${name}: must be at least 1, got ${JSON.stringify(value)}`);
-    return n;
-  };
-}
 
 function formatPipelineResult(r: PipelineBenchResult): string {
   const lines = [

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { PROFILES, type ProfileName } from '../../scripts/load/load-profiles.ts';
 import { renderLoadReportHtml } from '../../scripts/load/report-html.ts';
 import { runLoad, type LoadReport } from '../../scripts/load/run-load.ts';
-import { action, InputError, intOption } from '../run-action.ts';
+import { action, InputError, intOption, positiveIntOption } from '../run-action.ts';
 import { defaultWorkerProcesses } from '../worker-processes.ts';
 
 export function loadCommand(): Command {
@@ -13,16 +13,16 @@ export function loadCommand(): Command {
       if (!(PROFILES as readonly string[]).includes(value)) throw new InputError(`--profile: one of ${PROFILES.join(', ')}, got ${JSON.stringify(value)}`);
       return value as ProfileName;
     })
-    .option('--base-rate <n>', 'a steady day\'s orders/s (peak50x offers 50 times it)', positiveOption('--base-rate'), 20)
-    .option('--sustainable <n>', 'orders/s the pipeline sustains here (overload offers twice it; measure with bench pipeline)', positiveOption('--sustainable'), 600)
+    .option('--base-rate <n>', 'a steady day\'s orders/s (peak50x offers 50 times it)', positiveIntOption('--base-rate'), 20)
+    .option('--sustainable <n>', 'orders/s the pipeline sustains here (overload offers twice it; measure with bench pipeline)', positiveIntOption('--sustainable'), 600)
     .option('--time-scale <x>', 'stretch (2) or shrink (0.5) every phase', (v: string) => {
       const x = Number(v);
       if (!(x > 0 && x <= 10)) throw new InputError(`--time-scale: a number above 0 and at most 10, got ${JSON.stringify(v)}`);
       return x;
     }, 1)
-    .option('--processes <k>', 'worker processes, each running every stage', positiveOption('--processes'), defaultWorkerProcesses())
+    .option('--processes <k>', 'worker processes, each running every stage', positiveIntOption('--processes'), defaultWorkerProcesses())
     .option('--seed <n>', 'seed of the generated orders', intOption('--seed'), 1)
-    .option('--stall-s <s>', 'stop waiting when nothing completes for this long', positiveOption('--stall-s'), 60)
+    .option('--stall-s <s>', 'stop waiting when nothing completes for this long', positiveIntOption('--stall-s'), 60)
     .option('--max-core-backlog <n>', 'intake holds while the core stages hold this many messages (0: never)', intOption('--max-core-backlog'), 10_000)
     .option('--report <file>', 'the JSON report; the HTML page is written next to it (default load-PROFILE-TIME.json here)')
     .action(
@@ -45,13 +45,4 @@ function summary(r: LoadReport): string {
     `core throughput ${r.throughput.toFixed(1)} orders/s (${r.ceilingRatio.toFixed(2)} of the relay ceiling ${r.ceilingOrdersPerSecond.toFixed(0)}/s), ${r.goodputWhileOffered.toFixed(1)}/s while offered; core latency p50 ${r.coreLatencyMs.p50} ms, p99 ${r.coreLatencyMs.p99} ms; to notified p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms`,
     `peak mode: ${r.peakPeriods.map((p) => `${p.from}-${p.to ?? 'end'} s`).join(', ') || 'never'}; deferred ${r.deferred}, replayed ${r.replayed}${r.replayDoneAfterS === null ? '' : ` (done ${r.replayDoneAfterS.toFixed(0)} s after the last order)`}; core p99 in peak ${r.peakCoreLatencyMs?.p99 ?? '-'} ms; worker peak RSS ${r.workerPeakRssMb} MB`,
   ].join('\n');
-}
-
-function positiveOption(name: string): (value: string) => number {
-  const parse = intOption(name);
-  return (value) => {
-    const n = parse(value);
-    if (n < 1) throw new InputError(`${name}: must be at least 1, got ${JSON.stringify(value)}`);
-    return n;
-  };
 }

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { loadConfig } from '../../cli/config.ts';
 import { createDb, type Db } from '../../sql/database.ts';
 import { migrateToLatest } from '../../sql/migrate.ts';
@@ -12,7 +11,7 @@ import { readQueueDepths } from '../../streams/queue-depth.ts';
 import { applyTopology, deleteTopology } from '../../streams/topology.ts';
 import { sleep } from '../../workers/sleep.ts';
 import { ensureServers } from '../servers/ensure-servers.ts';
-import { createDatabaseIfMissing } from '../servers/postgres-server.ts';
+import { createDatabaseIfMissing, dropDatabase } from '../servers/postgres-server.ts';
 import { DEMO_CATALOGUE, DEMO_RULES } from '../simulators/shop-orders.ts';
 import { forkScript, type ChildScript } from './child-script.ts';
 import type { FeederIn, FeederOut, FeederSettings } from './feeder-process.ts';
@@ -61,10 +60,7 @@ export async function startPrivateCluster(prefix: string, stock: (sku: string) =
     await deleteTopology(bus.jsm, names).catch(() => undefined);
     await bus.close();
     await db.destroy();
-    const client = new pg.Client({ connectionString: admin.toString() });
-    await client.connect();
-    await client.query(`drop database if exists ${pg.escapeIdentifier(`ordersurge_${id}`)} with (force)`);
-    await client.end();
+    await dropDatabase(admin.toString(), `ordersurge_${id}`);
   };
   try {
     await migrateToLatest(db);

@@ -94,6 +94,17 @@ export async function createDatabaseIfMissing(adminUrl: string, name: string): P
   }
 }
 
+/** Drops a database, closing its connections first (a test's or a benchmark's own database). */
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
+  } finally {
+    await client.end();
+  }
+}
+
 /**
  * Postgres refuses to run as root, so as root the cluster belongs to a `postgres` user, created
  * here when the machine has none.
