@@ -55,5 +55,5 @@ describe('admission: intake holds while the core backlog is at its limit', () =>
     }, 10_000, 'the delivery accepted');
     expect(((await again.json()) as { accepted: boolean }).accepted).toBe(true);
     await eventually(async () => ((await notified([refused.id])) === 1 ? true : undefined), 20_000, 'the refused order notified');
-  });
+  }, 90_000);
 });
