@@ -34,7 +34,10 @@ export function peakCommand(): Command {
           }
           const { state } = await store.read();
           if (opts.json) console.log(JSON.stringify(state));
-          else console.log(`peak mode ${state.active ? 'ON' : 'off'} (setting ${state.setting}) since ${state.since}: ${state.reason} [${state.changedBy}]`);
+          else {
+            const since = Date.parse(state.since) > 0 ? ` since ${state.since}` : '';
+            console.log(`peak mode ${state.active ? 'ON' : 'off'} (setting ${state.setting})${since}: ${state.reason} [${state.changedBy}]`);
+          }
         } finally {
           await conn.close();
         }
