@@ -3,7 +3,7 @@ import { DEMO_CATALOGUE, generateShopOrder } from '../scripts/simulators/shop-or
 import { setStock } from '../sql/queries/inventory.ts';
 import { submitPayload } from '../streams/submit.ts';
 import { routeBatch } from '../workers/routing/routing-stage.ts';
-import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
+import { createTestPipeline, eventually, insertPricedOrder, type TestPipeline } from './pipeline-harness.ts';
 
 describe('an address nobody can deliver to', () => {
   let p: TestPipeline;
@@ -15,11 +15,8 @@ describe('an address nobody can deliver to', () => {
     await p?.close();
   });
 
-  const pricedOrder = async (id: string, province: string, provinceCode: string): Promise<void> => {
-    const address = JSON.stringify({ province, provinceCode, city: 'Poseidonia', district: '', street: '', detail: '1 Sea Road', receiver: 'Li', phone: '139****0000', postcode: '' });
-    await p.db.insertInto('orders').values({ id, channel: 'shop', external_id: id.slice(5), status: 'priced', channel_status: 'paid', refund_status: 'none', version: 1, placed_at: new Date(), paid_at: new Date(), channel_updated_at: new Date(), buyer: '', address, payment_method: 'online', goods_fen: 100, discount_fen: 0, shipping_fen: 0, paid_fen: 100, coupons: '[]', buyer_message: '', seller_memo: '', raw: '{}' }).execute();
-    await p.db.insertInto('order_lines').values({ order_id: id, line_id: '1', sku: 'ATL-SKU', platform_sku_id: '', title: 'tea', qty: 1, unit_price_fen: 100, payable_fen: 100, refund_status: 'none', gift: false }).execute();
-  };
+  const pricedOrder = (id: string, province: string, provinceCode: string): Promise<void> =>
+    insertPricedOrder(p.db, { id, sku: 'ATL-SKU', qty: 1, address: { province, provinceCode, city: 'Poseidonia', district: '', street: '', detail: '1 Sea Road', receiver: 'Li', phone: '139****0000', postcode: '' } });
 
   it('submitted through the whole pipeline: kept in Postgres, held as bad_address, never waybilled', async () => {
     for (const item of DEMO_CATALOGUE) await setStock(p.db, item.sku, 'suzhou', 100);

@@ -118,3 +118,12 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Puts an order straight into Postgres as 'priced', with one line: for tests that start at routing. */
+export async function insertPricedOrder(db: Db, order: { id: string; sku: string; qty: number; address?: Record<string, string> }): Promise<void> {
+  await db
+    .insertInto('orders')
+    .values({ id: order.id, channel: 'shop', external_id: order.id.slice(order.id.indexOf(':') + 1), status: 'priced', channel_status: 'paid', refund_status: 'none', version: 1, placed_at: new Date(), paid_at: new Date(), channel_updated_at: new Date(), buyer: '', address: JSON.stringify(order.address ?? {}), payment_method: 'online', goods_fen: 100, discount_fen: 0, shipping_fen: 0, paid_fen: 100, coupons: '[]', buyer_message: '', seller_memo: '', raw: '{}' })
+    .execute();
+  await db.insertInto('order_lines').values({ order_id: order.id, line_id: '1', sku: order.sku, platform_sku_id: '', title: order.sku, qty: order.qty, unit_price_fen: 100, payable_fen: 100, refund_status: 'none', gift: false }).execute();
+}

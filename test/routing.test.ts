@@ -3,7 +3,7 @@ import { setStock } from '../sql/queries/inventory.ts';
 import { applyRoutingAtomically } from '../sql/queries/route-orders.ts';
 import { planRouting } from '../workers/routing/plan-routing.ts';
 import { routeBatch } from '../workers/routing/routing-stage.ts';
-import { createTestPipeline, type TestPipeline } from './pipeline-harness.ts';
+import { createTestPipeline, insertPricedOrder, type TestPipeline } from './pipeline-harness.ts';
 
 describe('routing writes', () => {
   let p: TestPipeline;
@@ -15,10 +15,7 @@ describe('routing writes', () => {
     await p?.close();
   });
 
-  const pricedOrder = async (id: string, sku: string, qty: number): Promise<void> => {
-    await p.db.insertInto('orders').values({ id, channel: 'shop', external_id: id.slice(5), status: 'priced', channel_status: 'paid', refund_status: 'none', version: 1, placed_at: new Date(), paid_at: new Date(), channel_updated_at: new Date(), buyer: '', address: '{}', payment_method: 'online', goods_fen: 100, discount_fen: 0, shipping_fen: 0, paid_fen: 100, coupons: '[]', buyer_message: '', seller_memo: '', raw: '{}' }).execute();
-    await p.db.insertInto('order_lines').values({ order_id: id, line_id: '1', sku, platform_sku_id: '', title: sku, qty, unit_price_fen: 100, payable_fen: 100, refund_status: 'none', gift: false }).execute();
-  };
+  const pricedOrder = (id: string, sku: string, qty: number): Promise<void> => insertPricedOrder(p.db, { id, sku, qty });
 
   it('writes nothing when the stock a plan was made on is gone by the time it is written, and routing then plans again under locks', async () => {
     await setStock(p.db, 'RACE-SKU', 'suzhou', 5);
