@@ -1,6 +1,6 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { Names } from './names.ts';
-import { NON_CORE_STAGES, STAGES } from './pipeline.ts';
+import { CORE_STAGES } from './pipeline.ts';
 
 /** What intake may add: room while the core backlog is under the limit. */
 export interface Admission {
@@ -19,11 +19,10 @@ export interface Admission {
  * orders stay at their source (the platform, the file being submitted).
  */
 export function admissionGate(jsm: JetStreamManager, names: Names, limit: number, refreshMs = 500) {
-  const core = STAGES.filter((s) => !NON_CORE_STAGES.has(s));
   let cached: { at: number; value: Admission } | undefined;
   let reading: Promise<Admission> | undefined;
   const read = async (): Promise<Admission> => {
-    const infos = await Promise.all(core.map((stage) => jsm.consumers.info(names.stageStream(stage), names.durable(stage))));
+    const infos = await Promise.all(CORE_STAGES.map((stage) => jsm.consumers.info(names.stageStream(stage), names.durable(stage))));
     const coreBacklog = infos.reduce((n, i) => n + i.num_pending + i.num_ack_pending, 0);
     return { open: coreBacklog < limit, coreBacklog, limit, retryAfterSeconds: Math.max(1, Math.ceil(refreshMs / 1000)) };
   };

@@ -69,6 +69,9 @@ export const STAGE_FOR_STATUS: Partial<Record<OrderStatus, StageName>> = Object.
   PIPELINE.flatMap((s) => (s.from === null || s.to === null ? [] : [[s.from, s.stage]])),
 );
 
+/** The core path, never shed: its backlog is the admission signal. */
+export const CORE_STAGES: readonly StageName[] = PIPELINE.filter((s) => s.criticality === 'core').map((s) => s.stage);
+
 /** Stages peak mode may defer or shed: everything not core. */
 export const NON_CORE_STAGES: ReadonlySet<StageName> = new Set(PIPELINE.filter((s) => s.criticality !== 'core').map((s) => s.stage));
 

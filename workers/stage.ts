@@ -51,7 +51,10 @@ export interface StageContext {
 export interface Stage<T> {
   name: StageName;
   decode(data: Uint8Array): Decoded<T>;
-  /** Returns one outcome per delivery, in order. Throwing counts as `retry` for the whole batch. */
+  /**
+   * Returns one outcome per delivery, in order. Throwing fails the batch: the runner retries it
+   * together when a server is out of reach, else tries each message alone (see `error-class.ts`).
+   */
   handle(batch: readonly Delivery<T>[], ctx: StageContext): Promise<Outcome[]>;
 }
 

@@ -22,10 +22,11 @@ export function forkScript<In, Out>(file: string, args: readonly string[], env: 
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const inbox: Out[] = [];
-  let waiter: (() => void) | undefined;
+  // Every pending `next` is woken on each message (a progress reader and a final wait may overlap).
+  const waiters = new Set<() => void>();
   child.on('message', (message) => {
     inbox.push(message as Out);
-    waiter?.();
+    for (const wake of [...waiters]) wake();
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
@@ -35,8 +36,10 @@ export function forkScript<In, Out>(file: string, args: readonly string[], env: 
       for (;;) {
         const index = inbox.findIndex(accept);
         if (index >= 0) return inbox.splice(index, 1)[0] as T;
-        const arrived = new Promise<void>((resolve) => (waiter = resolve));
+        let wake: () => void = () => undefined;
+        const arrived = new Promise<void>((resolve) => waiters.add((wake = resolve)));
         const code = await Promise.race([arrived.then(() => undefined), exited]);
+        waiters.delete(wake);
         if (code !== undefined) throw new Error(`${file} exited with code ${code} before it answered`);
       }
     },

@@ -7,6 +7,7 @@ import { sleep } from '../../workers/sleep.ts';
 import { adapterFor } from '../../workers/ingest/adapters/index.ts';
 import { benchOrders } from './bench-orders.ts';
 import type { FeederOut } from './feeder-process.ts';
+import { countOutcomes } from './count-outcomes.ts';
 import { machineBusySeconds } from './machine-cpu.ts';
 import { startPrivateCluster } from './private-cluster.ts';
 import { measureCeiling, type CeilingResult } from './relay-ceiling.ts';
@@ -143,40 +144,16 @@ async function waitForCompletion(db: Db, bus: Bus, names: Names, opts: PipelineB
 }
 
 /**
- * Anything done twice: an SMS or waybill beyond one per notified order's shipment, a second
- * notification row or reservation set. The tables' keys forbid most of it; the simulators count
- * what reached the outside world.
+ * Anything done twice (see `countOutcomes`), once the side steps that follow notify (points,
+ * review reminder) have caught up, within reason.
  */
 async function countDuplicates(db: Db, carrierUrl: string, smsUrl: string): Promise<number> {
-  const count = () =>
-    sql<{ notifications: number; reminders: number; points: number; shipments: number; orders: number; reserved_lines: number; lines: number }>`
-    select (select count(*)::int from notifications where kind = 'being_packed') as notifications,
-           (select count(*)::int from notifications where kind = 'review_reminder') as reminders,
-           (select count(*)::int from loyalty_points) as points,
-           (select count(*)::int from shipments where waybill_no is not null) as shipments,
-           (select count(*)::int from orders where status = 'notified') as orders,
-           (select count(*)::int from reservations) as reserved_lines,
-           (select count(*)::int from order_lines l join orders o on o.id = l.order_id where o.status = 'notified') as lines`.execute(db);
-  // The side steps (points, review reminder) follow notify: let them finish, within reason.
-  let c = (await count()).rows[0]!;
-  for (let i = 0; i < 60 && (c.reminders < c.orders || c.points < c.orders); i++) {
+  let outcomes = await countOutcomes(db, carrierUrl, smsUrl);
+  for (let i = 0; i < 60 && (outcomes.reminders < outcomes.notified || outcomes.points < outcomes.notified); i++) {
     await sleep(500, new AbortController().signal);
-    c = (await count()).rows[0]!;
+    outcomes = await countOutcomes(db, carrierUrl, smsUrl);
   }
-  const [carrier, sms] = (await Promise.all([fetch(`${carrierUrl}/stats`), fetch(`${smsUrl}/stats`)].map(async (r) => (await r).json()))) as [
-    { issued: number },
-    { byTemplate: Record<string, number> },
-  ];
-  const over = (have: number, want: number): number => Math.max(0, have - want);
-  return (
-    over(sms.byTemplate.being_packed ?? 0, c.orders) +
-    over(sms.byTemplate.review_reminder ?? 0, c.orders) +
-    over(c.notifications, c.orders) +
-    over(c.reminders, c.orders) +
-    over(c.points, c.orders) +
-    over(carrier.issued, c.shipments) +
-    over(c.reserved_lines, c.lines)
-  );
+  return outcomes.duplicated;
 }
 
 /** Bytes of a real canonical order as it travels from ingest to dedupe, averaged. */

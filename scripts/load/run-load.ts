@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { openPeakStore } from '../../streams/peak-mode.ts';
 import { readQueueDepths } from '../../streams/queue-depth.ts';
-import { NON_CORE_STAGES } from '../../streams/pipeline.ts';
+import { CORE_STAGES } from '../../streams/pipeline.ts';
 import { sleep } from '../../workers/sleep.ts';
 import type { FeederOut } from '../bench/feeder-process.ts';
+import { countOutcomes } from '../bench/count-outcomes.ts';
 import { startPrivateCluster } from '../bench/private-cluster.ts';
 import { offeredBy } from '../bench/rate-schedule.ts';
 import { measureCeiling } from '../bench/relay-ceiling.ts';
@@ -130,7 +131,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
       const { completed, exceptions, waybilled } = counts.rows[0]!;
       const rss = Math.max(0, ...workers.map((w) => rssMb(w.child.pid)));
       const queues = Object.fromEntries(depths.map((d) => [d.stage, d.pending + d.ackPending]));
-      const coreBacklog = depths.filter((d) => !NON_CORE_STAGES.has(d.stage)).reduce((n, d) => n + d.pending + d.ackPending, 0);
+      const coreBacklog = depths.filter((d) => CORE_STAGES.includes(d.stage)).reduce((n, d) => n + d.pending + d.ackPending, 0);
       const dt = (now - last.at) / 1000;
       series.push({
         t: Math.round((now - startedAt) / 100) / 10,
@@ -192,25 +193,8 @@ async function buildReport(r: {
   const peakPeriods = periodsOf(r.series);
   const inPeak = (ms: number): boolean => peakPeriods.some((p) => ms >= r.startedAt + p.from * 1000 && (p.to === null || ms <= r.startedAt + p.to * 1000));
   const coreInPeak = events.filter((e) => e.type === 'waybilled' && inPeak(publishedAt.get(e.order_id) ?? 0)).map(latency);
-  const [counts, deferredInfo, carrier, sms] = await Promise.all([
-    sql<{ exceptions: number; shipments: number; reserved_lines: number; lines: number; oversold: number; points: number; notifications: number; reminders: number }>`
-      select (select count(*)::int from orders where status = 'exception') as exceptions,
-             (select count(*)::int from shipments where waybill_no is not null) as shipments,
-             (select count(*)::int from reservations where status = 'held') as reserved_lines,
-             (select count(*)::int from order_lines l join orders o on o.id = l.order_id where o.status in ('routed', 'waybilled', 'notified')) as lines,
-             (select coalesce(sum(greatest(reserved - on_hand, 0)), 0)::int from inventory) as oversold,
-             (select count(*)::int from loyalty_points) as points,
-             (select count(*)::int from notifications where kind = 'being_packed') as notifications,
-             (select count(*)::int from notifications where kind = 'review_reminder') as reminders`.execute(db),
-    bus.jsm.streams.info(names.deferredStream),
-    fetch(`${carrierUrl}/stats`).then((x) => x.json() as Promise<{ issued: number }>),
-    fetch(`${smsUrl}/stats`).then((x) => x.json() as Promise<{ byTemplate: Record<string, number> }>),
-  ]);
-  const c = counts.rows[0]!;
-  const over = (have: number, want: number): number => Math.max(0, have - want);
+  const [outcomes, deferredInfo] = await Promise.all([countOutcomes(db, carrierUrl, smsUrl), bus.jsm.streams.info(names.deferredStream)]);
   const completed = notified.length;
-  const duplicated =
-    over(sms.byTemplate.being_packed ?? 0, completed) + over(sms.byTemplate.review_reminder ?? 0, completed) + over(c.notifications, completed) + over(c.reminders, completed) + over(c.points, completed) + over(carrier.issued, c.shipments) + over(c.reserved_lines, c.lines);
   const waybilled = events.filter((e) => e.type === 'waybilled');
   const lastWaybilled = waybilled.reduce((max, e) => Math.max(max, e.at.getTime()), r.fed.firstMs);
   const throughput = waybilled.length / Math.max(0.001, (lastWaybilled - r.fed.firstMs) / 1000);
@@ -223,10 +207,10 @@ async function buildReport(r: {
     seconds: (Date.now() - r.startedAt) / 1000,
     offered: r.fed.published,
     completed,
-    exceptions: c.exceptions,
-    lost: r.fed.published - completed - c.exceptions,
-    duplicated,
-    oversold: c.oversold,
+    exceptions: outcomes.exceptions,
+    lost: r.fed.published - completed - outcomes.exceptions,
+    duplicated: outcomes.duplicated,
+    oversold: outcomes.oversold,
     deferred,
     replayed: deferred - deferredInfo.state.messages,
     throughput,

@@ -1,0 +1,49 @@
+import { sql } from 'kysely';
+import type { Db } from '../../sql/database.ts';
+
+/** What a run left behind, counted from Postgres and the simulators' own records. */
+export interface Outcomes {
+  /** Orders notified (the "being packed" SMS recorded). */
+  notified: number;
+  /** Review reminders and loyalty awards recorded: the side steps after notify. */
+  reminders: number;
+  points: number;
+  exceptions: number;
+  /**
+   * Anything done twice: an SMS of either template or a notification row beyond one per notified
+   * order, a ledger row beyond one per order, a waybill the carrier issued beyond the shipments
+   * holding one, a held reservation beyond the lines of the routed orders.
+   */
+  duplicated: number;
+  /** Units reserved beyond what is on hand, over every stock row. */
+  oversold: number;
+}
+
+export async function countOutcomes(db: Db, carrierUrl: string, smsUrl: string): Promise<Outcomes> {
+  const [counts, carrier, sms] = await Promise.all([
+    sql<{ notified: number; notified_orders: number; reminders: number; points: number; exceptions: number; shipments: number; reserved_lines: number; lines: number; oversold: number }>`
+      select (select count(*)::int from notifications where kind = 'being_packed') as notified,
+             (select count(*)::int from orders where status = 'notified') as notified_orders,
+             (select count(*)::int from notifications where kind = 'review_reminder') as reminders,
+             (select count(*)::int from loyalty_points) as points,
+             (select count(*)::int from orders where status = 'exception') as exceptions,
+             (select count(*)::int from shipments where waybill_no is not null) as shipments,
+             (select count(*)::int from reservations where status = 'held') as reserved_lines,
+             (select count(*)::int from order_lines l join orders o on o.id = l.order_id where o.status in ('routed', 'waybilled', 'notified')) as lines,
+             (select coalesce(sum(greatest(reserved - on_hand, 0)), 0)::int from inventory) as oversold`.execute(db),
+    fetch(`${carrierUrl}/stats`).then((r) => r.json() as Promise<{ issued: number }>),
+    fetch(`${smsUrl}/stats`).then((r) => r.json() as Promise<{ byTemplate: Record<string, number> }>),
+  ]);
+  const c = counts.rows[0]!;
+  const notifiedOrders = c.notified_orders;
+  const over = (have: number, want: number): number => Math.max(0, have - want);
+  const duplicated =
+    over(sms.byTemplate.being_packed ?? 0, notifiedOrders) +
+    over(sms.byTemplate.review_reminder ?? 0, notifiedOrders) +
+    over(c.notified, notifiedOrders) +
+    over(c.reminders, notifiedOrders) +
+    over(c.points, notifiedOrders) +
+    over(carrier.issued, c.shipments) +
+    over(c.reserved_lines, c.lines);
+  return { notified: c.notified, reminders: c.reminders, points: c.points, exceptions: c.exceptions, duplicated, oversold: c.oversold };
+}
