@@ -1,7 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database, Db } from '../database.ts';
 import type { Address } from '../../streams/canonical-order.ts';
-import { recordEvents } from './orders.ts';
 
 type Trx = Transaction<Database>;
 type Executor = Db | Trx;
@@ -92,46 +91,6 @@ export interface RoutingEffects {
   reserve: ReadonlyMap<string, number>;
 }
 
-/**
- * Writes a routing plan made under locks (orders, stock rows and open shipments locked by the
- * caller's transaction) in a handful of set-based statements. The inventory check constraint is
- * the last line of defence.
- */
-export async function applyRouting(trx: Trx, effects: RoutingEffects): Promise<void> {
-  const held = heldOrders(effects);
-  const reservations = effects.routed.flatMap((o) => o.lines.map((l) => ({ order_id: o.orderId, line_id: l.lineId, sku: l.sku, warehouse: o.warehouse, qty: l.qty })));
-  if (reservations.length > 0) await trx.insertInto('reservations').values(reservations).execute();
-  if (effects.newShipments.length > 0) {
-    await trx
-      .insertInto('shipments')
-      .values(effects.newShipments.map((s) => ({ id: s.id, order_id: s.orderId, warehouse: s.warehouse, merge_key: s.mergeKey })))
-      .execute();
-  }
-  if (effects.routed.length > 0) {
-    await trx.insertInto('shipment_orders').values(effects.routed.map((o) => ({ shipment_id: o.shipmentId, order_id: o.orderId }))).execute();
-    await sql`
-      update orders o set status = 'routed', warehouse = v.warehouse, modified_at = now()
-        from unnest(${effects.routed.map((o) => o.orderId)}::text[], ${effects.routed.map((o) => o.warehouse)}::text[]) as v(id, warehouse)
-       where o.id = v.id`.execute(trx);
-  }
-  if (held.length > 0) {
-    await sql`
-      update orders o set status = 'exception', exception_type = v.type, exception_detail = v.detail, modified_at = now()
-        from unnest(${held.map((o) => o.orderId)}::text[], ${held.map((o) => o.type)}::text[], ${held.map((o) => o.detail)}::text[]) as v(id, type, detail)
-       where o.id = v.id`.execute(trx);
-  }
-  await recordEvents(trx, [
-    ...effects.routed.map((o) => ({ orderId: o.orderId, key: 'routed', type: 'routed', detail: { warehouse: o.warehouse, shipment: o.shipmentId } })),
-    ...held.map((o) => ({ orderId: o.orderId, key: 'exception', type: 'exception', detail: { type: o.type, detail: o.detail } })),
-  ]);
-  const reserve = reserveRows(effects.reserve);
-  if (reserve.length === 0) return;
-  await sql`
-    update inventory i set reserved = i.reserved + v.qty, updated_at = now()
-      from unnest(${reserve.map((r) => r.sku)}::text[], ${reserve.map((r) => r.warehouse)}::text[], ${reserve.map((r) => r.qty)}::int[]) as v(sku, warehouse, qty)
-     where i.sku = v.sku and i.warehouse = v.warehouse`.execute(trx);
-}
-
 /** Orders the plan holds as exceptions, with their type. */
 function heldOrders(effects: RoutingEffects): { orderId: string; type: 'backorder' | 'bad_address'; detail: string }[] {
   return [
@@ -150,14 +109,16 @@ function reserveRows(reserve: ReadonlyMap<string, number>): { sku: string; wareh
 }
 
 /**
- * Writes a routing plan made on a snapshot (no locks held) in one statement, so no lock is held
- * across a round trip to a busy worker: the hot stock rows of a sale are locked only while
- * Postgres runs it. The statement locks the planned orders, their stock rows and the open
- * shipments the plan joins, and writes everything only if the snapshot still holds: every order
- * still priced, every SKU's stock still enough, every joined shipment still without a waybill.
- * Returns false (having written nothing) when it no longer holds; plan again under locks.
+ * Writes a routing plan in one statement, so no lock is held across a round trip to a busy
+ * worker: the hot stock rows of a sale are locked only while Postgres runs it. The statement
+ * locks the planned orders, their stock rows and the open shipments the plan joins, and writes
+ * everything only if what the plan stood on still holds: every order still priced, every SKU's
+ * stock still enough, every joined shipment still without a waybill. Returns false (having
+ * written nothing) when it no longer holds; plan again under locks. A plan made under the
+ * caller's own locks (`db` its transaction) always holds. The inventory check constraint is the
+ * last line of defence.
  */
-export async function applyRoutingAtomically(db: Db, plannedIds: readonly string[], effects: RoutingEffects): Promise<boolean> {
+export async function applyRoutingAtomically(db: Executor, plannedIds: readonly string[], effects: RoutingEffects): Promise<boolean> {
   if (plannedIds.length === 0) return true;
   const reserve = reserveRows(effects.reserve);
   const held = heldOrders(effects);

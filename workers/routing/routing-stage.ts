@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { applyRouting, applyRoutingAtomically, readOpenShipments, readPricedOrders, readStock, type RoutingEffects } from '../../sql/queries/route-orders.ts';
+import { applyRoutingAtomically, readOpenShipments, readPricedOrders, readStock, type RoutingEffects } from '../../sql/queries/route-orders.ts';
 import { orderStepStage, type StepResult } from '../order-step.ts';
 import { addressProblem } from './address-problem.ts';
 import { mergeKey, type MergeRules } from './merge-key.ts';
@@ -30,8 +30,9 @@ export const routingStage = orderStepStage({
 });
 
 /**
- * Routes the orders of `ids` still priced, in one transaction: locks them, their stock rows and
- * the open shipments of their merge keys, decides with `planRouting`, writes the plan.
+ * Routes the orders of `ids` still priced: plans on a snapshot and writes it in one statement that
+ * re-checks it; if the snapshot moved, reads, plans and writes again in a transaction holding
+ * the locks on the orders, their stock rows and the open shipments of their merge keys.
  */
 export async function routeBatch(db: Db, ids: readonly string[], mergeWindowSeconds: number): Promise<RoutingPlan> {
   const rules = { windowSeconds: mergeWindowSeconds };
@@ -43,7 +44,9 @@ export async function routeBatch(db: Db, ids: readonly string[], mergeWindowSeco
   return db.transaction().execute(async (trx) => {
     const locked = await readInputs(trx, ids, rules, true);
     const lockedPlan = planRouting(locked.orders, locked.stock, locked.open, DEFAULT_WAREHOUSES);
-    await applyRouting(trx, effectsOf(lockedPlan));
+    if (!(await applyRoutingAtomically(trx, locked.orders.map((o) => o.orderId), effectsOf(lockedPlan)))) {
+      throw new Error('routing: a plan made under locks did not hold when written');
+    }
     return lockedPlan;
   });
 }
