@@ -1,5 +1,6 @@
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isBusUnavailable } from './bus-unavailable.ts';
 import { payloadMsgId } from './messages.ts';
 import type { Names } from './names.ts';
 
@@ -19,29 +20,33 @@ export function isStreamFull(error: unknown): boolean {
   return /maximum (bytes|messages) exceeded/i.test(text);
 }
 
+/** Why a submission waits: the ingest stream is full, or the NATS server is away. */
+export type SubmitWait = 'full' | 'unavailable';
+
 /**
- * {@link submitPayload}, waiting while the ingest stream is full (it refuses new messages at its
- * limit, never drops them): retried with exponential backoff (at most 10 s a wait), telling
- * `onFull` before each wait. Any other error is thrown.
+ * Runs `attempt` (a publish, with whatever checks go with it) until it succeeds, waiting while the
+ * ingest stream is full (it refuses new messages at its limit, never drops them) or the NATS
+ * server is away (a restart: the connection reconnects by itself): retried with exponential
+ * backoff, at most 10 s a wait, telling `onWait` before each wait. Any other error is thrown.
+ * Safe to repeat because every publish carries a message id: one stored before its ack was lost
+ * comes back as a duplicate, never as a second copy.
  *
  * @example
- * await submitWithBackpressure(js, names, 'shop', bytes, (why, ms) => console.error(`ingest full (${why}); waiting ${ms} ms`));
+ * await waitOutBus(() => submitPayload(js, names, 'shop', bytes), (why, reason, ms) => console.error(`${why} (${reason}); waiting ${ms} ms`));
  */
-export async function submitWithBackpressure(
-  js: JetStreamClient,
-  names: Names,
-  channel: string,
-  payload: Uint8Array,
-  onFull: (reason: string, waitMs: number) => void,
+export async function waitOutBus<T>(
+  attempt: () => Promise<T>,
+  onWait: (why: SubmitWait, reason: string, waitMs: number) => void,
   opts: { baseMs?: number; signal?: AbortSignal } = {},
-): Promise<PubAck> {
-  for (let attempt = 1; ; attempt++) {
+): Promise<T> {
+  for (let tries = 1; ; tries++) {
     try {
-      return await submitPayload(js, names, channel, payload);
+      return await attempt();
     } catch (error) {
-      if (!isStreamFull(error) || opts.signal?.aborted) throw error;
-      const waitMs = Math.min((opts.baseMs ?? 250) * 2 ** Math.min(attempt - 1, 10), MAX_WAIT_MS);
-      onFull(error instanceof Error ? error.message : String(error), waitMs);
+      const why: SubmitWait | undefined = isStreamFull(error) ? 'full' : isBusUnavailable(error) ? 'unavailable' : undefined;
+      if (why === undefined || opts.signal?.aborted) throw error;
+      const waitMs = Math.min((opts.baseMs ?? 250) * 2 ** Math.min(tries - 1, 10), MAX_WAIT_MS);
+      onWait(why, error instanceof Error ? error.message : String(error), waitMs);
       await sleep(waitMs, undefined, opts.signal ? { signal: opts.signal } : {});
     }
   }

@@ -3,7 +3,7 @@ import { readInput } from '../read-input.ts';
 import { channelSchema } from '../../streams/canonical-order.ts';
 import { oversizeProblem } from '../../streams/payload-limit.ts';
 import { admissionGate } from '../../streams/admission.ts';
-import { submitWithBackpressure } from '../../streams/submit.ts';
+import { submitPayload, waitOutBus } from '../../streams/submit.ts';
 import { loadConfig } from '../config.ts';
 import { action, InputError } from '../run-action.ts';
 import { connectRunning } from '../servers.ts';
@@ -93,11 +93,18 @@ export function submitCommand(): Command {
           for (const payload of good) {
             at = payload;
             // Backpressure: while the core stages are at their limit, wait; the file keeps the rest.
-            await gate.waitForRoom(forever, (a) =>
-              console.error(`ordersurge: the pipeline is saturated (core backlog ${a.coreBacklog}, limit ${a.limit}); waiting before line ${payload.line}`),
-            );
-            const ack = await submitWithBackpressure(conn.bus!.js, conn.names, channel.data, payload.bytes, (reason, waitMs) =>
-              console.error(`ordersurge: ingest stream full (${reason}); waiting ${waitMs} ms before line ${payload.line} (${published + duplicates} of ${good.length} published so far)`),
+            // A full stream or a NATS server away (restarting) is waited out too, never a failure.
+            const ack = await waitOutBus(
+              async () => {
+                await gate.waitForRoom(forever, (a) =>
+                  console.error(`ordersurge: the pipeline is saturated (core backlog ${a.coreBacklog}, limit ${a.limit}); waiting before line ${payload.line}`),
+                );
+                return submitPayload(conn.bus!.js, conn.names, channel.data, payload.bytes);
+              },
+              (why, reason, waitMs) => {
+                const what = why === 'full' ? 'ingest stream full' : 'NATS not answering';
+                console.error(`ordersurge: ${what} (${reason}); waiting ${waitMs} ms before line ${payload.line} (${published + duplicates} of ${good.length} published so far)`);
+              },
             );
             if (ack.duplicate) duplicates++;
             else published++;

@@ -23,3 +23,12 @@ export async function waitFor(probe: () => Promise<boolean>, timeoutMs: number, 
   }
   return probe();
 }
+
+/** A loopback TCP port nothing listens on right now (for a private server a test or a script starts). */
+export async function sparePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
