@@ -5,9 +5,10 @@ import { startSmsSimulator } from '../simulators/sms-simulator.ts';
 
 export type SimulatorsOut = { type: 'ready'; carrierUrl: string; smsUrl: string };
 
-const faults = { latencyMs: Number(process.argv[2] ?? 0), failRate: 0 };
-const carrier = await startCarrierSimulator(0, faults);
-const sms = await startSmsSimulator(0, faults);
+// Each its own faults, so a fault run can take the carrier down (POST /admin/faults) and not the SMS gateway.
+const latencyMs = Number(process.argv[2] ?? 0);
+const carrier = await startCarrierSimulator(0, { latencyMs, failRate: 0 });
+const sms = await startSmsSimulator(0, { latencyMs, failRate: 0 });
 process.send?.({ type: 'ready', carrierUrl: carrier.url, smsUrl: sms.url } satisfies SimulatorsOut);
 const stop = async (): Promise<void> => {
   await Promise.all([carrier.close(), sms.close()]);

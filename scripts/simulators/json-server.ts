@@ -36,13 +36,32 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The plain simulator gate: `faults.latencyMs` of delay, then a `faults.failRate` share of 503s. */
+/**
+ * The plain simulator gate: `faults.latencyMs` of delay, then a `faults.failRate` share of 503s.
+ * `POST /admin/faults` with `{ latencyMs?, failRate? }` changes them while the simulator runs (a
+ * fault run takes the carrier down and up again in another process); it answers the faults now.
+ */
 export function faultGate(faults: Faults): Gate {
-  return async () => {
+  return async ({ method, path, body }) => {
+    if (path === '/admin/faults') return method === 'POST' ? setFaults(faults, body) : { status: 200, body: faults };
     if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
     if (faults.failRate > 0 && Math.random() < faults.failRate) return { status: 503, body: { error: 'injected failure' } };
     return undefined;
   };
+}
+
+function setFaults(faults: Faults, body: unknown): JsonResponse {
+  const change = (body ?? {}) as Partial<Record<keyof Faults, unknown>>;
+  const { latencyMs, failRate } = change;
+  if (latencyMs !== undefined && !(typeof latencyMs === 'number' && Number.isInteger(latencyMs) && latencyMs >= 0)) {
+    return { status: 400, body: { error: 'latencyMs: must be a whole number of milliseconds, 0 or more' } };
+  }
+  if (failRate !== undefined && !(typeof failRate === 'number' && failRate >= 0 && failRate <= 1)) {
+    return { status: 400, body: { error: 'failRate: must be a number between 0 and 1' } };
+  }
+  if (latencyMs !== undefined) faults.latencyMs = latencyMs;
+  if (failRate !== undefined) faults.failRate = failRate;
+  return { status: 200, body: faults };
 }
 
 /** A small JSON-over-HTTP server on 127.0.0.1; every request passes `gate` first. Port 0 picks a free port. */
