@@ -7,6 +7,7 @@ import * as orderUpdates from './migrations/0005-order-updates.ts';
 import * as mergedShipments from './migrations/0006-merged-shipments.ts';
 import * as routingInTypescript from './migrations/0007-routing-in-typescript.ts';
 import * as loyaltyPoints from './migrations/0009-loyalty-points.ts';
+import * as kpiIndexes from './migrations/0010-kpi-indexes.ts';
 
 /** Migrations in order; the list is explicit so no file-system scan is needed at run time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-merged-shipments': mergedShipments,
   '0007-routing-in-typescript': routingInTypescript,
   '0009-loyalty-points': loyaltyPoints,
+  '0010-kpi-indexes': kpiIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
