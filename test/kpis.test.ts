@@ -38,7 +38,7 @@ async function order(id: string, placedAt: string, paidAt: string | null, status
 }
 
 async function exception(orderId: string, key: string, type: string, at: string): Promise<void> {
-  await db.insertInto('order_events').values({ order_id: orderId, key, type: 'exception', at, detail: JSON.stringify({ type, detail: 'fixture' }) }).execute();
+  await db.insertInto('order_events').values({ order_id: orderId, key, type: 'exception', at: new Date(at), detail: JSON.stringify({ type, detail: 'fixture' }) }).execute();
 }
 
 async function shipment(id: string, orderIds: string[], waybilledAt: string | null): Promise<void> {
