@@ -10,7 +10,9 @@ import { classifyError, type ErrorClass } from './error-class.ts';
 import { errorText } from './error-text.ts';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { StageMetrics } from './metrics.ts';
+import { inFlightLimit } from './peak/in-flight-limit.ts';
 import { sleep } from './sleep.ts';
+import { stageDefinition } from '../streams/pipeline.ts';
 import type { Delivery, Outcome, Stage, StageContext } from './stage.ts';
 
 export interface RunnerOptions {
@@ -24,6 +26,8 @@ export interface RunnerOptions {
   retryBaseMs: number;
   /** Deliveries of one message before the runner dead-letters it (the consumer itself has no limit). */
   maxDeliver: number;
+  /** Messages a core stage may hold while peak mode is on: the capacity the deferred stages give up. */
+  peakConcurrency: number;
 }
 
 export const DEFAULT_RUNNER: RunnerOptions = {
@@ -34,6 +38,7 @@ export const DEFAULT_RUNNER: RunnerOptions = {
   lingerMs: 5,
   retryBaseMs: 1000,
   maxDeliver: 8,
+  peakConcurrency: 2048,
 };
 
 const encoder = new TextEncoder();
@@ -84,7 +89,8 @@ export class StageRunner<T> {
   async run(signal: AbortSignal): Promise<void> {
     const consumer = await this.bindConsumer(signal);
     while (consumer && !signal.aborted) {
-      const room = this.opts.concurrency - this.held;
+      // Read every round: peak mode moves capacity from the deferred stages to the core.
+      const room = inFlightLimit(stageDefinition(this.stage.name).criticality, this.ctx.peak.active(), this.opts) - this.held;
       if (room <= 0) {
         await this.waitForRoom(signal);
         continue;

@@ -12,6 +12,7 @@ import { DEFAULT_RUNNER, StageRunner, type RunnerOptions } from './runner.ts';
 import { sleep } from './sleep.ts';
 import type { StageSettings } from './stage.ts';
 import { createTaskPool, type TaskPool } from './task-pool.ts';
+import { waitForPoolRoom } from './wait-for-pool-room.ts';
 import { DEFAULT_PEAK_RULES, type PeakRules } from './peak/decide-peak.ts';
 import { startPeakGuard, type PeakGuard } from './peak/peak-guard.ts';
 import { openPeakStore } from '../streams/peak-mode.ts';
@@ -42,8 +43,10 @@ export interface PeakGuardSettings extends PeakRules {
   /** How often the guard samples the inflow. */
   sampleMs: number;
 }
+  /** The admission limit (`ORDERSURGE_MAX_CORE_BACKLOG`; 0: none): a core held at it stays in peak mode. */
+  maxCoreBacklog: number;
 
-export const DEFAULT_PEAK_GUARD: PeakGuardSettings = { ...DEFAULT_PEAK_RULES, replayPerSecond: 200, sampleMs: 1000 };
+export const DEFAULT_PEAK_GUARD: PeakGuardSettings = { ...DEFAULT_PEAK_RULES, replayPerSecond: 200, sampleMs: 1000, maxCoreBacklog: 10_000 };
 
 export interface RunningWorkers {
   metrics: StageMetrics;
@@ -65,13 +68,14 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
     await migrateToLatest(db);
     await applyTopology(bus.jsm, names);
   }
-  const pool: TaskPool = createTaskPool(opts.poolThreads);
+  // Full pool queue: the batch waits (backpressure) rather than failing into a retry storm.
+  const pool: TaskPool = waitForPoolRoom(createTaskPool(opts.poolThreads));
   const metrics = createMetrics();
   const server = opts.metricsPort === undefined ? undefined : await serveMetrics(metrics.registry, opts.metricsPort, opts.metricsPortStrict ?? false);
   const runnerOptions: RunnerOptions = { ...DEFAULT_RUNNER, ...opts.runner };
   const abort = new AbortController();
   const peakSettings = { ...DEFAULT_PEAK_GUARD, ...opts.peak };
-  const peak = await startPeakGuard({ bus, names, store: await openPeakStore(bus, names), rules: peakSettings, replayPerSecond: peakSettings.replayPerSecond, sampleMs: peakSettings.sampleMs, metrics, log });
+  const peak = await startPeakGuard({ bus, names, store: await openPeakStore(bus, names), rules: peakSettings, replayPerSecond: peakSettings.replayPerSecond, sampleMs: peakSettings.sampleMs, maxCoreBacklog: peakSettings.maxCoreBacklog, metrics, log });
   const ctx = { db, pool, settings: opts.settings, peak, log };
   const runs = opts.stages.map((stage) =>
     new StageRunner(ALL_STAGES[stage], bus, names, ctx, metrics, runnerOptions).run(abort.signal).catch((error: unknown) => {

@@ -24,12 +24,13 @@ export function workerCommand(): Command {
     .requiredOption('--stage <stages>', `stage(s) to run, comma-separated (${STAGES.join(', ')}) or all`, parseStages)
     .option('--concurrency <n>', 'messages held in flight per stage', intOption('--concurrency'), DEFAULT_RUNNER.concurrency)
     .option('--batch-size <n>', 'messages per handler call', intOption('--batch-size'), DEFAULT_RUNNER.batchSize)
+    .option('--peak-concurrency <n>', 'messages a core stage may hold in flight while peak mode is on (the deferred stages keep one batch)', intOption('--peak-concurrency'), DEFAULT_RUNNER.peakConcurrency)
     .option('--max-deliver <n>', 'deliveries of a failing message before it is dead-lettered', intOption('--max-deliver'), DEFAULT_RUNNER.maxDeliver)
     .option('--pool-threads <n>', 'CPU worker threads (0: inline)', intOption('--pool-threads'), defaultPoolThreads())
     .option('--metrics-port <port>', 'port for /metrics (default METRICS_PORT or 9464; the next free one if taken)', intOption('--metrics-port'))
     .option('--no-apply', 'do not apply migrations and the topology at start')
     .action(
-      action(async (opts: { stage: StageName[]; concurrency: number; batchSize: number; maxDeliver: number; poolThreads: number; metricsPort?: number; apply: boolean }) => {
+      action(async (opts: { stage: StageName[]; concurrency: number; batchSize: number; peakConcurrency: number; maxDeliver: number; poolThreads: number; metricsPort?: number; apply: boolean }) => {
         const config = loadConfig();
         if (opts.concurrency < 1 || opts.batchSize < 1) throw new InputError('--concurrency and --batch-size: must be at least 1');
         const servers = await ensureServers(config, (line) => console.error(line));
@@ -37,12 +38,12 @@ export function workerCommand(): Command {
           ...workerSettingsOf(config),
           databaseUrl: servers.databaseUrl,
           stages: opts.stage,
-          runner: { concurrency: opts.concurrency, batchSize: Math.min(opts.batchSize, opts.concurrency), maxDeliver: Math.max(1, opts.maxDeliver) },
+          runner: { concurrency: opts.concurrency, batchSize: Math.min(opts.batchSize, opts.concurrency), maxDeliver: Math.max(1, opts.maxDeliver), peakConcurrency: opts.peakConcurrency },
           poolThreads: opts.poolThreads,
           metricsPort: opts.metricsPort ?? config.metricsPort,
           metricsPortStrict: opts.metricsPort !== undefined,
           apply: opts.apply,
-          peak: config.peak,
+          peak: { ...config.peak, maxCoreBacklog: config.maxCoreBacklog },
         });
         console.error(
           `worker ${process.pid}: ${opts.stage.join(', ')} (concurrency ${opts.concurrency}, pool ${opts.poolThreads} threads), metrics on :${workers.metricsPort}/metrics`,

@@ -4,12 +4,12 @@ import { decidePeak, FRESH_MEMORY, type GuardMemory, type PeakRules } from './de
 
 const rules: PeakRules = { enterPerMinute: 50, enterWindowSeconds: 10, exitPerMinute: 40, cooldownSeconds: 20 };
 
-/** Feeds one sample a second and returns the active flag after each. */
-function run(rates: number[], start: PeakState = INITIAL_PEAK_STATE): boolean[] {
+/** Feeds one sample a second and returns the active flag after each; `saturated` marks the seconds the core backlog was at its limit. */
+function run(rates: number[], start: PeakState = INITIAL_PEAK_STATE, saturated: (second: number) => boolean = () => false): boolean[] {
   let state = start;
   let memory: GuardMemory = FRESH_MEMORY;
   return rates.map((rate, second) => {
-    const { next, memory: kept } = decidePeak(state, rate, second * 1000, memory, rules);
+    const { next, memory: kept } = decidePeak(state, rate, second * 1000, memory, rules, saturated(second));
     memory = kept;
     if (next) state = next;
     return state.active;
@@ -33,5 +33,18 @@ describe('decidePeak', () => {
   it('obeys a forced setting at once, whatever the inflow', () => {
     expect(run([0, 0], { ...INITIAL_PEAK_STATE, setting: 'on' })).toEqual([true, true]);
     expect(run([999, 999], { ...INITIAL_PEAK_STATE, setting: 'off', active: true })).toEqual([false, false]);
+  });
+
+  it('does not leave peak mode while admission holds intake back, however low the inflow it lets in', () => {
+    // An overload: the core backlog at its limit from second 15 to 60, so the inflow measured drops to what the core takes.
+    const held = (second: number): boolean => second >= 15 && second < 60;
+    const active = run([...Array(15).fill(60), ...Array(45).fill(0), ...Array(21).fill(0)], INITIAL_PEAK_STATE, held);
+    expect(active.slice(10, 80).every(Boolean)).toBe(true); // the cool-down starts only once intake is free again
+    expect(active.at(-1)).toBe(false);
+  });
+
+  it('enters peak mode when the core stays saturated for the enter window, even at a low measured inflow', () => {
+    const active = run(Array(12).fill(20), INITIAL_PEAK_STATE, () => true);
+    expect(active.indexOf(true)).toBe(10);
   });
 });

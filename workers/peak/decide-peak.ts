@@ -28,10 +28,22 @@ export const FRESH_MEMORY: GuardMemory = { aboveSince: null, belowSince: null };
  * settings win; under `auto` the mode changes only after the inflow has stayed past a threshold
  * for its whole window, with a gap between the thresholds (hysteresis).
  *
+ * `coreSaturated` (the core backlog at or near the admission limit) counts as inflow above the
+ * threshold: while admission holds intake back, the inflow measured is what the core lets in,
+ * not what is offered, so a low reading then does not mean the peak is over. (Leaving peak mode
+ * in the middle of an overload hands the core's capacity back to the non-core stages.)
+ *
  * @example
  * decidePeak(state, 120, Date.now(), memory, DEFAULT_PEAK_RULES) // { next: undefined | PeakState, memory }
  */
-export function decidePeak(state: PeakState, perMinute: number, nowMs: number, memory: GuardMemory, rules: PeakRules): { next: PeakState | undefined; memory: GuardMemory } {
+export function decidePeak(
+  state: PeakState,
+  perMinute: number,
+  nowMs: number,
+  memory: GuardMemory,
+  rules: PeakRules,
+  coreSaturated = false,
+): { next: PeakState | undefined; memory: GuardMemory } {
   const change = (active: boolean, reason: string): PeakState => ({ ...state, active, reason, since: new Date(nowMs).toISOString(), changedBy: 'peak guard' });
   if (state.setting !== 'auto') {
     const active = state.setting === 'on';
@@ -39,11 +51,12 @@ export function decidePeak(state: PeakState, perMinute: number, nowMs: number, m
   }
   const rate = Math.round(perMinute);
   const next: GuardMemory = {
-    aboveSince: perMinute > rules.enterPerMinute ? (memory.aboveSince ?? nowMs) : null,
-    belowSince: perMinute < rules.exitPerMinute ? (memory.belowSince ?? nowMs) : null,
+    aboveSince: perMinute > rules.enterPerMinute || coreSaturated ? (memory.aboveSince ?? nowMs) : null,
+    belowSince: perMinute < rules.exitPerMinute && !coreSaturated ? (memory.belowSince ?? nowMs) : null,
   };
   if (!state.active && next.aboveSince !== null && nowMs - next.aboveSince >= rules.enterWindowSeconds * 1000) {
-    return { next: change(true, `inflow ${rate}/min above ${rules.enterPerMinute}/min for ${rules.enterWindowSeconds} s`), memory: next };
+    const why = perMinute > rules.enterPerMinute ? `inflow ${rate}/min above ${rules.enterPerMinute}/min` : 'core backlog at its admission limit';
+    return { next: change(true, `${why} for ${rules.enterWindowSeconds} s`), memory: next };
   }
   if (state.active && next.belowSince !== null && nowMs - next.belowSince >= rules.cooldownSeconds * 1000) {
     return { next: change(false, `inflow ${rate}/min below ${rules.exitPerMinute}/min for ${rules.cooldownSeconds} s`), memory: next };

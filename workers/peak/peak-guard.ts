@@ -7,6 +7,13 @@ import { errorText } from '../error-text.ts';
 import type { StageMetrics } from '../metrics.ts';
 import { sleep } from '../sleep.ts';
 import { decidePeak, FRESH_MEMORY, type GuardMemory, type PeakRules } from './decide-peak.ts';
+import { admissionGate } from '../../streams/admission.ts';
+
+/**
+ * Share of the admission limit from which the core counts as saturated: intake bursts up to the
+ * limit and is held there, so the backlog hovers just under it between readings.
+ */
+const SATURATED_SHARE = 0.8;
 
 export interface PeakGuardOptions {
   bus: Bus;
@@ -17,6 +24,8 @@ export interface PeakGuardOptions {
   replayPerSecond: number;
   /** How often the inflow is sampled and the rules applied. */
   sampleMs: number;
+  /** The admission limit on the core backlog (0: none): near it, the core is saturated. */
+  maxCoreBacklog: number;
   metrics: StageMetrics;
   log: (line: string) => void;
 }
@@ -76,9 +85,11 @@ async function guardLoop(opts: PeakGuardOptions, signal: AbortSignal): Promise<v
   const spanMs = Math.min(60_000, Math.max(1000, (opts.rules.enterWindowSeconds * 1000) / 2));
   const samples: { at: number; seq: number }[] = [];
   let memory: GuardMemory = FRESH_MEMORY;
+  const admission = opts.maxCoreBacklog > 0 ? admissionGate(opts.bus.jsm, opts.names, opts.maxCoreBacklog, opts.sampleMs) : undefined;
   while (!signal.aborted) {
     try {
-      const info = await opts.bus.jsm.streams.info(opts.names.stageStream('ingest'));
+      const [info, core] = await Promise.all([opts.bus.jsm.streams.info(opts.names.stageStream('ingest')), admission?.check()]);
+      const coreSaturated = core !== undefined && core.coreBacklog >= core.limit * SATURATED_SHARE;
       const now = Date.now();
       samples.push({ at: now, seq: info.state.last_seq });
       while (samples.length > 2 && now - samples[1]!.at >= spanMs) samples.shift();
@@ -87,7 +98,7 @@ async function guardLoop(opts: PeakGuardOptions, signal: AbortSignal): Promise<v
       opts.metrics.inflowPerMinute.set(perMinute);
       if (samples.length > 1) {
         const { state, revision } = await opts.store.read();
-        const decided = decidePeak(state, perMinute, now, memory, opts.rules);
+        const decided = decidePeak(state, perMinute, now, memory, opts.rules, coreSaturated);
         memory = decided.memory;
         if (decided.next && (await opts.store.replace(decided.next, revision))) {
           opts.log(`peak guard: ${decided.next.active ? 'entering' : 'leaving'} peak mode: ${decided.next.reason}`);
