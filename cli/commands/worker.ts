@@ -53,20 +53,42 @@ export function workerCommand(): Command {
     );
 }
 
-/** Resolves once SIGINT or SIGTERM arrived and `stop` finished; a second signal exits at once. */
+/**
+ * Resolves once SIGINT or SIGTERM arrived and `stop` finished; a second signal exits at once.
+ * A process started by another with an IPC channel (`spawnWorkerProcesses`) also stops when that
+ * parent ends, however it ends, so a worker never outlives the demo that started it.
+ */
 export function stopOnSignal(stop: () => Promise<void>): Promise<void> {
   return new Promise((resolve) => {
-    let stopping = false;
+    let stopping: { signal: string; at: number } | undefined;
+    const begin = (why: string): void => {
+      console.error(`${why}: draining in-flight work (again to force)`);
+      void stop().then(resolve);
+    };
     const onSignal = (signal: NodeJS.Signals): void => {
       if (stopping) {
+        // One Ctrl-C can arrive twice: from the terminal to the whole process group, and again
+        // from `npm start`, which forwards it to its script. The same signal within a moment is
+        // that one key press; a deliberate second press comes later.
+        if (stopping.signal === signal && Date.now() - stopping.at < DUPLICATE_SIGNAL_MS) return;
         console.error(`${signal} again: exiting without draining`);
         process.exit(130);
       }
-      stopping = true;
-      console.error(`${signal}: draining in-flight work (again to force)`);
-      void stop().then(resolve);
+      stopping = { signal, at: Date.now() };
+      begin(signal);
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    if (process.channel) {
+      process.channel.unref();
+      process.once('disconnect', () => {
+        if (stopping) return;
+        stopping = { signal: 'disconnect', at: Date.now() };
+        begin('parent process gone');
+      });
+    }
   });
 }
+
+/** Two deliveries of one signal closer than this are one key press (terminal plus npm). */
+const DUPLICATE_SIGNAL_MS = 300;
