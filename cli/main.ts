@@ -3,6 +3,7 @@ import { InputError } from './run-action.ts';
 import { benchCommand } from './commands/bench.ts';
 import { dlqCommand } from './commands/dlq.ts';
 import { inventoryCommand } from './commands/inventory.ts';
+import { kpiCommand } from './commands/kpi.ts';
 import { connectCommand } from './commands/connect.ts';
 import { countCheckCommand } from './commands/count-check.ts';
 import { migrateCommand } from './commands/migrate.ts';
@@ -12,6 +13,7 @@ import { loadCommand } from './commands/load.ts';
 import { peakCommand } from './commands/peak.ts';
 import { priceCommand } from './commands/price.ts';
 import { redriveCommand } from './commands/redrive.ts';
+import { routingCommand } from './commands/routing.ts';
 import { catalogueCommand, rulesCommand } from './commands/rules.ts';
 import { setupCommand } from './commands/setup.ts';
 import { simulateCommand } from './commands/simulate.ts';
@@ -19,6 +21,7 @@ import { startCommand } from './commands/start.ts';
 import { statusCommand } from './commands/status.ts';
 import { streamsCommand } from './commands/streams.ts';
 import { submitCommand } from './commands/submit.ts';
+import { warehousesCommand } from './commands/warehouses.ts';
 import { workerCommand } from './commands/worker.ts';
 
 const program = new Command('ordersurge')
@@ -40,10 +43,13 @@ for (const command of [
   countCheckCommand(),
   orderCommand(),
   statusCommand(),
+  kpiCommand(),
   peakCommand(),
   dlqCommand(),
   redriveCommand(),
   inventoryCommand(),
+  warehousesCommand(),
+  routingCommand(),
   normalizeCommand(),
   priceCommand(),
   rulesCommand(),

@@ -2,6 +2,7 @@ import type { OrderDetail } from '../sql/queries/orders.ts';
 import { formatYuan } from '../streams/money.ts';
 import { shownAddress } from './masked-payload.ts';
 import { explain, type PriceResult } from '../workers/pricing/engine/index.ts';
+import type { RouteReason } from '../workers/routing/plan-route.ts';
 
 /** The JSON `ordersurge order show --json` prints: amounts in fen, times as ISO-8601. */
 export function orderView(detail: OrderDetail) {
@@ -40,7 +41,9 @@ export function orderView(detail: OrderDetail) {
       payable: l.payable_fen,
       gift: l.gift,
     })),
-    reservations: detail.reservations.map((r) => ({ lineId: r.line_id, sku: r.sku, warehouse: r.warehouse, qty: r.qty, status: r.status })),
+    reservations: detail.reservations.map((r) => ({ lineId: r.line_id, sku: r.sku, warehouse: r.warehouse, shipment: r.shipment_id, qty: r.qty, status: r.status })),
+    /** Where routing sent the order and why: each warehouse considered and what was found there. */
+    routing: detail.routing ? { ruleVersion: detail.routing.rule_version, outcome: detail.routing.outcome, routedAt: iso(detail.routing.routed_at), reason: detail.routing.reason as RouteReason } : null,
     shipments: detail.shipments.map((s) => ({ id: s.id, warehouse: s.warehouse, waybillNo: s.waybill_no, carrier: s.carrier, orders: s.order_ids ?? [order.id] })),
     notifications: detail.notifications.map((n) => ({ kind: n.kind, providerMessageId: n.provider_message_id, sentAt: iso(n.sent_at) })),
     /** How the payable amount came about: the rule engine's trace, or the platform's discounts by line. */
@@ -68,10 +71,19 @@ export function formatOrder(view: OrderView): string {
     `goods ${formatYuan(view.amounts.goods)} - discount ${formatYuan(view.amounts.discount)} + shipping ${formatYuan(view.amounts.shipping)} = paid ${formatYuan(view.amounts.paid)}`,
   ];
   if (view.pricing) out.push('', ...pricingLines(view.pricing));
+  if (view.routing) out.push('', ...routingLines(view.routing));
   if (view.shipments.length) out.push('', ...view.shipments.map((s) => `shipment ${s.id} from ${s.warehouse}: waybill ${s.waybillNo ?? '(pending)'}${s.orders.length > 1 ? ` (merged: ${s.orders.join(', ')})` : ''}`));
   out.push('', 'events:', ...view.events.map((e) => `  ${e.at}  ${e.type}`));
   if (view.processingSeconds !== null) out.push('', `processing time (paid -> waybill): ${view.processingSeconds.toFixed(1)} s`);
   return out.join('\n');
+}
+
+function routingLines(routing: NonNullable<OrderView['routing']>): string[] {
+  const { reason } = routing;
+  return [
+    `routed by rules v${routing.ruleVersion ?? '-'} (region ${reason.region}): ${reason.decision}`,
+    ...reason.considered.map((c) => `  ${c.warehouse.padEnd(10)} ${c.verdict.padEnd(10)} ${c.detail}`),
+  ];
 }
 
 function pricingLines(pricing: NonNullable<OrderView['pricing']>): string[] {

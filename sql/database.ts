@@ -76,6 +76,36 @@ export interface WarehousesTable {
   name: string;
   province_code: string;
   active: Generated<boolean>;
+  /** Carrier codes this warehouse ships with. */
+  carriers: ColumnType<string[], string[] | undefined, string[]>;
+  /** Parcels a day it can ship; 0 means not set. */
+  daily_capacity: Generated<number>;
+  updated_at: Generated<Date>;
+}
+
+/** Routing rule files, versioned like promotion rule sets (migration 0011). */
+export interface RoutingRuleSetsTable {
+  version: Generated<number>;
+  rules: Json<unknown>;
+  created_by: string;
+  note: Generated<string>;
+  created_at: Generated<Date>;
+}
+
+/** What routing decided for an order and why (`planRoute`'s reason). */
+export interface OrderRoutingTable {
+  order_id: string;
+  rule_version: number | null;
+  outcome: string;
+  reason: Json<unknown>;
+  routed_at: Generated<Date>;
+}
+
+/** Units of a SKU kept back from a channel's available-to-sell. */
+export interface SafetyStockTable {
+  sku: string;
+  channel: string;
+  qty: number;
 }
 
 export interface InventoryTable {
@@ -92,7 +122,10 @@ export interface ReservationsTable {
   sku: string;
   warehouse: string;
   qty: number;
-  status: Generated<'held' | 'released'>;
+  /** held: counted in `inventory.reserved`; released: given back; shipped: left the warehouse (on hand decremented). */
+  status: Generated<'held' | 'released' | 'shipped'>;
+  /** The shipment the line travels in. */
+  shipment_id: string | null;
   created_at: Generated<Date>;
 }
 
@@ -176,6 +209,9 @@ export interface Database {
   order_lines: OrderLinesTable;
   order_events: OrderEventsTable;
   warehouses: WarehousesTable;
+  routing_rule_sets: RoutingRuleSetsTable;
+  order_routing: OrderRoutingTable;
+  safety_stock: SafetyStockTable;
   inventory: InventoryTable;
   reservations: ReservationsTable;
   shipments: ShipmentsTable;

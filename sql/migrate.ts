@@ -8,6 +8,8 @@ import * as mergedShipments from './migrations/0006-merged-shipments.ts';
 import * as routingInTypescript from './migrations/0007-routing-in-typescript.ts';
 import * as loyaltyPoints from './migrations/0009-loyalty-points.ts';
 import * as kpiIndexes from './migrations/0010-kpi-indexes.ts';
+import * as warehousesAndRoutingRules from './migrations/0011-warehouses-and-routing-rules.ts';
+import * as reservationLedger from './migrations/0012-reservation-ledger.ts';
 
 /** Migrations in order; the list is explicit so no file-system scan is needed at run time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +22,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-routing-in-typescript': routingInTypescript,
   '0009-loyalty-points': loyaltyPoints,
   '0010-kpi-indexes': kpiIndexes,
+  '0011-warehouses-and-routing-rules': warehousesAndRoutingRules,
+  '0012-reservation-ledger': reservationLedger,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -7,7 +7,7 @@ import { stopOnSignal } from '../../cli/commands/worker.ts';
 import { spawnWorkerProcesses } from '../../cli/worker-processes.ts';
 import { createDb } from '../../sql/database.ts';
 import { migrateToLatest } from '../../sql/migrate.ts';
-import { setStock, stockedSkus } from '../../sql/queries/inventory.ts';
+import { DEMO_WAREHOUSES, setStock, stockedSkus } from '../../sql/queries/inventory.ts';
 import { countByStatus } from '../../sql/queries/orders.ts';
 import { latestRuleSetVersion, saveRuleSet } from '../../sql/queries/pricing.ts';
 import { CHANNELS } from '../../streams/canonical-order.ts';
@@ -48,9 +48,10 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   const db = createDb(servers.databaseUrl, 4);
   await migrateToLatest(db);
   await applyTopology(bus.jsm, names);
-  const seeded = await stockedSkus(db, DEMO_CATALOGUE.map((c) => c.sku), 'suzhou');
-  for (const item of DEMO_CATALOGUE.filter((c) => !seeded.has(c.sku))) {
-    await setStock(db, item.sku, 'suzhou', DEMO_STOCK);
+  // Every demo warehouse stocks the catalogue, so the routing rules' preferences show.
+  for (const warehouse of DEMO_WAREHOUSES) {
+    const seeded = await stockedSkus(db, DEMO_CATALOGUE.map((c) => c.sku), warehouse);
+    for (const item of DEMO_CATALOGUE.filter((c) => !seeded.has(c.sku))) await setStock(db, item.sku, warehouse, DEMO_STOCK);
   }
   if ((await latestRuleSetVersion(db)) === undefined) {
     const version = await saveRuleSet(db, DEMO_RULES, 'ordersurge start', 'demo: the simulated shop\'s SAVE20 code and the stores\' 20 off');

@@ -9,6 +9,9 @@ export interface StockLevel {
   available: number;
 }
 
+/** The demo's warehouses (seeded by migration 0011), which the demo and the benchmarks stock. */
+export const DEMO_WAREHOUSES = ['suzhou', 'chengdu', 'guangzhou', 'beijing'] as const;
+
 export class InventoryError extends Error {
   readonly code = 'INVENTORY';
   override name = 'InventoryError';

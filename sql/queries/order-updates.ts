@@ -56,36 +56,3 @@ export async function countStale(trx: Trx, ids: readonly string[]): Promise<void
     await trx.updateTable('orders').set({ stale_updates: sql`stale_updates + 1` }).where('id', '=', id).execute();
   }
 }
-
-/**
- * Gives an order's held stock back and takes it out of shipments without a waybill. Stock rows are locked in (sku, warehouse) order first, the
- * order routing locks them in, so a cancel and a routing batch cannot deadlock.
- */
-export async function releaseReservations(trx: Trx, orderId: string): Promise<number> {
-  const held = await trx
-    .selectFrom('reservations')
-    .select(['sku', 'warehouse', sql<number>`sum(qty)::int`.as('qty')])
-    .where('order_id', '=', orderId)
-    .where('status', '=', 'held')
-    .groupBy(['sku', 'warehouse'])
-    .orderBy('sku')
-    .orderBy('warehouse')
-    .execute();
-  for (const h of held) {
-    await trx
-      .updateTable('inventory')
-      .set({ reserved: sql`reserved - ${h.qty}`, updated_at: sql`now()` })
-      .where('sku', '=', h.sku)
-      .where('warehouse', '=', h.warehouse)
-      .execute();
-  }
-  await trx.updateTable('reservations').set({ status: 'released' }).where('order_id', '=', orderId).where('status', '=', 'held').execute();
-  // Take the order out of any shipment not handed to the carrier yet, so a merged parcel does
-  // not carry the goods of a cancelled order.
-  await trx
-    .deleteFrom('shipment_orders')
-    .where('order_id', '=', orderId)
-    .where('shipment_id', 'in', (eb) => eb.selectFrom('shipments').select('id').where('waybill_no', 'is', null))
-    .execute();
-  return held.length;
-}

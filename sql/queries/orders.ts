@@ -112,7 +112,7 @@ export async function statusesOf(db: Executor, ids: readonly string[]): Promise<
 export async function loadOrderDetail(db: Db, id: string) {
   const order = await db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
   if (!order) return undefined;
-  const [lines, events, reservations, shipments, notifications, pricing] = await Promise.all([
+  const [lines, events, reservations, shipments, notifications, pricing, routing] = await Promise.all([
     db.selectFrom('order_lines').selectAll().where('order_id', '=', id).orderBy('line_id').execute(),
     db.selectFrom('order_events').selectAll().where('order_id', '=', id).orderBy('id').execute(),
     db.selectFrom('reservations').selectAll().where('order_id', '=', id).orderBy('line_id').execute(),
@@ -132,8 +132,9 @@ export async function loadOrderDetail(db: Db, id: string) {
       .execute(),
     db.selectFrom('notifications').selectAll().where('order_id', '=', id).execute(),
     db.selectFrom('order_pricing').selectAll().where('order_id', '=', id).executeTakeFirst(),
+    db.selectFrom('order_routing').selectAll().where('order_id', '=', id).executeTakeFirst(),
   ]);
-  return { order, lines, events, reservations, shipments, notifications, pricing };
+  return { order, lines, events, reservations, shipments, notifications, pricing, routing };
 }
 export type OrderDetail = NonNullable<Awaited<ReturnType<typeof loadOrderDetail>>>;
 

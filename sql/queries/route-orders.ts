@@ -11,7 +11,8 @@ export interface PricedOrder {
   buyer: string;
   address: Address;
   paymentMethod: string;
-  lines: { lineId: string; sku: string; qty: number }[];
+  /** Each line's value is its payable amount (fen), or unit price times quantity before pricing set one. */
+  lines: { lineId: string; sku: string; qty: number; gift: boolean; valueFen: number }[];
 }
 
 /**
@@ -31,7 +32,7 @@ export async function readPricedOrders(db: Executor, ids: readonly string[], loc
   if (rows.length === 0) return [];
   const lines = await db
     .selectFrom('order_lines')
-    .select(['order_id', 'line_id', 'sku', 'qty'])
+    .select(['order_id', 'line_id', 'sku', 'qty', 'gift', 'payable_fen', 'unit_price_fen'])
     .where('order_id', 'in', rows.map((r) => r.id))
     .orderBy('order_id')
     .orderBy('line_id')
@@ -44,7 +45,7 @@ export async function readPricedOrders(db: Executor, ids: readonly string[], loc
     buyer: r.buyer,
     address: r.address,
     paymentMethod: r.payment_method,
-    lines: (linesOf.get(r.id) ?? []).map((l) => ({ lineId: l.line_id, sku: l.sku, qty: l.qty })),
+    lines: (linesOf.get(r.id) ?? []).map((l) => ({ lineId: l.line_id, sku: l.sku, qty: l.qty, gift: l.gift, valueFen: l.gift ? 0 : (l.payable_fen ?? l.unit_price_fen * l.qty) })),
   }));
 }
 
@@ -82,13 +83,30 @@ export async function readOpenShipments(db: Executor, mergeKeys: readonly string
 }
 
 export interface RoutingEffects {
-  routed: { orderId: string; warehouse: string; shipmentId: string; lines: readonly { lineId: string; sku: string; qty: number }[] }[];
+  routed: {
+    orderId: string;
+    /** The first shipment's warehouse: the order's own `warehouse` column. */
+    warehouse: string;
+    shipments: readonly { shipmentId: string; warehouse: string; lines: readonly { lineId: string; sku: string; qty: number }[] }[];
+  }[];
   backorders: { orderId: string; detail: string }[];
   /** Orders held for an operator: no carrier could deliver to their address. */
   badAddresses?: { orderId: string; detail: string }[];
+  /** What routing decided for each order and why, kept with the order. */
+  records?: { orderId: string; ruleVersion: number | null; outcome: string; reason: unknown }[];
   newShipments: { id: string; orderId: string; warehouse: string; mergeKey: string | null }[];
   /** Quantity per `sku|warehouse`. */
   reserve: ReadonlyMap<string, number>;
+}
+
+/** What the write found under its locks when the plan no longer held. */
+export interface RoutingConflict {
+  /** Orders of the plan still priced. */
+  stillPriced: Set<string>;
+  /** Available stock of the planned `sku|warehouse` keys, as locked. */
+  stock: Map<string, number>;
+  /** Joined shipments still open. */
+  stillOpen: Set<string>;
 }
 
 /** Orders the plan holds as exceptions, with their type. */
@@ -111,21 +129,25 @@ function reserveRows(reserve: ReadonlyMap<string, number>): { sku: string; wareh
 /**
  * Writes a routing plan in one statement, so no lock is held across a round trip to a busy
  * worker: the hot stock rows of a sale are locked only while Postgres runs it. The statement
- * locks the planned orders, their stock rows and the open shipments the plan joins, and writes
- * everything only if what the plan stood on still holds: every order still priced, every SKU's
- * stock still enough, every joined shipment still without a waybill. Returns false (having
- * written nothing) when it no longer holds; plan again under locks. A plan made under the
- * caller's own locks (`db` its transaction) always holds. The inventory check constraint is the
- * last line of defence.
+ * locks, in the one global order (orders by id, then stock rows by sku and warehouse, then
+ * shipments by id), the planned orders, their stock rows and the open shipments the plan joins,
+ * and writes everything only if what the plan stood on still holds: every order still priced,
+ * every SKU's stock still enough, every joined shipment still without a waybill. The reservation
+ * rows it inserts move `inventory.reserved` (their trigger, migration 0012). Returns
+ * `{ ok: true }`, or `{ ok: false, conflict }` with what it found under the locks (having
+ * written nothing): plan again on that. A plan made under the caller's own locks (`db` its
+ * transaction) always holds. The inventory check constraint is the last line of defence.
  */
-export async function applyRoutingAtomically(db: Executor, plannedIds: readonly string[], effects: RoutingEffects): Promise<boolean> {
-  if (plannedIds.length === 0) return true;
+export async function applyRoutingAtomically(db: Executor, plannedIds: readonly string[], effects: RoutingEffects): Promise<{ ok: true } | { ok: false; conflict: RoutingConflict }> {
+  if (plannedIds.length === 0) return { ok: true };
   const reserve = reserveRows(effects.reserve);
   const held = heldOrders(effects);
   const fresh = new Set(effects.newShipments.map((s) => s.id));
-  const joined = [...new Set(effects.routed.map((o) => o.shipmentId).filter((id) => !fresh.has(id)))];
-  const lines = effects.routed.flatMap((o) => o.lines.map((l) => ({ orderId: o.orderId, lineId: l.lineId, sku: l.sku, warehouse: o.warehouse, qty: l.qty })));
-  const result = await sql<{ ok: boolean }>`
+  const shipmentsOf = effects.routed.flatMap((o) => o.shipments.map((s) => ({ orderId: o.orderId, ...s })));
+  const joined = [...new Set(shipmentsOf.map((s) => s.shipmentId).filter((id) => !fresh.has(id)))];
+  const lines = shipmentsOf.flatMap((s) => s.lines.map((l) => ({ orderId: s.orderId, lineId: l.lineId, sku: l.sku, warehouse: s.warehouse, qty: l.qty, shipmentId: s.shipmentId })));
+  const records = effects.records ?? [];
+  const result = await sql<{ ok: boolean; priced: string[]; stock: { sku: string; warehouse: string; available: number }[] | null; open: string[] }>`
     with locked_orders as (
       select o.id from orders o where o.id = any(${[...plannedIds]}::text[]) and o.status = 'priced' order by o.id for update
     ), wanted as (
@@ -140,12 +162,9 @@ export async function applyRoutingAtomically(db: Executor, plannedIds: readonly 
       select (select count(*) from locked_orders) = ${plannedIds.length}
          and (select count(*) from locked_stock l join wanted w on w.sku = l.sku and w.warehouse = l.warehouse where l.available >= w.qty) = ${reserve.length}
          and (select count(*) from locked_shipments) = ${joined.length} as ok
-    ), reserve as (
-      update inventory i set reserved = i.reserved + w.qty, updated_at = now()
-        from wanted w where (select ok from ok) and i.sku = w.sku and i.warehouse = w.warehouse
     ), held as (
-      insert into reservations (order_id, line_id, sku, warehouse, qty)
-      select * from unnest(${lines.map((l) => l.orderId)}::text[], ${lines.map((l) => l.lineId)}::text[], ${lines.map((l) => l.sku)}::text[], ${lines.map((l) => l.warehouse)}::text[], ${lines.map((l) => l.qty)}::int[])
+      insert into reservations (order_id, line_id, sku, warehouse, qty, shipment_id)
+      select * from unnest(${lines.map((l) => l.orderId)}::text[], ${lines.map((l) => l.lineId)}::text[], ${lines.map((l) => l.sku)}::text[], ${lines.map((l) => l.warehouse)}::text[], ${lines.map((l) => l.qty)}::int[], ${lines.map((l) => l.shipmentId)}::text[])
        where (select ok from ok)
     ), opened as (
       insert into shipments (id, order_id, warehouse, merge_key)
@@ -153,7 +172,7 @@ export async function applyRoutingAtomically(db: Executor, plannedIds: readonly 
        where (select ok from ok)
     ), shipped as (
       insert into shipment_orders (shipment_id, order_id)
-      select * from unnest(${effects.routed.map((o) => o.shipmentId)}::text[], ${effects.routed.map((o) => o.orderId)}::text[])
+      select * from unnest(${shipmentsOf.map((s) => s.shipmentId)}::text[], ${shipmentsOf.map((s) => s.orderId)}::text[])
        where (select ok from ok)
     ), routed as (
       update orders o set status = 'routed', warehouse = v.warehouse, modified_at = now()
@@ -163,6 +182,11 @@ export async function applyRoutingAtomically(db: Executor, plannedIds: readonly 
       update orders o set status = 'exception', exception_type = v.type, exception_detail = v.detail, modified_at = now()
         from unnest(${held.map((o) => o.orderId)}::text[], ${held.map((o) => o.type)}::text[], ${held.map((o) => o.detail)}::text[]) as v(id, type, detail)
        where (select ok from ok) and o.id = v.id
+    ), decided as (
+      insert into order_routing (order_id, rule_version, outcome, reason)
+      select * from unnest(${records.map((r) => r.orderId)}::text[], ${records.map((r) => r.ruleVersion)}::int[], ${records.map((r) => r.outcome)}::text[], ${records.map((r) => JSON.stringify(r.reason))}::jsonb[])
+       where (select ok from ok)
+      on conflict (order_id) do update set rule_version = excluded.rule_version, outcome = excluded.outcome, reason = excluded.reason, routed_at = now()
     ), events as (
       insert into order_events (order_id, key, type, detail)
       select * from unnest(
@@ -170,12 +194,24 @@ export async function applyRoutingAtomically(db: Executor, plannedIds: readonly 
         ${[...effects.routed.map(() => 'routed'), ...held.map(() => 'exception')]}::text[],
         ${[...effects.routed.map(() => 'routed'), ...held.map(() => 'exception')]}::text[],
         ${[
-          ...effects.routed.map((o) => JSON.stringify({ warehouse: o.warehouse, shipment: o.shipmentId })),
+          ...effects.routed.map((o) => JSON.stringify({ warehouse: o.warehouse, shipments: o.shipments.map((s) => s.shipmentId) })),
           ...held.map((o) => JSON.stringify({ type: o.type, detail: o.detail })),
         ]}::jsonb[])
        where (select ok from ok)
       on conflict (order_id, key) do nothing
     )
-    select ok from ok`.execute(db);
-  return result.rows[0]?.ok === true;
+    select (select ok from ok) as ok,
+           case when (select ok from ok) then '{}'::text[] else array(select id from locked_orders) end as priced,
+           case when (select ok from ok) then null else (select json_agg(json_build_object('sku', sku, 'warehouse', warehouse, 'available', available)) from locked_stock) end as stock,
+           case when (select ok from ok) then '{}'::text[] else array(select id from locked_shipments) end as open`.execute(db);
+  const row = result.rows[0];
+  if (row?.ok === true) return { ok: true };
+  return {
+    ok: false,
+    conflict: {
+      stillPriced: new Set(row?.priced ?? []),
+      stock: new Map((row?.stock ?? []).map((s) => [`${s.sku}|${s.warehouse}`, s.available])),
+      stillOpen: new Set(row?.open ?? []),
+    },
+  };
 }

@@ -2,7 +2,8 @@ import { canonicalOrderSchema, type CanonicalOrder } from '../../streams/canonic
 import { stageMsgId } from '../../streams/messages.ts';
 import { nextStage } from '../../streams/pipeline.ts';
 import { insertNewOrders, recordEvents, type OrderEvent } from '../../sql/queries/orders.ts';
-import { countStale, lockKnownOrders, releaseReservations, storeVersion } from '../../sql/queries/order-updates.ts';
+import { countStale, lockKnownOrders, storeVersion } from '../../sql/queries/order-updates.ts';
+import { releaseReservations } from '../../sql/queries/reservations.ts';
 import { decodeJson, done, type Stage } from '../stage.ts';
 import { decideUpdate, initialStatus } from './decide-update.ts';
 
@@ -35,6 +36,8 @@ export const dedupeStage: Stage<CanonicalOrder> = {
 
       const known = await lockKnownOrders(trx, orders.filter((o) => !inserted.has(o.id)).map((o) => o.id));
       const stale: string[] = [];
+      // Released together after the loop: one statement locking the stock rows in routing's order.
+      const cancelled: string[] = [];
       for (const [id, stored] of known) {
         const incoming = newest.get(id)!;
         const decision = decideUpdate(stored, incoming);
@@ -54,7 +57,7 @@ export const dedupeStage: Stage<CanonicalOrder> = {
             switch (action.kind) {
               case 'cancel':
                 await storeVersion(trx, incoming, { status: 'cancelled' });
-                await releaseReservations(trx, id);
+                cancelled.push(id);
                 events.push({ orderId: id, key: 'cancelled', type: 'cancelled', detail: { reason: action.reason } });
                 break;
               case 'exception':
@@ -86,6 +89,7 @@ export const dedupeStage: Stage<CanonicalOrder> = {
           }
         }
       }
+      await releaseReservations(trx, cancelled);
       await countStale(trx, stale);
       // An older copy in the same batch as a newer one is stale too.
       await countStale(trx, batch.filter((d) => d.body.version < newest.get(d.body.id)!.version).map((d) => d.body.id));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addressProblem } from './address-problem.ts';
 import { planRouting } from './plan-routing.ts';
+import { compileRoutingRules } from './routing-rules.ts';
 
 const atlantis = { province: 'Atlantis', provinceCode: '', city: 'Poseidonia', detail: '1 Sea Road' };
 
@@ -18,15 +19,16 @@ describe('addressProblem', () => {
 
 describe('planRouting with an undeliverable address', () => {
   it('holds the order as bad_address and reserves nothing for it', () => {
-    const lines = [{ lineId: '1', sku: 'TEA', qty: 1 }];
+    const lines = [{ lineId: '1', sku: 'TEA', qty: 1, gift: false, valueFen: 100 }];
+    const address = { provinceCode: '', province: 'Atlantis' };
     const plan = planRouting(
       [
-        { orderId: 'shop:1', lines, mergeKey: null, addressProblem: addressProblem(atlantis)! },
-        { orderId: 'shop:2', lines, mergeKey: null },
+        { orderId: 'shop:1', lines, address, mergeKey: null, addressProblem: addressProblem(atlantis)! },
+        { orderId: 'shop:2', lines, address, mergeKey: null },
       ],
       new Map([['TEA|suzhou', 1]]),
       [],
-      ['suzhou'],
+      compileRoutingRules({ regions: [], default: ['suzhou'], split: { minShipmentValueFen: 0, maxShipments: 1 } }, 1),
     );
     expect(plan.orders).toEqual([
       { orderId: 'shop:1', outcome: 'bad_address', detail: addressProblem(atlantis) },

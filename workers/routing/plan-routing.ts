@@ -1,10 +1,9 @@
-import { chooseWarehouse, type RouteLine } from './choose-warehouse.ts';
+import { planRoute, type RouteLine, type RouteOrder, type RouteReason } from './plan-route.ts';
+import type { CompiledRoutingRules } from './routing-rules.ts';
 
-/** An order waiting for routing, as read under its row lock. */
-export interface OrderToRoute {
-  orderId: string;
-  lines: readonly RouteLine[];
-  /** Orders with the same key may share an open shipment; null ships alone. */
+/** An order waiting for routing. */
+export interface OrderToRoute extends RouteOrder {
+  /** Orders with the same key may share an open shipment (per warehouse); null ships alone. */
   mergeKey: string | null;
   /** Why its address cannot be delivered to (see `addressProblem`): it is held, not routed. */
   addressProblem?: string;
@@ -17,36 +16,42 @@ export interface OpenShipment {
   warehouse: string;
 }
 
+/** One shipment of a routed order: new, or an open one of its merge key it joins. */
+export interface OrderShipment {
+  shipmentId: string;
+  warehouse: string;
+  lines: readonly RouteLine[];
+}
+
 export type RoutedOrder =
-  | { orderId: string; outcome: 'routed'; warehouse: string; shipmentId: string; lines: readonly RouteLine[] }
-  | { orderId: string; outcome: 'backorder'; detail: string }
+  | { orderId: string; outcome: 'routed'; warehouse: string; shipments: OrderShipment[]; reason: RouteReason }
+  | { orderId: string; outcome: 'backorder'; detail: string; reason: RouteReason }
   | { orderId: string; outcome: 'bad_address'; detail: string };
 
 export interface RoutingPlan {
   orders: RoutedOrder[];
-  /** Shipments this plan opens: the first order of each has its id. */
+  /** Shipments this plan opens: each belongs to the order that opened it. */
   newShipments: { id: string; orderId: string; warehouse: string; mergeKey: string | null }[];
   /** Quantity to reserve per `sku|warehouse`. */
   reserve: Map<string, number>;
 }
 
 /**
- * Routes a batch against the stock it locked: orders in turn, each taking its whole quantity
- * from the first warehouse that can fill it (all or nothing, so available never goes below 0),
- * else a backorder; a routed order joins the open shipment of its merge key in that warehouse,
- * or opens one that later orders of the batch may join. An order with an undeliverable address is
- * held (`bad_address`) and takes no stock. Pure: the caller holds the locks.
+ * Routes a batch: orders in turn, each planned by `planRoute` against the stock the orders
+ * before it left (so the batch never takes stock below zero), each shipment joining the open
+ * shipment of its merge key in that warehouse or opening one (`ORDER#n`) that later orders of
+ * the batch may join. An order with an undeliverable address is held (`bad_address`) and takes
+ * no stock. Pure.
  *
  * @example
- * planRouting([{ orderId: 'shop:1', lines: [{ lineId: '1', sku: 'TEA', qty: 2 }], mergeKey: null }],
- *   new Map([['TEA|suzhou', 5]]), [], ['suzhou'])
- * // orders: [{ orderId: 'shop:1', outcome: 'routed', warehouse: 'suzhou', shipmentId: 'shop:1#1', ... }]
+ * planRouting([{ orderId: 'shop:1', lines, address, mergeKey: null }], new Map([['TEA|suzhou', 5]]), [], rules)
+ * // orders: [{ orderId: 'shop:1', outcome: 'routed', warehouse: 'suzhou', shipments: [{ shipmentId: 'shop:1#1', ... }] }]
  */
 export function planRouting(
   orders: readonly OrderToRoute[],
   stock: ReadonlyMap<string, number>,
   open: readonly OpenShipment[],
-  warehouses: readonly string[],
+  rules: CompiledRoutingRules,
 ): RoutingPlan {
   const available = new Map(stock);
   const openByKey = new Map(open.map((s) => [`${s.mergeKey}|${s.warehouse}`, s.id]));
@@ -56,25 +61,27 @@ export function planRouting(
       plan.orders.push({ orderId: order.orderId, outcome: 'bad_address', detail: order.addressProblem });
       continue;
     }
-    const decision = chooseWarehouse(order.lines, available, warehouses);
-    if (!decision.ok) {
-      plan.orders.push({ orderId: order.orderId, outcome: 'backorder', detail: decision.detail });
+    const route = planRoute(order, available, rules);
+    if (route.kind === 'backorder') {
+      plan.orders.push({ orderId: order.orderId, outcome: 'backorder', detail: route.detail, reason: route.reason });
       continue;
     }
-    const { warehouse } = decision;
-    for (const line of order.lines) {
-      const key = `${line.sku}|${warehouse}`;
-      available.set(key, (available.get(key) ?? 0) - line.qty);
-      plan.reserve.set(key, (plan.reserve.get(key) ?? 0) + line.qty);
-    }
-    const mergeSlot = order.mergeKey === null ? undefined : `${order.mergeKey}|${warehouse}`;
-    let shipmentId = mergeSlot === undefined ? undefined : openByKey.get(mergeSlot);
-    if (shipmentId === undefined) {
-      shipmentId = `${order.orderId}#1`;
-      plan.newShipments.push({ id: shipmentId, orderId: order.orderId, warehouse, mergeKey: order.mergeKey });
-      if (mergeSlot !== undefined) openByKey.set(mergeSlot, shipmentId);
-    }
-    plan.orders.push({ orderId: order.orderId, outcome: 'routed', warehouse, shipmentId, lines: order.lines });
+    const shipments = route.shipments.map((s, i): OrderShipment => {
+      for (const line of s.lines) {
+        const key = `${line.sku}|${s.warehouse}`;
+        available.set(key, (available.get(key) ?? 0) - line.qty);
+        plan.reserve.set(key, (plan.reserve.get(key) ?? 0) + line.qty);
+      }
+      const mergeSlot = order.mergeKey === null ? undefined : `${order.mergeKey}|${s.warehouse}`;
+      let shipmentId = mergeSlot === undefined ? undefined : openByKey.get(mergeSlot);
+      if (shipmentId === undefined) {
+        shipmentId = `${order.orderId}#${i + 1}`;
+        plan.newShipments.push({ id: shipmentId, orderId: order.orderId, warehouse: s.warehouse, mergeKey: order.mergeKey });
+        if (mergeSlot !== undefined) openByKey.set(mergeSlot, shipmentId);
+      }
+      return { shipmentId, warehouse: s.warehouse, lines: s.lines };
+    });
+    plan.orders.push({ orderId: order.orderId, outcome: 'routed', warehouse: shipments[0]!.warehouse, shipments, reason: route.reason });
   }
   return plan;
 }

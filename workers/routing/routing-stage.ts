@@ -1,23 +1,22 @@
 import type { Transaction } from 'kysely';
 import { applyRoutingAtomically, readOpenShipments, readPricedOrders, readStock, type RoutingEffects } from '../../sql/queries/route-orders.ts';
 import { orderStepStage, type StepResult } from '../order-step.ts';
+import { activeRoutingRules } from './active-routing-rules.ts';
 import { addressProblem } from './address-problem.ts';
 import { mergeKey, type MergeRules } from './merge-key.ts';
-import { planRouting, type OrderToRoute, type RoutingPlan } from './plan-routing.ts';
+import { planRouting, type OpenShipment, type OrderToRoute, type RoutingPlan } from './plan-routing.ts';
+import type { CompiledRoutingRules } from './routing-rules.ts';
 import type { Database, Db } from '../../sql/database.ts';
 
-/** Warehouses in preference order; the foundation has one. */
-export const DEFAULT_WAREHOUSES = ['suzhou'] as const;
-
 /**
- * routing: read the orders still priced, their stock and the open shipments of their merge keys;
- * decide the whole batch in one pure function (warehouse, all-or-nothing reservation, merge into
- * a shipment); write it in one statement that locks and re-checks what the plan stood on (else
- * plan again in a transaction holding the locks). Stock rows, the hottest rows of a sale, are so
- * locked only while Postgres runs one statement, never across a round trip to a busy worker.
- * An order whose stock is short becomes an exception (backorder), never a negative stock.
- * Orders of one shop, buyer and address within the merge window share a shipment (合单); each
- * keeps its own money.
+ * routing: read the orders still priced, their stock in every warehouse the rules name and the
+ * open shipments of their merge keys; decide the whole batch in one pure function (`planRoute`
+ * per order: region, warehouse or split, reason; merge into shipments per warehouse); write it
+ * in one statement that locks and re-checks what the plan stood on. Stock rows, the hottest rows
+ * of a sale, are so locked only while Postgres runs one statement, never across a round trip to
+ * a busy worker. An order whose stock is short becomes an exception (backorder), never a
+ * negative stock. Orders of one shop, buyer and address within the merge window share a shipment
+ * per warehouse (合单); each keeps its own money.
  */
 export const routingStage = orderStepStage({
   stage: 'routing',
@@ -30,21 +29,32 @@ export const routingStage = orderStepStage({
 });
 
 /**
- * Routes the orders of `ids` still priced: plans on a snapshot and writes it in one statement that
- * re-checks it; if the snapshot moved, reads, plans and writes again in a transaction holding
- * the locks on the orders, their stock rows and the open shipments of their merge keys.
+ * Routes the orders of `ids` still priced, under the newest routing rules (or `rules`): plans on
+ * a snapshot and writes it in one statement that re-checks it. If the snapshot moved, that
+ * statement says what it found under its locks (orders still priced, the stock, shipments still
+ * open) and the batch is planned once more on that and written the same way; only if that also
+ * misses (a hot SKU taken again meanwhile) is it read, planned and written in a transaction
+ * holding the locks, which always holds. An order short of stock becomes a backorder only on a
+ * plan made against stock read after the first write missed.
  */
-export async function routeBatch(db: Db, ids: readonly string[], mergeWindowSeconds: number): Promise<RoutingPlan> {
-  const rules = { windowSeconds: mergeWindowSeconds };
-  // Usually: plan on a snapshot, write in one statement that re-checks it under its locks.
-  const snapshot = await readInputs(db, ids, rules, false);
-  const plan = planRouting(snapshot.orders, snapshot.stock, snapshot.open, DEFAULT_WAREHOUSES);
-  if (await applyRoutingAtomically(db, snapshot.orders.map((o) => o.orderId), effectsOf(plan))) return plan;
-  // The snapshot moved (stock taken, an order cancelled, a shipment numbered): plan again under locks.
+export async function routeBatch(db: Db, ids: readonly string[], mergeWindowSeconds: number, rules?: CompiledRoutingRules): Promise<RoutingPlan> {
+  const active = rules ?? (await activeRoutingRules(db));
+  const merge = { windowSeconds: mergeWindowSeconds };
+  const snapshot = await readInputs(db, ids, merge, active, false);
+  const plan = planRouting(snapshot.orders, snapshot.stock, snapshot.open, active);
+  const first = await applyRoutingAtomically(db, snapshot.orders.map((o) => o.orderId), effectsOf(plan));
+  if (first.ok) return plan;
+  // The snapshot moved (stock taken, an order cancelled, a shipment numbered): plan again on what the write saw.
+  const { conflict } = first;
+  const orders = snapshot.orders.filter((o) => conflict.stillPriced.has(o.orderId));
+  const stock = new Map([...snapshot.stock, ...conflict.stock]);
+  const open = snapshot.open.filter((s) => conflict.stillOpen.has(s.id));
+  const replanned = planRouting(orders, stock, open, active);
+  if ((await applyRoutingAtomically(db, orders.map((o) => o.orderId), effectsOf(replanned))).ok) return replanned;
   return db.transaction().execute(async (trx) => {
-    const locked = await readInputs(trx, ids, rules, true);
-    const lockedPlan = planRouting(locked.orders, locked.stock, locked.open, DEFAULT_WAREHOUSES);
-    if (!(await applyRoutingAtomically(trx, locked.orders.map((o) => o.orderId), effectsOf(lockedPlan)))) {
+    const locked = await readInputs(trx, ids, merge, active, true);
+    const lockedPlan = planRouting(locked.orders, locked.stock, locked.open, active);
+    if (!(await applyRoutingAtomically(trx, locked.orders.map((o) => o.orderId), effectsOf(lockedPlan))).ok) {
       throw new Error('routing: a plan made under locks did not hold when written');
     }
     return lockedPlan;
@@ -52,22 +62,23 @@ export async function routeBatch(db: Db, ids: readonly string[], mergeWindowSeco
 }
 
 /** What routing decides on: the orders still priced, their stock and the open shipments of their merge keys. */
-async function readInputs(db: Db | Transaction<Database>, ids: readonly string[], rules: MergeRules, lock: boolean) {
+async function readInputs(db: Db | Transaction<Database>, ids: readonly string[], merge: MergeRules, rules: CompiledRoutingRules, lock: boolean) {
   const priced = await readPricedOrders(db, ids, lock);
   const orders: OrderToRoute[] = priced.map((o) => {
     const problem = addressProblem(o.address);
     return {
       orderId: o.id,
       lines: o.lines,
-      mergeKey: mergeKey({ channel: o.channel, buyer: o.buyer, address: o.address, paymentMethod: o.paymentMethod }, rules),
+      address: { provinceCode: o.address.provinceCode ?? '', province: o.address.province ?? '' },
+      mergeKey: mergeKey({ channel: o.channel, buyer: o.buyer, address: o.address, paymentMethod: o.paymentMethod }, merge),
       ...(problem === undefined ? {} : { addressProblem: problem }),
     };
   });
   const [stock, open] = await Promise.all([
-    readStock(db, priced.flatMap((o) => o.lines.map((l) => l.sku)), DEFAULT_WAREHOUSES, lock),
-    readOpenShipments(db, orders.flatMap((o) => (o.mergeKey === null ? [] : [o.mergeKey])), rules.windowSeconds, lock),
+    readStock(db, priced.flatMap((o) => o.lines.map((l) => l.sku)), rules.warehouses, lock),
+    readOpenShipments(db, orders.flatMap((o) => (o.mergeKey === null ? [] : [o.mergeKey])), merge.windowSeconds, lock),
   ]);
-  return { orders, stock, open };
+  return { orders, stock, open: open as OpenShipment[] };
 }
 
 function effectsOf(plan: RoutingPlan): RoutingEffects {
@@ -75,6 +86,7 @@ function effectsOf(plan: RoutingPlan): RoutingEffects {
     routed: plan.orders.flatMap((o) => (o.outcome === 'routed' ? [o] : [])),
     backorders: plan.orders.flatMap((o) => (o.outcome === 'backorder' ? [o] : [])),
     badAddresses: plan.orders.flatMap((o) => (o.outcome === 'bad_address' ? [o] : [])),
+    records: plan.orders.flatMap((o) => (o.outcome === 'bad_address' ? [] : [{ orderId: o.orderId, ruleVersion: o.reason.ruleVersion, outcome: o.outcome, reason: o.reason }])),
     newShipments: plan.newShipments,
     reserve: plan.reserve,
   };
