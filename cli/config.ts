@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { maxPayloadBytes } from '../streams/payload-limit.ts';
 import type { StageSettings } from '../workers/stage.ts';
+import { DEFAULT_EXCEPTION_ALERT, type ExceptionAlertRule } from '../workers/kpi/exception-alert.ts';
 
 /** The checkout's root, so `.data/` is found whatever the working directory. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,6 +37,12 @@ export interface Config {
   maxCoreBacklog: number;
   /** The peak guard: when peak mode starts and ends under `auto`, and how fast deferred work is replayed. */
   peak: { enterPerMinute: number; enterWindowSeconds: number; exitPerMinute: number; cooldownSeconds: number; replayPerSecond: number };
+  /** The exception alert: limit, consecutive periods, period length, and where it is POSTed (unset: no webhook). */
+  exceptionAlert: ExceptionAlertRule & { webhookUrl: string | undefined };
+  /** How often a worker process reads the KPIs for its gauges and the alert (30 s at least). */
+  kpiIntervalSeconds: number;
+  /** Directory where each worker process writes its Prometheus file-SD target file; unset writes none. */
+  sdDir: string | undefined;
 }
 
 /** Reads the configuration from environment variables, with the README's defaults. */
@@ -65,6 +72,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       cooldownSeconds: intVar(env, 'ORDERSURGE_PEAK_COOLDOWN_S', 600, 86_400),
       replayPerSecond: intVar(env, 'ORDERSURGE_REPLAY_PER_S', 200, 1_000_000),
     },
+    exceptionAlert: {
+      limit: ratioVar(env, 'ORDERSURGE_EXCEPTION_ALERT_RATE', DEFAULT_EXCEPTION_ALERT.limit),
+      periods: Math.max(1, intVar(env, 'ORDERSURGE_EXCEPTION_ALERT_PERIODS', DEFAULT_EXCEPTION_ALERT.periods, 365)),
+      periodSeconds: Math.max(60, intVar(env, 'ORDERSURGE_EXCEPTION_ALERT_PERIOD_S', DEFAULT_EXCEPTION_ALERT.periodSeconds, 31 * 86_400)),
+      webhookUrl: urlVar(env, 'ORDERSURGE_ALERT_WEBHOOK_URL'),
+    },
+    kpiIntervalSeconds: Math.max(30, intVar(env, 'ORDERSURGE_KPI_INTERVAL_S', 60, 86_400)),
+    sdDir: env.ORDERSURGE_SD_DIR ? path.resolve(env.ORDERSURGE_SD_DIR) : undefined,
   };
 }
 
@@ -76,6 +91,23 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, max = 65
     throw new ConfigError(`${name}: must be an integer between 0 and ${max}, got ${JSON.stringify(raw)}`);
   }
   return value;
+}
+
+function ratioVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0 || value > 1) {
+    throw new ConfigError(`${name}: must be a ratio above 0 and at most 1 (0.1 for 10%), got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+function urlVar(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) throw new ConfigError(`${name}: must be an http(s) URL, got ${JSON.stringify(raw)}`);
+  return raw;
 }
 
 function payloadLimitVar(env: NodeJS.ProcessEnv): number {

@@ -13,7 +13,6 @@ import { loadCommand } from './commands/load.ts';
 import { peakCommand } from './commands/peak.ts';
 import { priceCommand } from './commands/price.ts';
 import { redriveCommand } from './commands/redrive.ts';
-import { routingCommand } from './commands/routing.ts';
 import { catalogueCommand, rulesCommand } from './commands/rules.ts';
 import { setupCommand } from './commands/setup.ts';
 import { simulateCommand } from './commands/simulate.ts';
@@ -21,7 +20,6 @@ import { startCommand } from './commands/start.ts';
 import { statusCommand } from './commands/status.ts';
 import { streamsCommand } from './commands/streams.ts';
 import { submitCommand } from './commands/submit.ts';
-import { warehousesCommand } from './commands/warehouses.ts';
 import { workerCommand } from './commands/worker.ts';
 
 const program = new Command('ordersurge')
@@ -48,8 +46,6 @@ for (const command of [
   dlqCommand(),
   redriveCommand(),
   inventoryCommand(),
-  warehousesCommand(),
-  routingCommand(),
   normalizeCommand(),
   priceCommand(),
   rulesCommand(),
