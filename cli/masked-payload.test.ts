@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { maskedPayload, maskName, maskPhonesIn, shownAddress } from './masked-payload.ts';
+import { maskName } from '../streams/pii/mask.ts';
+import { maskPhonesIn } from '../workers/ingest/adapters/phone.ts';
+import { maskedPayload, shownAddress } from './masked-payload.ts';
 
 describe('maskedPayload', () => {
   it('masks the phone, name and street of a raw platform payload, and keeps ids and amounts', () => {

@@ -1,5 +1,6 @@
 import type { Address } from '../streams/canonical-order.ts';
-import { looksLikePhone, maskPhone } from '../workers/ingest/adapters/phone.ts';
+import { maskName, maskStreet } from '../streams/pii/mask.ts';
+import { looksLikePhone, maskPhone, maskPhonesIn } from '../workers/ingest/adapters/phone.ts';
 
 // Keys under which platforms put a person's name or street address (and ours, for the canonical order).
 const NAME_KEYS = new Set(['receiver', 'receiver_name', 'receiver_name_mask', 'fullname', 'mask_post_receiver', 'name', 'first_name', 'last_name']);
@@ -7,26 +8,6 @@ const STREET_KEYS = new Set(['detail', 'street', 'address', 'address1', 'address
 // `name` is a person only inside an address (Shopify's order `name` is "#1001").
 const ADDRESS_PARENTS = /address|delivery|consignee|customer|post_addr/i;
 const PHONE_KEYS = /phone|mobile|tel/i;
-// A Chinese mobile number inside any text (not a piece of a longer digit run such as an order id).
-const MOBILE_IN_TEXT = /(?<![\d])(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d){8}(?![\d])/g;
-
-/**
- * A person's name as views show it: the first character, the rest starred.
- *
- * @example
- * maskName('林伟')   // '林*'
- * maskName('Alice')  // 'A****'
- */
-export function maskName(value: string): string {
-  const chars = [...value.trim()];
-  return chars.length === 0 ? '' : chars[0] + '*'.repeat(Math.max(1, chars.length - 1));
-}
-
-/** A street address as views show it: its first four characters, the rest starred. */
-export function maskStreet(value: string): string {
-  const chars = [...value.trim()];
-  return chars.length <= 4 ? '*'.repeat(chars.length) : chars.slice(0, 4).join('') + '*'.repeat(Math.min(8, chars.length - 4));
-}
 
 /** An address as views show it: phone and name masked, the street cut short, the sealed contact left out. */
 export function shownAddress(address: Address): Omit<Address, 'contact'> {
@@ -52,11 +33,6 @@ export function maskedPayload(text: string): string {
     return maskPhonesIn(text);
   }
   return JSON.stringify(mask(value, ''));
-}
-
-/** Free text (a dead letter's reason, a log line) with every mobile number in it masked. */
-export function maskPhonesIn(text: string): string {
-  return text.replace(MOBILE_IN_TEXT, maskPhone);
 }
 
 function mask(value: unknown, parent: string): unknown {

@@ -25,6 +25,11 @@ export const contactSchema = z.object({
   phone: z.string(),
   street: z.string(),
   detail: z.string(),
+  /**
+   * Keyed hash of receiver, street and detail (streams/pii/fingerprint.ts): what merge and
+   * readdress compare, since the address's shown fields are masked. Set when sealed.
+   */
+  fingerprint: z.string().optional(),
 });
 export type Contact = z.infer<typeof contactSchema>;
 
@@ -35,8 +40,10 @@ export const addressSchema = z.object({
   provinceCode: z.string(),
   city: z.string(),
   district: z.string(),
+  /** Masked once sealed (first four characters), like `detail`; the full value is in `contact`. */
   street: z.string(),
   detail: z.string(),
+  /** Masked once sealed (林*); the full value is in `contact`. */
   receiver: z.string(),
   /** Masked form only, e.g. 138****0000. */
   phone: z.string(),

@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateShopOrder } from '../scripts/simulators/shop-orders.ts';
 import { setStock } from '../sql/queries/inventory.ts';
+import { processPiiKeyring } from '../streams/pii/keyring.ts';
+import { openPii } from '../streams/pii/sealed-value.ts';
 import { submitPayload } from '../streams/submit.ts';
 import type { StageName } from '../streams/pipeline.ts';
 import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
@@ -46,7 +48,10 @@ describe('updates of known orders', () => {
     await waitFor(201, 'received');
     await submit(o.original);
     await eventually(async () => ((await row(201))?.stale_updates === 1 ? true : undefined), 10_000, 'the stale original counted');
-    expect((await row(201))?.address.detail).toContain('改到 星湖街 328 号');
+    // Stored sealed (the shown detail masked): the new address is what opens.
+    const address = (await row(201))!.address;
+    expect(address.detail).toBe('改到 星********');
+    expect(openPii(address.contact!.detail, processPiiKeyring())).toContain('改到 星湖街 328 号');
   });
 
   it('stops a cancelled order wherever it is before the waybill, and releases its stock', async () => {
@@ -104,7 +109,9 @@ describe('updates of known orders', () => {
     await waitFor(402, 'exception');
     const moved = await row(402);
     expect(moved?.exception_type).toBe('address_change_after_waybill');
-    expect(moved?.exception_detail).toContain('改到 星湖街 328 号');
+    // The new address masked, as every view shows it: no street in clear in an event.
+    expect(moved?.exception_detail).toContain('改到 星********');
+    expect(moved?.exception_detail).not.toContain('星湖街');
   });
 
   it('voids a waybill obtained for an order cancelled while the carrier was answering', async () => {

@@ -287,7 +287,7 @@ export class StageRunner<T> {
         subject: msg.subject,
         error,
         attempts: msg.info.deliveryCount,
-        payload: msg.data,
+        payload: this.stage.deadLetterBody?.(msg.data) ?? msg.data,
       });
     } catch (publishError) {
       // Keep the message rather than lose it: it comes back after the delay.

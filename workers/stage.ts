@@ -52,6 +52,12 @@ export interface Stage<T> {
   name: StageName;
   decode(data: Uint8Array): Decoded<T>;
   /**
+   * What the dead-letter stream keeps of a message of this stage (the message as it is when
+   * absent). Ingest seals it: a raw payload holds the buyer's contact in clear. `decode` must
+   * read what this returns, since a replay publishes it back as it was kept.
+   */
+  deadLetterBody?(data: Uint8Array): Uint8Array;
+  /**
    * Returns one outcome per delivery, in order. Throwing fails the batch: the runner retries it
    * together when a server is out of reach, else tries each message alone (see `error-class.ts`).
    */

@@ -3,16 +3,29 @@ import { listDeadLetters, type DeadLetter } from '../../streams/dead-letter.ts';
 import { replayWithOrders } from '../../workers/dead-lettered-order.ts';
 import type { StageName } from '../../streams/pipeline.ts';
 import { loadConfig } from '../config.ts';
-import { maskedPayload, maskPhonesIn } from '../masked-payload.ts';
+import { processPiiKeyring } from '../../streams/pii/keyring.ts';
+import { isSealedBody, openBody } from '../../streams/pii/sealed-body.ts';
+import { maskPhonesIn } from '../../workers/ingest/adapters/phone.ts';
+import { maskedPayload } from '../masked-payload.ts';
 import { action, InputError, intOption } from '../run-action.ts';
 import { connectRunning } from '../servers.ts';
 import { parseStages } from './worker.ts';
 
 const decoder = new TextDecoder();
 
-/** A dead letter as printed: the payload with buyers' phones, names and streets masked, phones in the reason too (replay uses the stored one). */
+/** A dead letter as printed: the payload (opened if sealed) with buyers' phones, names and streets masked, phones in the reason too (replay uses the stored one). */
 function letterView(l: DeadLetter) {
-  return { seq: l.seq, stage: l.stage, subject: l.subject, error: maskPhonesIn(l.error), attempts: l.attempts, failedAt: l.failedAt, payload: maskedPayload(decoder.decode(l.payload)) };
+  return { seq: l.seq, stage: l.stage, subject: l.subject, error: maskPhonesIn(l.error), attempts: l.attempts, failedAt: l.failedAt, payload: shownPayload(l.payload) };
+}
+
+/** Ingest's dead letters keep the raw payload sealed: shown opened, then masked like any other. */
+function shownPayload(payload: Uint8Array): string {
+  if (!isSealedBody(payload)) return maskedPayload(decoder.decode(payload));
+  try {
+    return maskedPayload(decoder.decode(openBody(payload, processPiiKeyring())));
+  } catch (error) {
+    return `(sealed; cannot open it here: ${error instanceof Error ? error.message : String(error)})`;
+  }
 }
 
 const oneStage = (value: string): StageName => {

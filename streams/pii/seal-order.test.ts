@@ -33,9 +33,15 @@ describe('sealResult', () => {
     for (const clear of ['林伟', '星湖街 328 号', '2 栋 1201 室']) expect(JSON.stringify(order.raw)).not.toContain(clear);
   });
 
+  it('leaves no receiver or street in clear anywhere in the order', () => {
+    const text = JSON.stringify(sealedShopOrder());
+    for (const clear of ['林伟', '星湖街 328 号', '2 栋 1201 室']) expect(text).not.toContain(clear);
+  });
+
   it('keeps the masked display values and what is not personal as they were', () => {
     const order = sealedShopOrder();
-    expect(order.address).toMatchObject({ phone: '138****8000', province: '江苏省', city: '苏州市', postcode: '215000' });
+    expect(order.address).toMatchObject({ phone: '138****8000', receiver: '林*', detail: '星湖街 ********', province: '江苏省', city: '苏州市', postcode: '215000' });
+    expect(order.address.contact?.fingerprint).toMatch(/^k1:[0-9a-f]{64}$/);
     expect((order.raw as { line_items: unknown[] }).line_items).toEqual(payload.line_items);
     expect((order.raw as { shipping_address: { city: string } }).shipping_address.city).toBe('苏州市');
   });
@@ -47,7 +53,7 @@ describe('sealResult', () => {
     expect(openPii(contact.receiver, ring)).toBe('林伟');
     expect(openPii(contact.detail, ring)).toBe('星湖街 328 号 2 栋 1201 室');
     expect(openPii((order.raw as { shipping_address: { address2: string } }).shipping_address.address2, ring)).toBe('2 栋 1201 室');
-    for (const value of Object.values(contact)) expect(isSealedOrEmpty(value)).toBe(true);
+    for (const value of [contact.receiver, contact.phone, contact.street, contact.detail]) expect(isSealedOrEmpty(value)).toBe(true);
     expect(canonicalOrderSchema.parse(order).address.contact).toEqual(contact);
   });
 });

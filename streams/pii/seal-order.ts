@@ -1,5 +1,7 @@
 import type { CanonicalOrder, Contact, NormalizeResult } from '../canonical-order.ts';
+import { contactFingerprint } from './fingerprint.ts';
 import type { PiiKeyring } from './keyring.ts';
+import { maskName, maskStreet } from './mask.ts';
 import { sealPii } from './sealed-value.ts';
 
 // A fragment of the street address this short ("1", "A栋") says nothing about the buyer alone.
@@ -8,9 +10,11 @@ const MIN_PHONE_DIGITS = 7;
 const CHINA_MOBILE = /^(?:0{0,2}86)?(1\d{10})$/;
 
 /**
- * The order as it may leave ingest: its contact sealed and, in its raw payload, every string that
- * holds the contact (the receiver, the phone in any spelling, the street address or a part of it)
- * replaced by its sealed form. The adapter's result holds them in clear; nothing else may.
+ * The order as it may leave ingest: its contact sealed, with a keyed fingerprint of receiver and
+ * street address beside it (what merge and readdress compare); the address's shown receiver and
+ * street masked; and, in its raw payload, every string that holds the contact (the receiver, the
+ * phone in any spelling, the street address or a part of it) replaced by its sealed form. The
+ * adapter's result holds them in clear; nothing else may.
  *
  * @example
  * const result = adapterFor('shop')(payload);
@@ -20,12 +24,21 @@ export function sealResult(result: NormalizeResult, keyring: PiiKeyring): Normal
   return result.ok ? { ok: true, order: sealOrder(result.order, keyring) } : result;
 }
 
+/** {@link sealResult} of one order. */
 export function sealOrder(order: CanonicalOrder, keyring: PiiKeyring): CanonicalOrder {
   const contact = order.address.contact;
   if (!contact) return order;
   const seal = (value: string): string => sealPii(value, keyring);
-  const sealed: Contact = { receiver: seal(contact.receiver), phone: seal(contact.phone), street: seal(contact.street), detail: seal(contact.detail) };
-  return { ...order, address: { ...order.address, contact: sealed }, raw: sealRaw(order.raw, contact, seal) };
+  const sealed: Contact = {
+    receiver: seal(contact.receiver),
+    phone: seal(contact.phone),
+    street: seal(contact.street),
+    detail: seal(contact.detail),
+    fingerprint: contactFingerprint(contact, keyring),
+  };
+  const a = order.address;
+  const shown = { ...a, receiver: maskName(a.receiver), street: maskStreet(a.street), detail: maskStreet(a.detail) };
+  return { ...order, address: { ...shown, contact: sealed }, raw: sealRaw(order.raw, contact, seal) };
 }
 
 /** The raw payload with every string that holds a piece of `contact` sealed. */

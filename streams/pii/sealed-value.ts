@@ -21,13 +21,17 @@ export class PiiError extends Error {
  * sealPii('13800000000', keyring) // 'k1:3q2+7w...' (different every call)
  */
 export function sealPii(value: string, keyring: PiiKeyring): string {
-  if (value === '') return '';
+  return value === '' ? '' : sealBytes(Buffer.from(value, 'utf8'), keyring);
+}
+
+/** {@link sealPii} of bytes (a whole message body, say), which need not be text. */
+export function sealBytes(value: Uint8Array, keyring: PiiKeyring): string {
   const key = keyring.keys.get(keyring.currentId);
   if (!key) throw new PiiError(`PII keyring: current key ${keyring.currentId} is missing`);
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv(CIPHER, key, iv);
   cipher.setAAD(Buffer.from(keyring.currentId));
-  const body = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
+  const body = Buffer.concat([cipher.update(value), cipher.final()]);
   return `${keyring.currentId}:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
 }
 
@@ -40,7 +44,11 @@ export function sealPii(value: string, keyring: PiiKeyring): string {
  * openPii(sealPii('13800000000', keyring), keyring) // '13800000000'
  */
 export function openPii(sealed: string, keyring: PiiKeyring): string {
-  if (sealed === '') return '';
+  return sealed === '' ? '' : openBytes(sealed, keyring).toString('utf8');
+}
+
+/** {@link openPii} to bytes: the inverse of {@link sealBytes}. */
+export function openBytes(sealed: string, keyring: PiiKeyring): Buffer {
   const match = SEALED.exec(sealed);
   if (!match) throw new PiiError('sealed value: not of the form KEYID:BASE64');
   const [, keyId = '', data = ''] = match;
@@ -52,7 +60,7 @@ export function openPii(sealed: string, keyring: PiiKeyring): string {
   decipher.setAAD(Buffer.from(keyId));
   decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
   try {
-    return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
   } catch {
     throw new PiiError(`sealed value under key ${keyId}: does not authenticate (changed, or sealed under another key of that id)`);
   }

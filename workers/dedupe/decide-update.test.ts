@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { normalizeShop } from '../ingest/adapters/shop.ts';
 import { generateShopOrder } from '../../scripts/simulators/shop-orders.ts';
 import type { CanonicalOrder } from '../../streams/canonical-order.ts';
+import { parsePiiKeyring } from '../../streams/pii/keyring.ts';
+import { sealOrder } from '../../streams/pii/seal-order.ts';
 import { decideUpdate, initialStatus, type KnownOrder } from './decide-update.ts';
+
+const ring = parsePiiKeyring(`k1:${Buffer.alloc(32, 7).toString('base64')}`, 'test');
 
 function order(overrides: Partial<CanonicalOrder> = {}): CanonicalOrder {
   const result = normalizeShop(generateShopOrder(7, new Date('2026-11-11T00:00:00+08:00')));
@@ -38,6 +42,20 @@ describe('decideUpdate', () => {
     const moved = order({ version: 101, address: { ...order().address, detail: '新地址 8 号' } });
     expect(decideUpdate(known('priced'), moved)).toMatchObject({ action: { kind: 'readdress' }, changes: expect.arrayContaining(['address changed']) });
     expect(decideUpdate(known('waybilled'), moved)).toMatchObject({ action: { kind: 'exception', type: 'address_change_after_waybill' } });
+  });
+
+  it('tells a sealed address change by the fingerprint, though the masked fields are the same', () => {
+    const stored = sealOrder(order(), ring);
+    // Same first four characters and length: the masked detail is the same, only the fingerprint differs.
+    const address = order().address;
+    const detail = `${address.detail.slice(0, -1)}#`;
+    const moved = sealOrder(order({ version: 101, address: { ...address, detail, contact: { ...address.contact!, detail } } }), ring);
+    expect(moved.address.detail).toBe(stored.address.detail);
+    const knownSealed: KnownOrder = { status: 'priced', version: 100, address: stored.address, hasWaybill: false };
+    expect(decideUpdate(knownSealed, moved)).toMatchObject({ action: { kind: 'readdress' } });
+    expect(decideUpdate({ ...knownSealed, status: 'waybilled', hasWaybill: true }, moved)).toMatchObject({ action: { kind: 'exception', type: 'address_change_after_waybill' } });
+    // Sealed again (a fresh IV, so other ciphertexts), the same address is no change.
+    expect(decideUpdate(knownSealed, sealOrder(order({ version: 101 }), ring))).toMatchObject({ action: { kind: 'record' } });
   });
 
   it('keeps an exception raised after the waybill after the waybill: a later refund or address change is no cancel', () => {

@@ -1,4 +1,5 @@
 import type { Address, CanonicalOrder } from '../../streams/canonical-order.ts';
+import { sameFingerprint } from '../../streams/pii/fingerprint.ts';
 import { statusesBefore, type OrderStatus } from '../../streams/pipeline.ts';
 
 /** Where the pipeline is with an order, and what the platform said of it last. */
@@ -79,15 +80,19 @@ export function decideUpdate(known: KnownOrder, incoming: CanonicalOrder): Updat
   return { kind: 'update', action: { kind: 'record' }, changes };
 }
 
+/**
+ * Receiver and street are compared by their keyed fingerprints (they are stored only sealed and
+ * masked); when the two cannot be compared (an order sealed before fingerprints, or under a key
+ * since dropped) by the masked shown fields.
+ */
 function sameAddress(a: Address, b: Address): boolean {
+  const samePerson = sameFingerprint(a.contact?.fingerprint, b.contact?.fingerprint) ?? (a.street === b.street && a.detail === b.detail && a.receiver === b.receiver);
   return (
+    samePerson &&
     a.provinceCode === b.provinceCode &&
     a.province === b.province &&
     a.city === b.city &&
     a.district === b.district &&
-    a.street === b.street &&
-    a.detail === b.detail &&
-    a.receiver === b.receiver &&
     a.phone === b.phone &&
     a.postcode === b.postcode
   );

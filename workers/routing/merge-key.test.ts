@@ -22,6 +22,14 @@ describe('mergeKey', () => {
     expect(mergeKey({ ...order, address: { ...order.address, detail: '星湖街 329 号' } }, on)).not.toBe(key);
   });
 
+  it('compares receiver and street by the fingerprint when there is one, not by the masked fields', () => {
+    const contact = { receiver: 'k1:x', phone: 'k1:y', street: '', detail: 'k1:z' };
+    const sealed = (fingerprint: string, detail: string): MergeCandidate => ({ ...order, address: { ...order.address, detail, receiver: '林*', contact: { ...contact, fingerprint } } });
+    expect(mergeKey(sealed('k1:aa', '星湖街 ****'), on)).toBe(mergeKey(sealed('k1:aa', '星湖街 ****'), on));
+    expect(mergeKey(sealed('k1:aa', '星湖街 ****'), on)).not.toBe(mergeKey(sealed('k1:bb', '星湖街 ****'), on));
+    expect(mergeKey(sealed('k1:aa', '星湖街 ****'), on)).not.toBe(mergeKey(order, on));
+  });
+
   it('never merges cash on delivery, an unknown buyer, or when merging is off', () => {
     expect(mergeKey({ ...order, paymentMethod: 'cod' }, on)).toBeNull();
     expect(mergeKey({ ...order, buyer: '' }, on)).toBeNull();

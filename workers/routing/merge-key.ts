@@ -16,7 +16,9 @@ export interface MergeCandidate {
 /**
  * The key under which orders may share a shipment: same shop (the channel is the seller's shop
  * there), same buyer, same address. Null when the order must ship alone: merging off, cash on
- * delivery (each parcel collects its own money), or no buyer to match on.
+ * delivery (each parcel collects its own money), or no buyer to match on. Receiver and street
+ * are compared by the sealed contact's keyed fingerprint (the shown ones are masked); an order
+ * sealed before fingerprints existed falls back to the shown fields.
  *
  * @example
  * mergeKey(order, { windowSeconds: 600 }) // '3f1c...' or null
@@ -24,6 +26,7 @@ export interface MergeCandidate {
 export function mergeKey(order: MergeCandidate, rules: MergeRules): string | null {
   if (rules.windowSeconds <= 0 || order.paymentMethod === 'cod' || order.buyer === '') return null;
   const a = order.address;
-  const parts = [order.channel, order.buyer, a.provinceCode, a.province, a.city, a.district, a.street, a.detail, a.receiver, a.phone, a.postcode];
+  const who = a.contact?.fingerprint !== undefined ? [a.contact.fingerprint] : [a.street, a.detail, a.receiver];
+  const parts = [order.channel, order.buyer, a.provinceCode, a.province, a.city, a.district, a.phone, a.postcode, ...who];
   return createHash('sha256').update(parts.join('\u0001')).digest('hex').slice(0, 32);
 }

@@ -28,6 +28,19 @@ export function maskPhone(value: string): string {
   return MASK.repeat(number.length);
 }
 
+// A Chinese mobile number inside any text (not a piece of a longer digit run such as an order id).
+const MOBILE_IN_TEXT = /(?<![\d])(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d){8}(?![\d])/g;
+
+/**
+ * Free text (a dead letter's reason, a log line) with every mobile number in it masked.
+ *
+ * @example
+ * maskPhonesIn('phone: must be text, got 13800000000') // 'phone: must be text, got 138****0000'
+ */
+export function maskPhonesIn(text: string): string {
+  return text.replace(MOBILE_IN_TEXT, maskPhone);
+}
+
 /** Whether a value (say a buyer nick) is really a phone number and must be masked. */
 export function looksLikePhone(value: string): boolean {
   return PHONE_LIKE.test(value) && value.replace(/\D/g, '').length >= 7;
