@@ -42,9 +42,9 @@ export interface PeakGuardSettings extends PeakRules {
   replayPerSecond: number;
   /** How often the guard samples the inflow. */
   sampleMs: number;
-}
   /** The admission limit (`ORDERSURGE_MAX_CORE_BACKLOG`; 0: none): a core held at it stays in peak mode. */
   maxCoreBacklog: number;
+}
 
 export const DEFAULT_PEAK_GUARD: PeakGuardSettings = { ...DEFAULT_PEAK_RULES, replayPerSecond: 200, sampleMs: 1000, maxCoreBacklog: 10_000 };
 
