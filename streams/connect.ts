@@ -1,5 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { natsServers } from './nats-servers.ts';
 
 export interface Bus {
   nc: NatsConnection;
@@ -20,7 +21,7 @@ export interface ServerFeatures {
 export async function connectBus(url: string, name: string): Promise<Bus> {
   // noAsyncTraces: otherwise every request builds an Error up front for its stack, a tenth of a
   // busy worker's CPU; our errors name their stage and subject instead.
-  const nc = await connect({ servers: url, name, maxReconnectAttempts: -1, noAsyncTraces: true });
+  const nc = await connect({ servers: natsServers(url), name, maxReconnectAttempts: -1, noAsyncTraces: true });
   const jsm = await jetstreamManager(nc);
   const js = jetstream(nc);
   const version = nc.info?.version ?? '0.0.0';

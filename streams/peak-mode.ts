@@ -2,6 +2,7 @@ import { Kvm, type KV } from '@nats-io/kv';
 import { z } from 'zod';
 import type { Bus } from './connect.ts';
 import type { Names } from './names.ts';
+import { streamReplicas } from './stream-replicas.ts';
 
 /** What operators set: follow the inflow (`auto`), or force peak mode `on` or `off`. */
 export const PEAK_SETTINGS = ['auto', 'on', 'off'] as const;
@@ -31,8 +32,8 @@ export interface PeakStore {
   watch(onChange: (state: PeakState) => void, signal: AbortSignal): Promise<void>;
 }
 
-/** Opens (creating when missing) the namespace's peak-mode bucket. */
-export async function openPeakStore(bus: Bus, names: Names, replicas = 1): Promise<PeakStore> {
+/** Opens (creating when missing) the namespace's peak-mode bucket, replicated like the streams. */
+export async function openPeakStore(bus: Bus, names: Names, replicas = streamReplicas()): Promise<PeakStore> {
   const kv: KV = await new Kvm(bus.nc).create(names.peakBucket, { history: 20, replicas });
   const decode = (value: Uint8Array): PeakState => {
     const parsed = peakStateSchema.safeParse(JSON.parse(new TextDecoder().decode(value)));

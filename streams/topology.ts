@@ -11,8 +11,9 @@ import {
 import { nanos } from '@nats-io/transport-node';
 import type { Names } from './names.ts';
 import { NON_CORE_STAGES, STAGES, type StageName } from './pipeline.ts';
+import { streamReplicas } from './stream-replicas.ts';
 
-/** Limits of the topology; defaults suit one machine, production raises replicas to 3. */
+/** Limits of the topology; defaults suit one machine, a cluster of three runs replicas 3 (`ORDERSURGE_STREAM_REPLICAS`). */
 export interface TopologyOptions {
   replicas: number;
   /** Bytes each stage queue may hold; publishers are refused beyond it (backpressure, never silent loss). */
@@ -36,10 +37,15 @@ export const DEFAULT_TOPOLOGY: TopologyOptions = {
   duplicateWindowMs: 5 * 60_000,
 };
 
+/** The defaults with the replicas the environment asks for (`ORDERSURGE_STREAM_REPLICAS`). */
+export function configuredTopology(env: NodeJS.ProcessEnv = process.env): TopologyOptions {
+  return { ...DEFAULT_TOPOLOGY, replicas: streamReplicas(env) };
+}
+
 const DAY_MS = 24 * 3600_000;
 
 /** The topology as data: what `ordersurge streams apply` makes true. */
-export function declareTopology(names: Names, opts: TopologyOptions = DEFAULT_TOPOLOGY) {
+export function declareTopology(names: Names, opts: TopologyOptions = configuredTopology()) {
   const stageStreams = STAGES.map((stage) => ({
     stage,
     config: {
@@ -111,7 +117,7 @@ export interface ApplyReport {
 export async function applyTopology(
   jsm: JetStreamManager,
   names: Names,
-  opts: TopologyOptions = DEFAULT_TOPOLOGY,
+  opts: TopologyOptions = configuredTopology(),
 ): Promise<ApplyReport[]> {
   const topology = declareTopology(names, opts);
   const report: ApplyReport[] = [];

@@ -5,6 +5,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { isPortOpen, waitFor } from './port.ts';
 import { SetupError } from './setup-error.ts';
+import { natsServers } from '../../streams/nats-servers.ts';
 
 export interface NatsProbe {
   reachable: boolean;
@@ -16,7 +17,7 @@ export interface NatsProbe {
 export async function probeNats(url: string): Promise<NatsProbe> {
   let nc;
   try {
-    nc = await connect({ servers: url, timeout: 2000, reconnect: false, maxReconnectAttempts: 0 });
+    nc = await connect({ servers: natsServers(url), timeout: 2000, reconnect: false, maxReconnectAttempts: 0 });
   } catch {
     return { reachable: false, jetstream: false };
   }
