@@ -8,7 +8,7 @@ import { defaultWorkerProcesses } from '../worker-processes.ts';
 
 export function loadCommand(): Command {
   return new Command('load')
-    .description('replay a load profile (a steady day, a 50x peak, a flash sale, an overload) on a pipeline of its own and report throughput, latency, peak mode and proof that nothing was lost, duplicated or oversold')
+    .description('replay a load profile (a steady day, a 50x peak, a flash sale, an overload) on the running pipeline, or on one of its own when none runs (or with --private), and report throughput, latency, peak mode and proof that nothing was lost, duplicated or oversold')
     .requiredOption('--profile <name>', `one of ${PROFILES.join(', ')}`, (value: string) => {
       if (!(PROFILES as readonly string[]).includes(value)) throw new InputError(`--profile: one of ${PROFILES.join(', ')}, got ${JSON.stringify(value)}`);
       return value as ProfileName;
@@ -24,10 +24,20 @@ export function loadCommand(): Command {
     .option('--seed <n>', 'seed of the generated orders', intOption('--seed'), 1)
     .option('--stall-s <s>', 'stop waiting when nothing completes for this long', positiveIntOption('--stall-s'), 60)
     .option('--max-core-backlog <n>', 'intake holds while the core stages hold this many messages (0: never)', intOption('--max-core-backlog'), 10_000)
+    .option('--worker-args <args>', 'extra arguments for every worker process, e.g. "--concurrency 512 --peak-concurrency 1024"', (v: string) => v.split(/\s+/).filter(Boolean), [] as string[])
+    .option('--private', 'a pipeline of its own even when one runs on the configured namespace (default: feed the running one, else start one)', false)
     .option('--report <file>', 'the JSON report; the HTML page is written next to it (default load-PROFILE-TIME.json here)')
     .action(
-      action(async (opts: { maxCoreBacklog: number; profile: ProfileName; baseRate: number; sustainable: number; timeScale: number; processes: number; seed: number; stallS: number; report?: string }) => {
-        const report = await runLoad({ ...opts, stallSeconds: opts.stallS, log: (line) => console.error(line) });
+      action(async (opts: { private: boolean; workerArgs: string[]; maxCoreBacklog: number; profile: ProfileName; baseRate: number; sustainable: number; timeScale: number; processes: number; seed: number; stallS: number; report?: string }) => {
+        // Ctrl-C ends the run early: the report covers what ran, and the pipeline is removed.
+        const stop = new AbortController();
+        const onSignal = (): void => stop.abort();
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        const report = await runLoad({ ...opts, stallSeconds: opts.stallS, signal: stop.signal, log: (line) => console.error(line) }).finally(() => {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+        });
         const json = opts.report ?? `load-${opts.profile}-${report.startedAt.replace(/[:.]/g, '-')}.json`;
         const html = json.replace(/\.json$/i, '') + '.html';
         writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
@@ -41,8 +51,8 @@ export function loadCommand(): Command {
 
 function summary(r: LoadReport): string {
   return [
-    `${r.profile}: offered ${r.offered}, completed ${r.completed}, exceptions ${r.exceptions}, lost ${r.lost}, duplicated ${r.duplicated}, oversold ${r.oversold}`,
-    `core throughput ${r.throughput.toFixed(1)} orders/s (${r.ceilingRatio.toFixed(2)} of the relay ceiling ${r.ceilingOrdersPerSecond.toFixed(0)}/s), ${r.goodputWhileOffered.toFixed(1)}/s while offered; core latency p50 ${r.coreLatencyMs.p50} ms, p99 ${r.coreLatencyMs.p99} ms; to notified p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms`,
+    `${r.profile} on ${r.cluster === 'own' ? 'a pipeline of its own' : `the ${r.cluster} cluster`}${r.stoppedEarly ? ' (STOPPED EARLY: lost includes what was in flight)' : ''}: offered ${r.offered}, completed ${r.completed}, exceptions ${r.exceptions}, lost ${r.lost}, duplicated ${r.duplicated}, oversold ${r.oversold}`,
+    `core throughput ${r.throughput.toFixed(1)} orders/s (${r.ceilingRatio.toFixed(2)} of the relay ceiling ${r.ceilingOrdersPerSecond.toFixed(0)}/s), ${r.goodputWhileOffered.toFixed(1)}/s over ${r.measured.from}-${r.measured.to} s${r.overload ? ` = ${(r.overload.goodputRatio * 100).toFixed(0)}% of the sustainable ${r.overload.sustainable}/s (lead-in at it: ${r.overload.leadInCorePerS.toFixed(0)}/s)` : ''}; backlog drained ${r.backlogDrainedAfterS === null ? 'never' : `${r.backlogDrainedAfterS.toFixed(0)} s after the schedule`}; redelivered at most ${r.redeliveredMax}; core latency p50 ${r.coreLatencyMs.p50} ms, p99 ${r.coreLatencyMs.p99} ms; to notified p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms`,
     `peak mode: ${r.peakPeriods.map((p) => `${p.from}-${p.to ?? 'end'} s`).join(', ') || 'never'}; deferred ${r.deferred}, replayed ${r.replayed}${r.replayDoneAfterS === null ? '' : ` (done ${r.replayDoneAfterS.toFixed(0)} s after the last order)`}; core p99 in peak ${r.peakCoreLatencyMs?.p99 ?? '-'} ms; worker peak RSS ${r.workerPeakRssMb} MB`,
   ].join('\n');
 }

@@ -23,7 +23,7 @@ export interface FeederSettings {
   maxCoreBacklog?: number;
 }
 
-export type FeederIn = { type: 'go' };
+export type FeederIn = { type: 'go' } | { type: 'stop' };
 export type FeederOut =
   | { type: 'ready'; payloadBytes: number }
   | { type: 'progress'; published: number; atMs: number; heldMs: number }
@@ -38,6 +38,9 @@ const payloads = orders.map((o) => encoder.encode(o.payload));
 const bus = await connectBus(settings.natsUrl, 'ordersurge-bench-feeder');
 const names = namesFor(settings.namespace);
 const go = new Promise<void>((resolve) => process.once('message', () => resolve()));
+// A run stopped early (Ctrl-C): publish no more, report what was published.
+const stopping = new AbortController();
+process.on('message', (m: FeederIn) => m.type === 'stop' && stopping.abort());
 await send({ type: 'ready', payloadBytes: Math.round(payloads.reduce((n, p) => n + p.length, 0) / payloads.length) });
 await go;
 
@@ -66,14 +69,14 @@ const running = new Set<Promise<void>>();
 let heldMs = 0;
 const gate = settings.maxCoreBacklog ? admissionGate(bus.jsm, names, settings.maxCoreBacklog, 250) : undefined;
 const progress = setInterval(() => void send({ type: 'progress', published: publishedAt.length, atMs: Date.now(), heldMs }), 1000);
-for (let i = 0; i < orders.length; i++) {
+for (let i = 0; i < orders.length && !stopping.signal.aborted; i++) {
   if (gate) {
     const held = Date.now();
-    await gate.waitForRoom(never);
+    await gate.waitForRoom(stopping.signal);
     heldMs += Date.now() - held;
   }
   if (settings.schedule) {
-    while (offeredBy(settings.schedule, (Date.now() - firstMs) / 1000) < i + 1) await sleep(10, never);
+    while (offeredBy(settings.schedule, (Date.now() - firstMs) / 1000) < i + 1 && !stopping.signal.aborted) await sleep(10, never);
   } else if (settings.rate > 0) {
     const due = firstMs + (i * 1000) / settings.rate;
     if (due > Date.now()) await sleep(due - Date.now(), never);

@@ -65,7 +65,7 @@ export async function measureCeiling(bus: Bus, namespace: string, orders: number
     for (let i = 0; i < orders; i++) {
       while (running >= inFlight) await new Promise<void>((resolve) => (wake = resolve));
       running++;
-      void bus.js.publish(subject(1), payload).finally(() => {
+      void publishUntilStored(bus, subject(1), payload).finally(() => {
         running--;
         wake?.();
       });
@@ -78,5 +78,20 @@ export async function measureCeiling(bus: Bus, namespace: string, orders: number
   } finally {
     for (const s of subscriptions) s.stop();
     for (let hop = 1; hop <= HOPS; hop++) await bus.jsm.streams.delete(stream(hop)).catch(() => undefined);
+  }
+}
+
+/**
+ * Publishes until the server stores the message: on a busy machine a publish can time out, and
+ * a first hop lost that way would leave the relay waiting for a message that never comes.
+ */
+async function publishUntilStored(bus: Bus, subject: string, payload: Uint8Array): Promise<void> {
+  for (;;) {
+    try {
+      await bus.js.publish(subject, payload);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 }

@@ -7,9 +7,11 @@ import { sleep } from '../../workers/sleep.ts';
 import type { FeederOut } from '../bench/feeder-process.ts';
 import { countOutcomes } from '../bench/count-outcomes.ts';
 import { startPrivateCluster } from '../bench/private-cluster.ts';
+import { countRunOutcomes, readSimulatorRecords, type SimulatorRecords } from './count-run-outcomes.ts';
+import { attachRunningCluster } from './running-cluster.ts';
 import { offeredBy } from '../bench/rate-schedule.ts';
 import { measureCeiling } from '../bench/relay-ceiling.ts';
-import { loadProfile, type ProfileName, type ProfileOptions } from './load-profiles.ts';
+import { loadProfile, type LoadProfile, type ProfileName, type ProfileOptions } from './load-profiles.ts';
 
 export interface LoadOptions extends ProfileOptions {
   profile: ProfileName;
@@ -19,6 +21,12 @@ export interface LoadOptions extends ProfileOptions {
   stallSeconds: number;
   /** Intake holds while the core backlog is at this many messages (0: never; the orders wait at their source). */
   maxCoreBacklog: number;
+  /** Extra arguments for every worker process (`--concurrency 512`, `--peak-concurrency 1024`). */
+  workerArgs: readonly string[];
+  /** Stops the run early (Ctrl-C): what was measured so far is reported, and the pipeline removed. */
+  signal?: AbortSignal;
+  /** Always a pipeline of its own, even when one runs on the configured namespace. */
+  private: boolean;
   log: (line: string) => void;
 }
 
@@ -30,7 +38,11 @@ export interface LoadSample {
   /** What intake took in per second (less than wanted while admission held it back). */
   offeredPerS: number;
   completedPerS: number;
+  /** Orders waybilled per second: the core's goodput. */
+  coreCompletedPerS: number;
   coreBacklog: number;
+  /** Messages the stages' consumers have redelivered (ack wait ran out, or a retry): a redelivery storm shows here. */
+  redelivered: number;
   queues: Record<string, number>;
   peak: boolean;
   workerRssMb: number;
@@ -38,6 +50,12 @@ export interface LoadSample {
 
 export interface LoadReport {
   profile: ProfileName;
+  /** `own`: a pipeline started for the run and removed after; else the running cluster it fed. */
+  cluster: string;
+  /** Seed of the generated orders. */
+  seed: number;
+  /** Stopped before everything completed (Ctrl-C): lost then includes what was still in flight. */
+  stoppedEarly: boolean;
   does: string;
   startedAt: string;
   seconds: number;
@@ -51,8 +69,19 @@ export interface LoadReport {
   replayed: number;
   /** Core orders/s: orders waybilled, first order offered to the last one waybilled. */
   throughput: number;
-  /** Core orders/s while the profile was offering: what the pipeline kept up with under load. */
+  /**
+   * Core orders/s (waybilled) over the profile's measured part: the overload itself for
+   * `overload` (after its lead-in at the sustainable rate), the whole schedule otherwise.
+   */
   goodputWhileOffered: number;
+  /** The measured part, seconds from the start. */
+  measured: { from: number; to: number };
+  /** For `overload`: the sustainable rate it was given, the core's rate during the lead-in at that rate, and goodput over it. */
+  overload: { sustainable: number; leadInCorePerS: number; goodputRatio: number } | null;
+  /** Seconds after the schedule ended until the core backlog was empty; null if it never was. */
+  backlogDrainedAfterS: number | null;
+  /** The most messages the stages' consumers had redelivered at once (ack wait ran out, or retries). */
+  redeliveredMax: number;
   /** End to end, ingest publish to the notified event (includes any deferral of the SMS). */
   latencyMs: { p50: number; p95: number; p99: number };
   /** The core path, ingest publish to waybilled. */
@@ -78,8 +107,14 @@ export interface LoadReport {
 export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
   const profile = loadProfile(opts.profile, opts);
   const orders = Math.floor(offeredBy(profile.schedule, profile.schedule.reduce((n, s) => n + s.seconds, 0)));
-  const cluster = await startPrivateCluster('load', profile.stock);
+  const running = opts.private ? undefined : await attachRunningCluster();
+  const own = running === undefined;
+  const cluster = running ?? (await startPrivateCluster('load', profile.stock));
   const { bus, db, names } = cluster;
+  // On a running cluster the orders must be new to its database: the seed moves with the minute
+  // (the report keeps the seed, so the run can be repeated on a fresh one).
+  const seed = own ? opts.seed : opts.seed * 100_000 + (Math.floor(Date.now() / 60_000) % 100_000);
+  if (!own) opts.log(`load: a pipeline runs on namespace ${names.namespace} (every core stage has a worker pulling): feeding it; its workers keep their own peak rules and stock (--private for a pipeline of its own)`);
   try {
     const env = {
       ORDERSURGE_PEAK_ENTER_PER_MIN: String(Math.round(profile.peak.enterPerMinute)),
@@ -88,9 +123,11 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
       ORDERSURGE_PEAK_COOLDOWN_S: String(profile.peak.cooldownSeconds),
       // Twice the default: under what the pipeline sustains, so the replay is no second peak.
       ORDERSURGE_REPLAY_PER_S: '400',
+      // The workers' peak guard stays in peak mode while intake is held at this limit.
+      ORDERSURGE_MAX_CORE_BACKLOG: String(opts.maxCoreBacklog),
     };
-    const workers = cluster.startWorkers(Array.from({ length: opts.processes }, () => ['all']), [], env);
-    const feeder = cluster.startFeeder({ orders, seed: opts.seed, rate: 0, schedule: profile.schedule, inFlight: 2000, maxCoreBacklog: opts.maxCoreBacklog });
+    const workers = own ? cluster.startWorkers(Array.from({ length: opts.processes }, () => ['all']), opts.workerArgs, env) : [];
+    const feeder = cluster.startFeeder({ orders, seed, rate: 0, schedule: profile.schedule, inFlight: 2000, maxCoreBacklog: opts.maxCoreBacklog });
     await feeder.next((m): m is Extract<FeederOut, { type: 'ready' }> => m.type === 'ready');
     await cluster.workersReady();
     opts.log(`load: ${profile.name}: ${profile.does}; ${orders} orders; measuring the relay ceiling first`);
@@ -98,6 +135,16 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
     opts.log(`load: relay ceiling ${ceiling.ordersPerSecond.toFixed(0)} orders/s; go`);
 
     const store = await openPeakStore(bus, names);
+    const countsNow = () =>
+      sql<{ completed: number; exceptions: number; waybilled: number }>`
+          select (select count(*)::int from notifications where kind = 'being_packed') as completed,
+                 (select count(*)::int from orders where status = 'exception') as exceptions,
+                 (select count(*)::int from shipments where waybill_no is not null) as waybilled`
+        .execute(db)
+        .then((r) => r.rows[0]!);
+    // What a running cluster had done before this run: progress is counted from here.
+    const base = own ? { completed: 0, exceptions: 0, waybilled: 0 } : await countsNow();
+    const before = await readSimulatorRecords(cluster.carrierUrl, cluster.smsUrl);
     const startedAt = Date.now();
     feeder.send({ type: 'go' });
     let published = 0;
@@ -111,24 +158,27 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
       }
     })();
     const series: LoadSample[] = [];
-    let last = { completed: 0, published: 0, at: startedAt };
+    let last = { completed: 0, waybilled: 0, published: 0, at: startedAt };
     let lastProgressAt = Date.now();
     let lastCompleted = -1;
     let replayDoneAt: number | null = null;
+    let backlogDrainedAt: number | null = null;
     const feedEndsAt = startedAt + profile.schedule.reduce((n, s) => n + s.seconds, 0) * 1000;
+    const aborted = opts.signal ?? new AbortController().signal;
     for (;;) {
-      await sleep(1000, new AbortController().signal);
+      await sleep(1000, aborted);
+      if (aborted.aborted) {
+        opts.log('load: stopped; reporting what was measured so far');
+        break;
+      }
       const now = Date.now();
       const [counts, depths, { state }, deferredLeft] = await Promise.all([
-        sql<{ completed: number; exceptions: number; waybilled: number }>`
-          select (select count(*)::int from notifications where kind = 'being_packed') as completed,
-                 (select count(*)::int from orders where status = 'exception') as exceptions,
-                 (select count(*)::int from shipments where waybill_no is not null) as waybilled`.execute(db),
+        countsNow(),
         readQueueDepths(bus.jsm, names),
         store.read(),
         bus.jsm.streams.info(names.deferredStream).then((i) => i.state.messages),
       ]);
-      const { completed, exceptions, waybilled } = counts.rows[0]!;
+      const [completed, exceptions, waybilled] = [counts.completed - base.completed, counts.exceptions - base.exceptions, counts.waybilled - base.waybilled];
       const rss = Math.max(0, ...workers.map((w) => rssMb(w.child.pid)));
       const queues = Object.fromEntries(depths.map((d) => [d.stage, d.pending + d.ackPending]));
       const coreBacklog = depths.filter((d) => CORE_STAGES.includes(d.stage)).reduce((n, d) => n + d.pending + d.ackPending, 0);
@@ -138,16 +188,19 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
         wantedPerS: (offeredBy(profile.schedule, (now - startedAt) / 1000) - offeredBy(profile.schedule, (last.at - startedAt) / 1000)) / dt,
         offeredPerS: (published - last.published) / dt,
         completedPerS: (completed - last.completed) / dt,
+        coreCompletedPerS: (waybilled - last.waybilled) / dt,
         coreBacklog,
+        redelivered: depths.reduce((n, d) => n + d.redelivered, 0),
         queues,
         peak: state.active,
         workerRssMb: rss,
       });
-      last = { completed, published, at: now };
+      last = { completed, waybilled, published, at: now };
+      if (coreBacklog === 0 && now > feedEndsAt && published >= orders) backlogDrainedAt ??= now;
       if (series.length % 5 === 0) {
         const s = series.at(-1)!;
         opts.log(
-          `load: ${Math.round(s.t)}s taken in ${published}/${orders} (${s.offeredPerS.toFixed(0)}/s of ${s.wantedPerS.toFixed(0)}/s wanted; held ${(heldMs / 1000).toFixed(0)} s) completed ${completed} (${s.completedPerS.toFixed(0)}/s) core backlog ${coreBacklog} deferred ${deferredLeft} peak ${state.active ? 'ON' : 'off'} rss ${rss} MB`,
+          `load: ${Math.round(s.t)}s taken in ${published}/${orders} (${s.offeredPerS.toFixed(0)}/s of ${s.wantedPerS.toFixed(0)}/s wanted; held ${(heldMs / 1000).toFixed(0)} s) waybilled ${waybilled} (${s.coreCompletedPerS.toFixed(0)}/s) notified ${completed} (${s.completedPerS.toFixed(0)}/s) core backlog ${coreBacklog} redelivered ${s.redelivered} deferred ${deferredLeft} peak ${state.active ? 'ON' : 'off'} rss ${rss} MB`,
         );
       }
       // Progress is any order moving: waybilled (core), notified, or deferred work replayed.
@@ -166,43 +219,73 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
         break;
       }
     }
+    if (aborted.aborted) feeder.send({ type: 'stop' });
     const fed = await feeder.next((m): m is Extract<FeederOut, { type: 'done' }> => m.type === 'done');
-    return await buildReport({ profile: profile.name, does: profile.does, startedAt, orders, fed, series, ceilingPerS: ceiling.ordersPerSecond, replayDoneAt, feedEndsAt, cluster });
+    return await buildReport({
+      own,
+      seed,
+      before,
+      stoppedEarly: aborted.aborted,
+      profile,
+      sustainable: opts.sustainable,
+      startedAt,
+      orders,
+      fed,
+      series,
+      ceilingPerS: ceiling.ordersPerSecond,
+      replayDoneAt,
+      backlogDrainedAt,
+      feedEndsAt,
+      cluster,
+    });
   } finally {
     await cluster.close();
   }
 }
 
 async function buildReport(r: {
-  profile: ProfileName;
-  does: string;
+  own: boolean;
+  seed: number;
+  before: SimulatorRecords;
+  stoppedEarly: boolean;
+  profile: LoadProfile;
+  sustainable: number;
   startedAt: number;
   orders: number;
   fed: Extract<FeederOut, { type: 'done' }>;
   series: LoadSample[];
   ceilingPerS: number;
   replayDoneAt: number | null;
+  backlogDrainedAt: number | null;
   feedEndsAt: number;
   cluster: Awaited<ReturnType<typeof startPrivateCluster>>;
 }): Promise<LoadReport> {
   const { db, bus, names, carrierUrl, smsUrl } = r.cluster;
   const publishedAt = new Map(r.fed.publishedAt);
-  const events = await db.selectFrom('order_events').select(['order_id', 'type', 'at']).where('type', 'in', ['waybilled', 'notified']).execute();
+  // This run's orders only (a running cluster holds others).
+  const events = (await db.selectFrom('order_events').select(['order_id', 'type', 'at']).where('type', 'in', ['waybilled', 'notified']).execute()).filter((e) => publishedAt.has(e.order_id));
   const notified = events.filter((e) => e.type === 'notified');
   const latency = (e: { order_id: string; at: Date }): number => e.at.getTime() - (publishedAt.get(e.order_id) ?? r.fed.firstMs);
   const peakPeriods = periodsOf(r.series);
   const inPeak = (ms: number): boolean => peakPeriods.some((p) => ms >= r.startedAt + p.from * 1000 && (p.to === null || ms <= r.startedAt + p.to * 1000));
   const coreInPeak = events.filter((e) => e.type === 'waybilled' && inPeak(publishedAt.get(e.order_id) ?? 0)).map(latency);
-  const [outcomes, deferredInfo] = await Promise.all([countOutcomes(db, carrierUrl, smsUrl), bus.jsm.streams.info(names.deferredStream)]);
+  const [outcomes, deferredInfo] = await Promise.all([r.own ? countOutcomes(db, carrierUrl, smsUrl) : countRunOutcomes(db, [...publishedAt.keys()], carrierUrl, smsUrl, r.before), bus.jsm.streams.info(names.deferredStream)]);
   const completed = notified.length;
   const waybilled = events.filter((e) => e.type === 'waybilled');
   const lastWaybilled = waybilled.reduce((max, e) => Math.max(max, e.at.getTime()), r.fed.firstMs);
   const throughput = waybilled.length / Math.max(0.001, (lastWaybilled - r.fed.firstMs) / 1000);
-  const goodputWhileOffered = waybilled.filter((e) => e.at.getTime() <= r.feedEndsAt).length / Math.max(0.001, (r.feedEndsAt - r.fed.firstMs) / 1000);
+  // Measured from the feeder's first order: the schedule's clock.
+  const from = r.fed.firstMs + r.profile.measured.from * 1000;
+  const to = r.fed.firstMs + r.profile.measured.to * 1000;
+  const coreRate = (a: number, b: number): number => waybilled.filter((e) => e.at.getTime() >= a && e.at.getTime() < b).length / Math.max(0.001, (b - a) / 1000);
+  const goodputWhileOffered = coreRate(from, to);
   const deferred = deferredInfo.state.last_seq;
   return {
-    profile: r.profile,
-    does: r.does,
+    profile: r.profile.name,
+    cluster: r.own ? 'own' : `running (namespace ${names.namespace})`,
+    seed: r.seed,
+    stoppedEarly: r.stoppedEarly,
+    does: r.profile.does,
     startedAt: new Date(r.startedAt).toISOString(),
     seconds: (Date.now() - r.startedAt) / 1000,
     offered: r.fed.published,
@@ -215,6 +298,13 @@ async function buildReport(r: {
     replayed: deferred - deferredInfo.state.messages,
     throughput,
     goodputWhileOffered,
+    measured: r.profile.measured,
+    overload:
+      r.profile.name === 'overload'
+        ? { sustainable: r.sustainable, leadInCorePerS: coreRate(r.fed.firstMs, from), goodputRatio: goodputWhileOffered / r.sustainable }
+        : null,
+    backlogDrainedAfterS: r.backlogDrainedAt === null ? null : Math.max(0, (r.backlogDrainedAt - r.feedEndsAt) / 1000),
+    redeliveredMax: Math.max(0, ...r.series.map((s) => s.redelivered)),
     latencyMs: percentiles(notified.map(latency)),
     coreLatencyMs: percentiles(waybilled.map(latency)),
     peakCoreLatencyMs: coreInPeak.length > 0 ? percentiles(coreInPeak) : null,

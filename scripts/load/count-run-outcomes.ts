@@ -1,0 +1,53 @@
+import { sql } from 'kysely';
+import type { Db } from '../../sql/database.ts';
+import type { Outcomes } from '../bench/count-outcomes.ts';
+
+/** What the carrier and SMS simulators had recorded, from their own `/stats`. */
+export interface SimulatorRecords {
+  issued: number;
+  byTemplate: Record<string, number>;
+}
+
+/** Reads the simulators' own records. */
+export async function readSimulatorRecords(carrierUrl: string, smsUrl: string): Promise<SimulatorRecords> {
+  const [carrier, sms] = await Promise.all([
+    fetch(`${carrierUrl}/stats`).then((r) => r.json() as Promise<{ issued: number }>),
+    fetch(`${smsUrl}/stats`).then((r) => r.json() as Promise<{ byTemplate: Record<string, number> }>),
+  ]);
+  return { issued: carrier.issued, byTemplate: sms.byTemplate };
+}
+
+/**
+ * `countOutcomes` for a run on a cluster that holds other orders too: Postgres is read for this
+ * run's orders only, the simulators' records as their growth since `before` (other traffic on the
+ * same simulators during the run would count as this run's), oversold over every stock row.
+ */
+export async function countRunOutcomes(db: Db, orderIds: readonly string[], carrierUrl: string, smsUrl: string, before: SimulatorRecords): Promise<Outcomes> {
+  const ids = [...orderIds];
+  const [counts, after] = await Promise.all([
+    sql<{ notified: number; notified_orders: number; reminders: number; points: number; exceptions: number; shipments: number; reserved_lines: number; lines: number; oversold: number }>`
+      with run as (select unnest(${ids}::text[]) as id)
+      select (select count(*)::int from notifications n join run on run.id = n.order_id where n.kind = 'being_packed') as notified,
+             (select count(*)::int from orders o join run on run.id = o.id where o.status = 'notified') as notified_orders,
+             (select count(*)::int from notifications n join run on run.id = n.order_id where n.kind = 'review_reminder') as reminders,
+             (select count(*)::int from loyalty_points p join run on run.id = p.order_id) as points,
+             (select count(*)::int from orders o join run on run.id = o.id where o.status = 'exception') as exceptions,
+             (select count(distinct s.id)::int from shipments s join shipment_orders so on so.shipment_id = s.id join run on run.id = so.order_id where s.waybill_no is not null) as shipments,
+             (select count(*)::int from reservations r join run on run.id = r.order_id where r.status = 'held') as reserved_lines,
+             (select count(*)::int from order_lines l join orders o on o.id = l.order_id join run on run.id = o.id where o.status in ('routed', 'waybilled', 'notified')) as lines,
+             (select coalesce(sum(greatest(reserved - on_hand, 0)), 0)::int from inventory) as oversold`.execute(db),
+    readSimulatorRecords(carrierUrl, smsUrl),
+  ]);
+  const c = counts.rows[0]!;
+  const over = (have: number, want: number): number => Math.max(0, have - want);
+  const sent = (template: string): number => (after.byTemplate[template] ?? 0) - (before.byTemplate[template] ?? 0);
+  const duplicated =
+    over(sent('being_packed'), c.notified_orders) +
+    over(sent('review_reminder'), c.notified_orders) +
+    over(c.notified, c.notified_orders) +
+    over(c.reminders, c.notified_orders) +
+    over(c.points, c.notified_orders) +
+    over(after.issued - before.issued, c.shipments) +
+    over(c.reserved_lines, c.lines);
+  return { notified: c.notified, reminders: c.reminders, points: c.points, exceptions: c.exceptions, duplicated, oversold: c.oversold };
+}
