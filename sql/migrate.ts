@@ -10,6 +10,7 @@ import * as loyaltyPoints from './migrations/0009-loyalty-points.ts';
 import * as kpiIndexes from './migrations/0010-kpi-indexes.ts';
 import * as warehousesAndRoutingRules from './migrations/0011-warehouses-and-routing-rules.ts';
 import * as reservationLedger from './migrations/0012-reservation-ledger.ts';
+import * as stockNotifications from './migrations/0013-stock-notifications.ts';
 
 /** Migrations in order; the list is explicit so no file-system scan is needed at run time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-kpi-indexes': kpiIndexes,
   '0011-warehouses-and-routing-rules': warehousesAndRoutingRules,
   '0012-reservation-ledger': reservationLedger,
+  '0013-stock-notifications': stockNotifications,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
