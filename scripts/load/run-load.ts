@@ -219,7 +219,8 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
         break;
       }
     }
-    if (aborted.aborted) feeder.send({ type: 'stop' });
+    // A feeder that has published everything has already said done and gone.
+    if (aborted.aborted && feeder.child.connected) feeder.send({ type: 'stop' });
     const fed = await feeder.next((m): m is Extract<FeederOut, { type: 'done' }> => m.type === 'done');
     return await buildReport({
       own,

@@ -136,17 +136,23 @@ async function replayBatch(opts: PeakGuardOptions, max: number, state: () => Pea
     opts.metrics.deferredBacklog.set({ stage }, waiting);
     if (waiting === 0) continue;
     const messages = await consumer.fetch({ max_messages: Math.min(max, waiting), expires: 1000 });
-    let count = 0;
-    for await (const msg of messages) {
-      if (signal.aborted || state().active) {
-        // A new peak began mid-replay: leave the rest parked.
-        msg.nak();
-        continue;
-      }
-      await handBack(opts, stage, msg);
-      count++;
+    // Read the whole pull before handing any back: awaiting a publish per message inside the
+    // loop let the pull's idle heartbeats lapse on a busy machine ("heartbeats missed"), which
+    // ended the pull and left what it had delivered unacked until the ack wait ran out (30 s):
+    // the replay crawled at a few messages a second.
+    const fetched: JsMsg[] = [];
+    try {
+      for await (const msg of messages) fetched.push(msg);
+    } catch (error) {
+      if (fetched.length === 0) throw error;
     }
-    return count;
+    if (signal.aborted || state().active) {
+      // A new peak began mid-replay: leave the rest parked.
+      for (const msg of fetched) msg.nak();
+      return 0;
+    }
+    await Promise.all(fetched.map((msg) => handBack(opts, stage, msg)));
+    return fetched.length;
   }
   return 0;
 }
