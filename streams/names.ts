@@ -25,6 +25,8 @@ export interface Names {
   replayDurable(stage: StageName): string;
   /** KV bucket holding the peak mode every worker watches. */
   peakBucket: string;
+  /** KV bucket of worker heartbeats (one key per process, expiring): what the console lists. */
+  workersBucket: string;
 }
 
 export function namesFor(namespace: string): Names {
@@ -41,5 +43,6 @@ export function namesFor(namespace: string): Names {
     deferredSubjects: (stage) => `${namespace}.deferred.${stage}.*`,
     replayDurable: (stage) => `replay-${stage}`,
     peakBucket: `${namespace}-peak`,
+    workersBucket: `${namespace}-workers`,
   };
 }

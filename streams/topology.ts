@@ -175,6 +175,6 @@ function notFound(error: unknown): undefined {
 
 /** Deletes every stream of a namespace (tests clean up after themselves with it). */
 export async function deleteTopology(jsm: JetStreamManager, names: Names): Promise<void> {
-  const streams = [...STAGES.map((s: StageName) => names.stageStream(s)), names.deadLetterStream, names.deferredStream, `KV_${names.peakBucket}`];
+  const streams = [...STAGES.map((s: StageName) => names.stageStream(s)), names.deadLetterStream, names.deferredStream, `KV_${names.peakBucket}`, `KV_${names.workersBucket}`];
   for (const name of streams) await jsm.streams.delete(name).catch(notFound);
 }

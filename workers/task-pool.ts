@@ -1,11 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { PoolTask } from './pool-task.ts';
+import { poolUsage } from './pool-usage.ts';
 
 /** Runs CPU-bound stage work off the event loop. */
 export interface TaskPool {
   run<I, O>(task: PoolTask<I, O>, input: I): Promise<O>;
   readonly threads: number;
+  /** Busy share of the threads (0..1) since the previous call; null when tasks run inline. */
+  utilization(): number | null;
   destroy(): Promise<void>;
 }
 
@@ -23,6 +26,7 @@ export function createTaskPool(threads: number = defaultPoolThreads()): TaskPool
     return {
       threads: 0,
       run: async (task, input) => task.run(input),
+      utilization: () => null,
       destroy: async () => undefined,
     };
   }
@@ -33,9 +37,14 @@ export function createTaskPool(threads: number = defaultPoolThreads()): TaskPool
     // A bounded queue: beyond it `run` rejects instead of buffering without limit.
     maxQueue: threads * 64,
   });
+  const usage = poolUsage(threads);
   return {
     threads,
-    run: (task, input) => piscina.run({ module: task.module, input }),
+    run: (task, input) => {
+      usage.started();
+      return piscina.run({ module: task.module, input }).finally(() => usage.finished());
+    },
+    utilization: () => usage.take(),
     destroy: () => piscina.destroy(),
   };
 }

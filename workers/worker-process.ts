@@ -16,6 +16,7 @@ import { waitForPoolRoom } from './wait-for-pool-room.ts';
 import { DEFAULT_PEAK_RULES, type PeakRules } from './peak/decide-peak.ts';
 import { startPeakGuard, type PeakGuard } from './peak/peak-guard.ts';
 import { openPeakStore } from '../streams/peak-mode.ts';
+import { startHeartbeat } from './heartbeat.ts';
 
 export interface WorkerOptions {
   natsUrl: string;
@@ -83,6 +84,7 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
     }),
   );
   const watcher = watchQueues(bus, names, metrics, abort.signal);
+  const heartbeat = await startHeartbeat({ bus, names, stages: opts.stages, concurrency: runnerOptions.concurrency, pool, metrics, log });
   let stopped: Promise<void> | undefined;
   return {
     metrics,
@@ -95,6 +97,7 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
         abort.abort();
         await Promise.all(runs);
         await watcher;
+        await heartbeat.stop();
         await peak.stop();
         await pool.destroy();
         await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
