@@ -72,3 +72,26 @@ export async function openPeakStore(bus: Bus, names: Names, replicas = streamRep
     },
   };
 }
+
+/**
+ * Forces peak mode to `setting`, as an operator does (`ordersurge peak on`, the console's `p`
+ * key): `on` and `off` apply at once, `auto` keeps the mode and hands it back to the guard. Reads
+ * again and retries when a guard or another operator wrote first. Returns the state written.
+ *
+ * @example
+ * await setPeakSetting(store, 'on', '', 'ordersurge peak (alice)') // reason: forced on by an operator
+ */
+export async function setPeakSetting(store: PeakStore, setting: PeakSetting, reason: string, changedBy: string): Promise<PeakState> {
+  for (;;) {
+    const { state, revision } = await store.read();
+    const active = setting === 'auto' ? state.active : setting === 'on';
+    const next: PeakState = {
+      setting,
+      active,
+      reason: reason || (setting === 'auto' ? 'back to the guard' : `forced ${setting} by an operator`),
+      since: active === state.active ? state.since : new Date().toISOString(),
+      changedBy,
+    };
+    if (await store.replace(next, revision)) return next;
+  }
+}

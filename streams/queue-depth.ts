@@ -15,6 +15,8 @@ export interface QueueDepth {
   oldestAgeMs: number;
   /** Stream sequence every message up to which is done: its growth is the stage's throughput. */
   doneSeq: number;
+  /** Last sequence stored in the stage's stream: its growth is the stage's inflow. */
+  lastSeq: number;
 }
 
 /** Queue depth of every stage, read from its stream and durable consumer. */
@@ -31,6 +33,7 @@ export async function readQueueDepths(jsm: JetStreamManager, names: Names, now: 
         waiting: info.num_waiting,
         oldestAgeMs: Number.isNaN(oldest) ? 0 : Math.max(0, now.getTime() - oldest),
         doneSeq: info.ack_floor.stream_seq,
+        lastSeq: stream.state.last_seq,
       };
     }),
   );

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CATALOGUE, generateShopOrder } from '../scripts/simulators/shop-orders.ts';
+import { sparePort } from '../scripts/servers/port.ts';
 import { setStock } from '../sql/queries/inventory.ts';
 import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
 
@@ -64,7 +66,7 @@ describe('the ordersurge command', () => {
     expect(status.code).toBe(0);
     const parsed = JSON.parse(status.stdout);
     expect(parsed.stages.map((s: { stage: string }) => s.stage)).toEqual(['ingest', 'dedupe', 'pricing', 'routing', 'waybill', 'notify', 'points', 'review']);
-    expect(Object.keys(parsed.stages[0]).sort()).toEqual(['ackPending', 'criticality', 'deadLetters', 'doneSeq', 'oldestAgeMs', 'pending', 'ratePerSecond', 'redelivered', 'stage', 'waiting']);
+    expect(Object.keys(parsed.stages[0]).sort()).toEqual(['ackPending', 'criticality', 'deadLetters', 'doneSeq', 'inRatePerSecond', 'lastSeq', 'oldestAgeMs', 'pending', 'ratePerSecond', 'redelivered', 'stage', 'waiting']);
     expect(parsed.stages.map((s: { criticality: string }) => s.criticality)).toEqual(['core', 'core', 'core', 'core', 'core', 'deferrable', 'sheddable', 'sheddable']);
     expect(parsed.deadLetters).toBe(0);
     expect(parsed.connectors).toEqual([]);
@@ -83,4 +85,56 @@ describe('the ordersurge command', () => {
       expect(help.stdout, commands[i]).toContain('Usage: ordersurge');
     });
   });
+});
+
+describe('the ordersurge command with bad usage or servers out of reach', () => {
+  // No pipeline: these fail before any server is used, or because none answers.
+  const runWith = (args: string[], env: Record<string, string> = {}) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, timeout: 150_000 });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+
+  it('exits 2 on usage errors, 0 on --help and --version', async () => {
+    const [unknown, missingArgument, missingOption, unknownOption, none, version, help] = await Promise.all([
+      runWith(['frobnicate']),
+      runWith(['order', 'show']),
+      runWith(['worker']),
+      runWith(['status', '--bogus']),
+      runWith([]),
+      runWith(['--version']),
+      runWith(['--help']),
+    ]);
+    expect(unknown).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown command 'frobnicate'") });
+    expect(missingArgument).toMatchObject({ code: 2, stderr: expect.stringContaining("missing required argument 'id'") });
+    expect(missingOption).toMatchObject({ code: 2, stderr: expect.stringContaining("required option '--stage <stages>' not specified") });
+    expect(unknownOption).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown option '--bogus'") });
+    expect(none.code).toBe(2);
+    expect(version).toMatchObject({ code: 0, stdout: `${(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version}\n` });
+    expect(help).toMatchObject({ code: 0, stdout: expect.stringContaining('Usage: ordersurge') });
+  }, 180_000);
+
+  it('names an unknown channel in an order id', async () => {
+    expect(await runWith(['order', 'show', 'nonexistent:1'])).toMatchObject({ code: 2, stderr: expect.stringContaining('ID: unknown channel "nonexistent"') });
+  }, 180_000);
+
+  it('says what to do when a server of ones own does not answer, and tells a host that does not resolve from one that refuses', async () => {
+    const closedPort = await sparePort();
+    const db = await runWith(['order', 'show', 'shop:1'], { DATABASE_URL: `postgres://postgres@127.0.0.1:${closedPort}/x` });
+    expect(db.code).toBe(1);
+    expect(db.stderr).toContain('DATABASE_URL is not reachable');
+    expect(db.stderr).not.toContain('npm run setup');
+
+    const [unresolvable, refused] = await Promise.all([
+      runWith(['status'], { NATS_URL: 'nats://no-such-host.invalid:4222' }),
+      runWith(['status'], { NATS_URL: `nats://127.0.0.1:${closedPort}` }),
+    ]);
+    expect(unresolvable).toMatchObject({ code: 1, stderr: expect.stringContaining('host "no-such-host.invalid" is not found') });
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('is not reachable (connection refused)') });
+    expect(refused.stderr).not.toContain('npm run setup');
+  }, 180_000);
 });

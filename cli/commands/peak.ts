@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { openPeakStore, PEAK_SETTINGS, type PeakSetting } from '../../streams/peak-mode.ts';
+import { openPeakStore, PEAK_SETTINGS, setPeakSetting, type PeakSetting } from '../../streams/peak-mode.ts';
 import { loadConfig } from '../config.ts';
 import { action, InputError } from '../run-action.ts';
 import { connectRunning } from '../servers.ts';
@@ -22,16 +22,7 @@ export function peakCommand(): Command {
         const conn = await connectRunning(loadConfig(), { bus: true });
         try {
           const store = await openPeakStore(conn.bus!, conn.names);
-          if (mode !== 'status') {
-            const setting = mode as PeakSetting;
-            for (;;) {
-              const { state, revision } = await store.read();
-              const active = setting === 'auto' ? state.active : setting === 'on';
-              const reason = opts.reason || (setting === 'auto' ? 'back to the guard' : `forced ${setting} by an operator`);
-              const next = { setting, active, reason, since: active === state.active ? state.since : new Date().toISOString(), changedBy: `ordersurge peak (${process.env.USER ?? 'operator'})` };
-              if (await store.replace(next, revision)) break;
-            }
-          }
+          if (mode !== 'status') await setPeakSetting(store, mode as PeakSetting, opts.reason, `ordersurge peak (${process.env.USER ?? 'operator'})`);
           const { state } = await store.read();
           if (opts.json) console.log(JSON.stringify(state));
           else {
