@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { InputError } from './run-action.ts';
+import { exitCodeOf, packageVersion, throwOnUsageErrors } from './usage-errors.ts';
 import { benchCommand } from './commands/bench.ts';
 import { dlqCommand } from './commands/dlq.ts';
 import { inventoryCommand } from './commands/inventory.ts';
@@ -54,11 +55,20 @@ for (const command of [
   program.addCommand(command);
 }
 
+program.version(packageVersion(), '-V, --version', 'print the version');
+throwOnUsageErrors(program);
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  // Option parsers reject bad values with an InputError before any action runs.
-  if (!(error instanceof InputError)) throw error;
-  console.error(`ordersurge: ${error.message}`);
-  process.exitCode = 2;
+  // Commander has printed its message (or the help); usage errors exit 2, as any bad input.
+  const usage = exitCodeOf(error);
+  if (usage !== undefined) {
+    process.exitCode = usage;
+  } else {
+    // Option parsers reject bad values with an InputError before any action runs.
+    if (!(error instanceof InputError)) throw error;
+    console.error(`ordersurge: ${error.message}`);
+    process.exitCode = 2;
+  }
 }

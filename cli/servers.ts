@@ -1,5 +1,5 @@
 import type { Config } from './config.ts';
-import { probeNats } from '../scripts/servers/nats-server.ts';
+import { natsUnreachableError, probeNats } from '../scripts/servers/nats-server.ts';
 import { EMBEDDED_DATABASE, probePostgres } from '../scripts/servers/postgres-server.ts';
 import { SetupError } from '../scripts/servers/setup-error.ts';
 import { createDb, type Db } from '../sql/database.ts';
@@ -22,8 +22,9 @@ export async function connectRunning(config: Config, want: { bus?: boolean; db?:
   let db: Db | undefined;
   if (want.bus) {
     const probe = await probeNats(config.natsUrl);
+    if (!probe.reachable) throw natsUnreachableError(config.natsUrl, config.natsUrlExplicit, probe.failure);
     if (!probe.jetstream) {
-      throw new SetupError(`no JetStream server at ${config.natsUrl}: run \`npm run setup\` (or set NATS_URL)`);
+      throw new SetupError(`NATS at ${config.natsUrl} answers but has JetStream disabled: restart it with -js, or set NATS_URL to a JetStream server`);
     }
     bus = await connectBus(config.natsUrl, 'ordersurge-cli');
   }
@@ -32,7 +33,12 @@ export async function connectRunning(config: Config, want: { bus?: boolean; db?:
     const problem = await probePostgres(url);
     if (problem !== undefined) {
       await bus?.close();
-      throw new SetupError(`Postgres is not reachable (${problem}): run \`npm run setup\` (or set DATABASE_URL)`);
+      // `npm run setup` brings up the embedded server only: a DATABASE_URL of one's own is one's own to start.
+      throw new SetupError(
+        config.databaseUrl
+          ? `DATABASE_URL is not reachable (${problem}): ${/ENOTFOUND|EAI_AGAIN/.test(problem) ? 'check its host name' : 'start that server, or fix or unset DATABASE_URL'}`
+          : `Postgres is not reachable (${problem}): run \`npm run setup\` (or set DATABASE_URL)`,
+      );
     }
     db = createDb(url, 4);
   }

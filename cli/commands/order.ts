@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { loadOrderDetail } from '../../sql/queries/orders.ts';
-import { channelSchema } from '../../streams/canonical-order.ts';
+import { CHANNELS, channelSchema } from '../../streams/canonical-order.ts';
 import { loadConfig } from '../config.ts';
 import { formatOrder, orderView } from '../order-view.ts';
 import { action, InputError } from '../run-action.ts';
@@ -10,8 +10,11 @@ import { connectRunning } from '../servers.ts';
 export function parseOrderId(value: string): string {
   const colon = value.indexOf(':');
   const channel = value.slice(0, colon);
-  if (colon < 1 || colon === value.length - 1 || !channelSchema.safeParse(channel).success) {
+  if (colon < 1 || colon === value.length - 1) {
     throw new InputError(`ID: an order is addressed as CHANNEL:EXTERNAL_ID (e.g. shop:5012345), got ${JSON.stringify(value)}`);
+  }
+  if (!channelSchema.safeParse(channel).success) {
+    throw new InputError(`ID: unknown channel ${JSON.stringify(channel)} in ${JSON.stringify(value)}; one of ${CHANNELS.join(', ')}`);
   }
   return value;
 }

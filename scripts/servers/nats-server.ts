@@ -11,6 +11,38 @@ export interface NatsProbe {
   reachable: boolean;
   jetstream: boolean;
   version?: string;
+  /** Why it is not reachable, when it is not. */
+  failure?: NatsConnectFailure;
+}
+
+/** Why a connection failed: a host name nothing resolves is not a server that is down. */
+export interface NatsConnectFailure {
+  kind: 'unknown-host' | 'refused' | 'other';
+  message: string;
+}
+
+function connectFailure(error: unknown): NatsConnectFailure {
+  const err = error as { code?: string; message?: string; cause?: { code?: string } };
+  const code = err.code ?? err.cause?.code;
+  const message = err.message ?? String(error);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || /ENOTFOUND|EAI_AGAIN/.test(message)) return { kind: 'unknown-host', message };
+  if (code === 'ECONNREFUSED') return { kind: 'refused', message };
+  return { kind: 'other', message };
+}
+
+/**
+ * The one line for a NATS server that does not answer: what is wrong and what to do. A name that
+ * does not resolve is a typo or a DNS problem; a refused connection is a server that is not
+ * running; `npm run setup` is the answer only when NATS_URL was left to its default.
+ */
+export function natsUnreachableError(url: string, explicit: boolean, failure: NatsConnectFailure | undefined): SetupError {
+  if (failure?.kind === 'unknown-host') {
+    const host = new URL(url.split(',')[0]!.trim().replace(/^nats:/, 'http:')).hostname;
+    return new SetupError(`NATS_URL=${url}: host ${JSON.stringify(host)} is not found (DNS: ${failure.message}); check the host name`);
+  }
+  const why = failure?.kind === 'refused' ? 'connection refused' : (failure?.message ?? 'no answer');
+  if (explicit) return new SetupError(`NATS_URL=${url} is not reachable (${why}): start that server, or fix or unset NATS_URL`);
+  return new SetupError(`no NATS server at ${url} (${why}): run \`npm run setup\` (or set NATS_URL)`);
 }
 
 /** Connects once and asks for the JetStream account info. */
@@ -18,8 +50,8 @@ export async function probeNats(url: string): Promise<NatsProbe> {
   let nc;
   try {
     nc = await connect({ servers: natsServers(url), timeout: 2000, reconnect: false, maxReconnectAttempts: 0 });
-  } catch {
-    return { reachable: false, jetstream: false };
+  } catch (error) {
+    return { reachable: false, jetstream: false, failure: connectFailure(error) };
   }
   try {
     const version = nc.info?.version ?? 'unknown';
@@ -62,9 +94,7 @@ export async function ensureNats(opts: {
       `NATS at ${opts.url} answers but has JetStream disabled: restart it with -js, or set NATS_URL to a JetStream server`,
     );
   }
-  if (opts.explicit) {
-    throw new SetupError(`NATS_URL=${opts.url} is not reachable: start that server or unset NATS_URL to use a local one`);
-  }
+  if (opts.explicit) throw natsUnreachableError(opts.url, true, probe.failure);
   const { hostname, port } = new URL(opts.url.replace(/^nats:/, 'http:'));
   const portNumber = Number(port || 4222);
   if (await isPortOpen(portNumber, hostname)) {

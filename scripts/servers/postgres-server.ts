@@ -77,7 +77,8 @@ async function ensureExternal(databaseUrl: string): Promise<PostgresReady> {
       return { url: databaseUrl, action: 'created' };
     }
   }
-  throw new SetupError(`DATABASE_URL is not reachable (${problem}): start that server or unset DATABASE_URL to use the embedded one`);
+  const what = /ENOTFOUND|EAI_AGAIN/.test(problem) ? 'check its host name' : 'start that server or unset DATABASE_URL to use the embedded one';
+  throw new SetupError(`DATABASE_URL is not reachable (${problem}): ${what}`);
 }
 
 /** Creates `name` on the server behind `adminUrl` unless it exists; true when it was created. */
