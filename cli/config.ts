@@ -13,8 +13,10 @@ export interface Config {
   natsUrl: string;
   /** True when NATS_URL was set explicitly: then an unreachable server is an error, never replaced. */
   natsUrlExplicit: boolean;
-  /** Postgres URL; unset means the embedded Postgres under `.data/pg`. */
+  /** Postgres URL workers and the CLI connect with (row access only); unset means the embedded Postgres under `.data/pg` as its app role. */
   databaseUrl: string | undefined;
+  /** Postgres URL migrations run with (the owner of the schema); unset means `databaseUrl`, or the embedded server's owner. */
+  databaseOwnerUrl: string | undefined;
   /** Port of the embedded Postgres. */
   embeddedPgPort: number;
   /** Where local servers keep their data. */
@@ -53,6 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     natsUrl: env.NATS_URL || 'nats://127.0.0.1:4222',
     natsUrlExplicit: Boolean(env.NATS_URL),
     databaseUrl: env.DATABASE_URL || undefined,
+    databaseOwnerUrl: env.DATABASE_OWNER_URL || undefined,
     embeddedPgPort: intVar(env, 'ORDERSURGE_PG_PORT', 54329),
     dataDir: path.resolve(env.ORDERSURGE_DATA_DIR || path.join(PROJECT_ROOT, '.data')),
     namespace: namespaceVar(env.ORDERSURGE_NAMESPACE || 'ordersurge'),

@@ -1,14 +1,20 @@
 import type { Config } from './config.ts';
 import { natsUnreachableError, probeNats } from '../scripts/servers/nats-server.ts';
 import { EMBEDDED_DATABASE, probePostgres } from '../scripts/servers/postgres-server.ts';
+import { databaseUrls, type DatabaseUrls } from '../scripts/servers/database-roles.ts';
 import { SetupError } from '../scripts/servers/setup-error.ts';
 import { createDb, type Db } from '../sql/database.ts';
 import { connectBus, type Bus } from '../streams/connect.ts';
 import { namesFor, type Names } from '../streams/names.ts';
 
-/** The Postgres URL commands use: DATABASE_URL, or the embedded server `setup` starts. */
+/** The Postgres URLs of this configuration: the owner's (migrations) and the app's (everything else). */
+export function databaseUrlsOf(config: Config): DatabaseUrls {
+  return databaseUrls(config, `postgres://postgres@127.0.0.1:${config.embeddedPgPort}/${EMBEDDED_DATABASE}`);
+}
+
+/** The Postgres URL commands and workers use: DATABASE_URL, or the embedded server's app role. */
 export function databaseUrlOf(config: Config): string {
-  return config.databaseUrl ?? `postgres://postgres@127.0.0.1:${config.embeddedPgPort}/${EMBEDDED_DATABASE}`;
+  return databaseUrlsOf(config).appUrl;
 }
 
 /** Connects to running servers, never starting any: one line saying what to do when one is down. */

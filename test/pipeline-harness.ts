@@ -5,6 +5,7 @@ import { createDatabaseIfMissing, dropDatabase } from '../scripts/servers/postgr
 import { startCarrierSimulator } from '../scripts/simulators/carrier-simulator.ts';
 import { startSmsSimulator } from '../scripts/simulators/sms-simulator.ts';
 import type { Faults, RunningServer } from '../scripts/simulators/json-server.ts';
+import { appUrlOf, ensureAppRole, grantAppRole } from '../sql/app-role.ts';
 import { createDb, type Db } from '../sql/database.ts';
 import { migrateToLatest } from '../sql/migrate.ts';
 import { connectBus, type Bus } from '../streams/connect.ts';
@@ -21,6 +22,7 @@ import { STAGES } from '../streams/pipeline.ts';
  */
 export interface TestPipeline {
   config: Config;
+  /** The app role's URL of the test's database (what workers use); `db` is the owner's. */
   databaseUrl: string;
   names: Names;
   bus: Bus;
@@ -47,7 +49,8 @@ export async function createTestPipeline(topology: Partial<TopologyOptions> = {}
   await createDatabaseIfMissing(admin.toString(), `ordersurge_${id}`);
   const dbUrl = new URL(serverUrl);
   dbUrl.pathname = `/ordersurge_${id}`;
-  const databaseUrl = dbUrl.toString();
+  // Workers and CLI children connect as the app role (rows only), as they do after setup.
+  const databaseUrl = appUrlOf(dbUrl.toString());
 
   const carrierFaults: Faults = { latencyMs: 0, failRate: 0 };
   const carrier = await startCarrierSimulator(0, carrierFaults);
@@ -60,8 +63,11 @@ export async function createTestPipeline(topology: Partial<TopologyOptions> = {}
   };
   const names = namesFor(id);
   const bus = await connectBus(config.natsUrl, `test-${id}`);
-  const db = createDb(databaseUrl);
+  // The test's own handle is the owner's: it migrates and may arrange anything.
+  const db = createDb(dbUrl.toString());
   await migrateToLatest(db);
+  await ensureAppRole(db);
+  await grantAppRole(db);
   // Small queues: every test run reserves its own streams' storage on the shared server.
   await applyTopology(bus.jsm, names, {
     ...DEFAULT_TOPOLOGY,

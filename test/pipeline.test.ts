@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setStock } from '../sql/queries/inventory.ts';
 import { listDeadLetters } from '../streams/dead-letter.ts';
+import { processPiiKeyring } from '../streams/pii/keyring.ts';
+import { isSealedBody, openBody } from '../streams/pii/sealed-body.ts';
 import { submitPayload } from '../streams/submit.ts';
 import { DEMO_CATALOGUE, generateShopOrder } from '../scripts/simulators/shop-orders.ts';
 import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
@@ -97,7 +99,9 @@ describe('the pipeline, end to end on real NATS and Postgres', () => {
     expect(letters.map((l) => l.stage)).toEqual(['ingest', 'ingest']);
     const fieldError = letters.find((l) => l.error.includes('line_items[0].quantity'));
     expect(fieldError?.error).toMatch(/^line_items\[0\]\.quantity: /);
-    expect(JSON.parse(new TextDecoder().decode(fieldError!.payload))).toEqual(bad);
+    // Kept sealed (it holds the buyer's contact), and opens to the payload as submitted.
+    expect(isSealedBody(fieldError!.payload)).toBe(true);
+    expect(JSON.parse(new TextDecoder().decode(openBody(fieldError!.payload, processPiiKeyring())))).toEqual(bad);
     expect(fieldError!.attempts).toBe(1);
     expect(letters.some((l) => l.error.startsWith('body: not valid JSON'))).toBe(true);
   });

@@ -2,7 +2,7 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import { Command } from 'commander';
 import { startPlatformSimulators, type PlatformSimulators } from '../../scripts/simulators/platforms/start-platform-simulators.ts';
 import type { Db } from '../../sql/database.ts';
-import { migrateToLatest } from '../../sql/migrate.ts';
+import { migrateAsOwner } from '../../scripts/servers/database-roles.ts';
 import { CHANNELS, channelSchema, type Channel } from '../../streams/canonical-order.ts';
 import { admissionGate, type AdmissionGate } from '../../streams/admission.ts';
 import type { Names } from '../../streams/names.ts';
@@ -12,7 +12,7 @@ import { startConnectors, type PlatformEndpoint, type RunningConnectors } from '
 import { webhookSecretsFromEnv, webhookSecretVar, type WebhookSecrets } from '../../workers/ingest/connectors/webhook-secrets.ts';
 import { loadConfig } from '../config.ts';
 import { action, InputError, intOption } from '../run-action.ts';
-import { connectRunning } from '../servers.ts';
+import { connectRunning, databaseUrlsOf } from '../servers.ts';
 import { rateOption } from './simulate.ts';
 import { stopOnSignal } from './worker.ts';
 
@@ -94,7 +94,7 @@ async function runConnect(opts: ConnectOptions): Promise<void> {
   let connectors: RunningConnectors | undefined;
   try {
     if (opts.apply) {
-      await migrateToLatest(db);
+      await migrateAsOwner(databaseUrlsOf(config));
       await applyTopology(bus.jsm, conn.names);
     }
     // Only what was given: the rest keeps the defaults of the real or the simulated platforms.

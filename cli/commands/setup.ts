@@ -5,8 +5,7 @@ import { loadConfig } from '../config.ts';
 import { action } from '../run-action.ts';
 import { ensureServers } from '../../scripts/servers/ensure-servers.ts';
 import { stopEmbedded } from '../../scripts/servers/postgres-server.ts';
-import { createDb } from '../../sql/database.ts';
-import { migrateToLatest } from '../../sql/migrate.ts';
+import { migrateAsOwner } from '../../scripts/servers/database-roles.ts';
 import { connectBus } from '../../streams/connect.ts';
 import { namesFor } from '../../streams/names.ts';
 import { applyTopology } from '../../streams/topology.ts';
@@ -24,13 +23,9 @@ export function setupCommand(): Command {
           return;
         }
         const servers = await ensureServers(config, (line) => console.log(line));
-        const db = createDb(servers.databaseUrl, 2);
-        try {
-          const applied = await migrateToLatest(db);
-          console.log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema up to date: nothing to do');
-        } finally {
-          await db.destroy();
-        }
+        // As the owner; the app role gets row access to whatever the migrations made.
+        const applied = await migrateAsOwner({ ownerUrl: servers.databaseUrl, appUrl: servers.appDatabaseUrl });
+        console.log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema up to date: nothing to do');
         const bus = await connectBus(servers.natsUrl, 'ordersurge-setup');
         try {
           const report = await applyTopology(bus.jsm, namesFor(config.namespace));

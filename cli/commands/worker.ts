@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { loadConfig, workerSettingsOf } from '../config.ts';
 import { action, InputError, intOption } from '../run-action.ts';
+import { migrateAsOwner } from '../../scripts/servers/database-roles.ts';
 import { ensureServers } from '../../scripts/servers/ensure-servers.ts';
 import { isStageName, STAGES, type StageName } from '../../streams/pipeline.ts';
 import { DEFAULT_RUNNER } from '../../workers/runner.ts';
@@ -34,9 +35,11 @@ export function workerCommand(): Command {
         const config = loadConfig();
         if (opts.concurrency < 1 || opts.batchSize < 1) throw new InputError('--concurrency and --batch-size: must be at least 1');
         const servers = await ensureServers(config, (line) => console.error(line));
+        // Migrations as the owner, here and only here; the stages connect as the app role.
+        if (opts.apply) await migrateAsOwner({ ownerUrl: servers.databaseUrl, appUrl: servers.appDatabaseUrl });
         const workers = await startWorkers({
           ...workerSettingsOf(config),
-          databaseUrl: servers.databaseUrl,
+          databaseUrl: servers.appDatabaseUrl,
           stages: opts.stage,
           runner: { concurrency: opts.concurrency, batchSize: Math.min(opts.batchSize, opts.concurrency), maxDeliver: Math.max(1, opts.maxDeliver), peakConcurrency: opts.peakConcurrency },
           poolThreads: opts.poolThreads,

@@ -1,4 +1,5 @@
 import type { Config } from '../../cli/config.ts';
+import { databaseUrls, ensureDatabaseRoles } from './database-roles.ts';
 import { ensureNats } from './nats-server.ts';
 import { ensurePostgres } from './postgres-server.ts';
 import { ensurePiiKey } from './pii-key.ts';
@@ -6,7 +7,10 @@ import { ensurePiiKey } from './pii-key.ts';
 export interface Servers {
   natsUrl: string;
   natsVersion: string;
+  /** The owner's URL: migrations, and creating databases on that server. */
   databaseUrl: string;
+  /** The URL workers and the CLI use: the app role's (row access only) where there is one. */
+  appDatabaseUrl: string;
 }
 
 /**
@@ -23,7 +27,7 @@ export async function ensureServers(config: Config, log: (line: string) => void)
   }[nats.action];
   log(natsSaid);
   const postgres = await ensurePostgres({
-    databaseUrl: config.databaseUrl,
+    databaseUrl: config.databaseOwnerUrl ?? config.databaseUrl,
     dataDir: config.dataDir,
     port: config.embeddedPgPort,
     log,
@@ -36,8 +40,10 @@ export async function ensureServers(config: Config, log: (line: string) => void)
     started: `started embedded Postgres at ${where} (data in ${postgres.pgData ?? `${config.dataDir}/pg`})`,
   }[postgres.action];
   log(pgSaid);
+  const urls = databaseUrls(config, postgres.url);
+  log(await ensureDatabaseRoles(urls));
   log(ensurePiiKey(config.dataDir));
-  return { natsUrl: nats.url, natsVersion: nats.version, databaseUrl: postgres.url };
+  return { natsUrl: nats.url, natsVersion: nats.version, databaseUrl: urls.ownerUrl, appDatabaseUrl: urls.appUrl };
 }
 
 /** Hides a password in a connection URL before it is printed. */
