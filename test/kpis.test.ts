@@ -33,7 +33,7 @@ afterAll(async () => {
 async function order(id: string, placedAt: string, paidAt: string | null, status = 'notified'): Promise<void> {
   await db
     .insertInto('orders')
-    .values({ id, channel: 'shop', external_id: id, status: status as 'notified', channel_status: 'paid', refund_status: 'none', version: 1, placed_at: placedAt, paid_at: paidAt, channel_updated_at: placedAt, buyer: '', address: '{}', payment_method: paidAt ? 'online' : 'cod', goods_fen: 100, discount_fen: 0, shipping_fen: 0, paid_fen: 100, coupons: '[]', buyer_message: '', seller_memo: '', raw: '{}' })
+    .values({ id, channel: 'shop', external_id: id, status: status as 'notified', channel_status: 'paid', refund_status: 'none', version: 1, placed_at: placedAt, paid_at: paidAt, channel_updated_at: placedAt, buyer: '', address: '{}', payment_method: paidAt ? 'online' : 'cod', goods_fen: 100, discount_fen: 0, shipping_fen: 0, paid_fen: 100, coupons: '[]', buyer_message: '', seller_memo: '', raw: '{}', created_at: new Date(placedAt) })
     .execute();
 }
 
@@ -48,22 +48,22 @@ async function shipment(id: string, orderIds: string[], waybilledAt: string | nu
 
 /** Hand-computed expectations are in the tests below; every row here is counted or left out on purpose. */
 async function loadFixture(db: Db): Promise<void> {
-  // Ten orders placed on the day, one just before it, one at its (exclusive) end.
+  // Ten orders received on the day, one just before it, one at its (exclusive) end.
   for (let i = 1; i <= 10; i++) await order(`A${i}`, `2026-11-11T0${i - 1}:00:00Z`, `2026-11-11T0${i - 1}:00:00Z`);
   await order('B1', '2026-11-10T15:59:59Z', '2026-11-10T15:59:59Z');
   await order('B2', '2026-11-11T16:00:00Z', '2026-11-11T16:00:00Z');
   await order('C1', '2026-11-11T05:00:00Z', null); // cash on delivery: processing time counts from placement
 
-  // Exceptions: A1, A2 backorder; A3 payment_mismatch; A4 a dead letter since replayed (still counted:
-  // it needed handling); A5 two exception events (counted once as an order, under both types);
-  // B1 and B2 are outside the day.
+  // Exceptions raised on the day: A1, A2 backorder; A3 payment_mismatch; A4 a dead letter since
+  // replayed (still counted: it needed handling); A5 backorder. Not on the day: A5's second
+  // exception (the next day), B1's (just before), B2's (at the end).
   await exception('A1', 'exception', 'backorder', '2026-11-11T00:01:00Z');
   await exception('A2', 'exception', 'backorder', '2026-11-11T01:01:00Z');
   await exception('A3', 'exception', 'payment_mismatch', '2026-11-11T02:01:00Z');
   await exception('A4', 'exception', 'dead_letter', '2026-11-11T03:01:00Z');
   await exception('A5', 'exception', 'backorder', '2026-11-11T04:01:00Z');
   await exception('A5', 'exception:v2', 'cancel_after_waybill', '2026-11-12T04:01:00Z');
-  await exception('B1', 'exception', 'backorder', '2026-11-10T16:00:30Z');
+  await exception('B1', 'exception', 'backorder', '2026-11-10T15:59:59.500Z');
   await exception('B2', 'exception', 'bad_address', '2026-11-11T16:00:30Z');
   await db.updateTable('orders').set({ status: 'exception', exception_type: 'backorder' }).where('id', 'in', ['A1', 'A2', 'A5', 'B1']).execute();
 
@@ -111,7 +111,7 @@ describe('readKpis', () => {
     expect(report.kpis.map((k) => k.name)).toEqual(['processing_time', 'exception_rate', 'inventory_accuracy', 'complaint_rate', 'reconciliation_difference']);
     // (3,600 + 10,800 + 7,200 + 1,800) / 4 = 5,850 s, within 2 h.
     expect(byName.get('processing_time')).toMatchObject({ value: 5850, unit: 'seconds', limit: '<= 2 h', healthy: true });
-    // A1..A5 of the 11 orders placed on the day (A1..A10, C1).
+    // A1..A5 of the 11 orders received on the day (A1..A10, C1).
     expect(byName.get('exception_rate')).toMatchObject({ value: 5 / 11, unit: 'ratio', limit: '< 8%', healthy: false });
     expect(byName.get('inventory_accuracy')).toMatchObject({ value: 2 / 3, unit: 'ratio', limit: '>= 99.2%', healthy: false });
     for (const name of ['complaint_rate', 'reconciliation_difference']) {
@@ -124,7 +124,32 @@ describe('readKpis', () => {
     const report = await readKpis(db, { from: new Date('2020-01-01T00:00:00Z'), to: new Date('2020-01-02T00:00:00Z') });
     const byName = new Map(report.kpis.map((k) => [k.name, k]));
     expect(byName.get('processing_time')).toMatchObject({ value: null, healthy: null, note: 'no order waybilled in the period' });
-    expect(byName.get('exception_rate')).toMatchObject({ value: null, healthy: null, note: 'no order placed in the period' });
+    expect(byName.get('exception_rate')).toMatchObject({ value: null, healthy: null, note: 'no order received in the period' });
+  });
+});
+
+describe('rollups', () => {
+  it('sum whole hours and read the partial hours at the edges live, to the same figures', async () => {
+    // [00:30, 05:45): received A2..A6 and C1 (6); exceptions A2..A5 (4); waybilled C1 at 05:30 (1,800 s).
+    // Hours 01:00-05:00 come from the rollups, 00:30-01:00 and 05:00-05:45 live.
+    const report = await readKpis(db, { from: new Date('2026-11-11T00:30:00Z'), to: new Date('2026-11-11T05:45:00Z') });
+    const byName = new Map(report.kpis.map((k) => [k.name, k.value]));
+    expect(byName.get('exception_rate')).toBe(4 / 6);
+    expect(byName.get('processing_time')).toBe(1800);
+    const hours = await sql<{ n: number }>`select count(*)::int as n from kpi_hours where hour >= '2026-11-11T01:00:00Z' and hour < '2026-11-11T05:00:00Z'`.execute(db);
+    expect(hours.rows[0]!.n).toBe(4);
+  });
+
+  it('give the same report on a second read, from the rollups alone', async () => {
+    const first = await readKpis(db, DAY);
+    const hours = await sql<{ n: number }>`select count(*)::int as n from kpi_hours where hour >= ${DAY.from} and hour < ${DAY.to}`.execute(db);
+    expect(hours.rows[0]!.n).toBe(24);
+    // A rollup is what the second read sees: change one and the report follows.
+    expect(await readKpis(db, DAY)).toEqual(first);
+    await sql`update kpi_hours set orders = orders + 11 where hour = '2026-11-11T00:00:00Z'`.execute(db);
+    const changed = await readKpis(db, DAY);
+    expect(changed.kpis.find((k) => k.name === 'exception_rate')?.value).toBe(5 / 22);
+    await sql`update kpi_hours set orders = orders - 11 where hour = '2026-11-11T00:00:00Z'`.execute(db);
   });
 });
 
@@ -138,7 +163,6 @@ describe('readExceptionAlert', () => {
     expect(alert).toMatchObject({ firing: true, periods: 2, transition: 'fire' });
     expect(alert.topExceptions).toEqual([
       { type: 'backorder', count: 3 },
-      { type: 'cancel_after_waybill', count: 1 },
       { type: 'dead_letter', count: 1 },
       { type: 'payment_mismatch', count: 1 },
     ]);

@@ -4,46 +4,58 @@ import { kpi } from '../../workers/kpi/kpi-health.ts';
 import type { KpiReport } from '../../workers/kpi/kpi-report.ts';
 import { alertWindow, decideExceptionAlert, DEFAULT_EXCEPTION_ALERT, type ExceptionAlertRule, type PeriodCounts } from '../../workers/kpi/exception-alert.ts';
 
-/**
- * How long before an order's placement its exception event may be stamped (the platform's clock
- * against ours). Exceptions are found through the events of the period, not through every
- * exception ever, so an event stamped before this bound would be missed; a day is very safe.
- */
-const CLOCK_SKEW = '1 day';
+const HOUR_MS = 3_600_000;
+
+/** An hour is rolled up only this long after it ended, when every write stamped in it has surely committed. */
+const SETTLE = '10 minutes';
+
+/** What happened in a stretch of time, by the server's own clock. */
+export interface Activity {
+  /** Orders received (`created_at`). */
+  orders: number;
+  /** Orders that became exceptions (an exception event), by when it was raised. */
+  exceptions: number;
+  /** Orders waybilled (their shipment's `waybilled_at`). */
+  waybilled: number;
+  /** Sum over the orders waybilled of waybill time minus paid time (placement for cash on delivery). */
+  processingSeconds: number;
+  /** Orders that got each exception type. */
+  types: Map<string, number>;
+}
 
 /**
  * The five KPIs of the period `[from, to)`, read from Postgres, and the exception alert as of `to`.
  *
  * - processing time: mean of waybill time minus paid time (placement time for cash on delivery)
  *   of the orders waybilled in the period;
- * - exception rate: orders placed in the period that became exceptions (needed manual handling,
- *   whether or not handled since) over all orders placed in the period;
+ * - exception rate: orders that became exceptions (needed manual handling) in the period over
+ *   the orders received in it;
  * - inventory accuracy: SKUs whose sellable count (on hand minus the reserved counter) equals the
  *   stock really available (on hand minus held reservations), as of now;
  * - complaint rate and reconciliation difference: null, with a note: no data source yet.
  *
- * Each query reads only its period's rows through the indexes of migration 0010.
+ * Whole settled hours come from the rollups of migration 0010 (filled on first need), the rest
+ * is read live through its indexes: see `activityBetween`.
  *
  * @example
  * const report = await readKpis(db, { from: new Date('2026-11-11T00:00:00+08:00'), to: new Date() });
  */
 export async function readKpis(db: Db, period: { from: Date; to: Date }, rule: ExceptionAlertRule = DEFAULT_EXCEPTION_ALERT): Promise<KpiReport> {
   const { from, to } = period;
-  const [processing, exceptions, inventory, alert] = await Promise.all([
-    processingTime(db, from, to),
-    exceptionCounts(db, from, to),
-    inventoryAccuracy(db),
-    readExceptionAlert(db, to, rule),
-  ]);
+  const [activity, inventory, alert] = await Promise.all([activityBetween(db, from, to), inventoryAccuracy(db), readExceptionAlert(db, to, rule)]);
   return {
     from,
     to,
     kpis: [
-      kpi('processing_time', processing.meanSeconds, processing.orders === 0 ? 'no order waybilled in the period' : `${processing.orders} orders waybilled, paid -> waybill`),
+      kpi(
+        'processing_time',
+        activity.waybilled === 0 ? null : activity.processingSeconds / activity.waybilled,
+        activity.waybilled === 0 ? 'no order waybilled in the period' : `${activity.waybilled} orders waybilled, paid -> waybill`,
+      ),
       kpi(
         'exception_rate',
-        exceptions.orders === 0 ? null : exceptions.exceptions / exceptions.orders,
-        exceptions.orders === 0 ? 'no order placed in the period' : `${exceptions.exceptions} of ${exceptions.orders} orders placed needed manual handling`,
+        activity.orders === 0 ? null : activity.exceptions / activity.orders,
+        activity.orders === 0 ? 'no order received in the period' : `${activity.exceptions} orders needed manual handling, ${activity.orders} received`,
       ),
       kpi(
         'inventory_accuracy',
@@ -72,69 +84,110 @@ export interface ExceptionAlertReading {
 /** Reads the counts of the periods the alert looks at as of `now` and decides it. */
 export async function readExceptionAlert(db: Db, now: Date, rule: ExceptionAlertRule): Promise<ExceptionAlertReading> {
   const w = alertWindow(now, rule);
-  const window = await exceptionCountsByPeriod(db, w.start, rule.periodSeconds, w.count);
-  const latest = window.at(-1)!;
-  const topExceptions = await topExceptionTypes(db, latest.start, latest.end, 5);
-  return { ...decideExceptionAlert(window, rule), window, topExceptions };
+  const window: PeriodCounts[] = [];
+  let latest: Activity | undefined;
+  for (let i = 0; i < w.count; i++) {
+    const start = new Date(w.start.getTime() + i * rule.periodSeconds * 1000);
+    const end = new Date(start.getTime() + rule.periodSeconds * 1000);
+    latest = await activityBetween(db, start, end);
+    window.push({ start, end, orders: latest.orders, exceptions: latest.exceptions });
+  }
+  return { ...decideExceptionAlert(window, rule), window, topExceptions: topTypes(latest!.types, 5) };
 }
 
-/** Orders waybilled in `[from, to)` and their mean processing time (paid, or placed for cash on delivery, to waybill). */
-export async function processingTime(db: Db, from: Date, to: Date): Promise<{ orders: number; meanSeconds: number | null }> {
-  const { rows } = await sql<{ orders: number; mean_s: number | null }>`
-    select count(*)::int as orders, avg(extract(epoch from s.waybilled_at - coalesce(o.paid_at, o.placed_at)))::float8 as mean_s
-      from shipments s
-      join shipment_orders so on so.shipment_id = s.id
-      join orders o on o.id = so.order_id
-     where s.waybilled_at >= ${from} and s.waybilled_at < ${to}`.execute(db);
-  const row = rows[0]!;
-  return { orders: row.orders, meanSeconds: row.mean_s };
-}
-
-/** Orders placed in `[from, to)` and how many of them became exceptions. */
-export async function exceptionCounts(db: Db, from: Date, to: Date): Promise<{ orders: number; exceptions: number }> {
-  const [period] = await exceptionCountsByPeriod(db, from, (to.getTime() - from.getTime()) / 1000, 1);
-  return { orders: period!.orders, exceptions: period!.exceptions };
+/** The `limit` most frequent types, most frequent first, then by name. */
+export function topTypes(types: ReadonlyMap<string, number>, limit: number): Array<{ type: string; count: number }> {
+  return [...types]
+    .map(([type, count]) => ({ type, count }))
+    .sort((a, b) => b.count - a.count || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0))
+    .slice(0, limit);
 }
 
 /**
- * Orders placed and exceptions among them in `count` consecutive periods of `periodSeconds` from
- * `start`, oldest first, every period present (zero when empty). Two index range scans: orders by
- * placement, exception events by time (an exception is raised after its order is placed).
+ * What happened in `[from, to)`: the whole hours in it that ended at least `SETTLE` ago from the
+ * hourly rollups (rolling up those not done yet), the partial hours at its edges and the hours
+ * not settled yet live. Each live read is an index range scan of at most about an hour.
  */
-export async function exceptionCountsByPeriod(db: Db, start: Date, periodSeconds: number, count: number): Promise<PeriodCounts[]> {
-  const end = new Date(start.getTime() + count * periodSeconds * 1000);
-  const bucket = (column: string) => sql<number>`floor(extract(epoch from ${sql.ref(column)} - ${start}::timestamptz) / ${periodSeconds}::float8)::int`;
-  const [placed, flagged] = await Promise.all([
-    sql<{ bucket: number; n: number }>`
-      select ${bucket('o.placed_at')} as bucket, count(*)::int as n
-        from orders o where o.placed_at >= ${start} and o.placed_at < ${end}
-       group by 1`.execute(db),
-    sql<{ bucket: number; n: number }>`
-      select ${bucket('o.placed_at')} as bucket, count(distinct o.id)::int as n
-        from order_events e join orders o on o.id = e.order_id
-       where e.type = 'exception' and e.at >= ${start}::timestamptz - ${CLOCK_SKEW}::interval
-         and o.placed_at >= ${start} and o.placed_at < ${end}
-       group by 1`.execute(db),
+export async function activityBetween(db: Db, from: Date, to: Date): Promise<Activity> {
+  const { rows } = await sql<{ settled: Date }>`select date_trunc('hour', now() - ${SETTLE}::interval) as settled`.execute(db);
+  const firstHour = new Date(Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS);
+  const settledEnd = new Date(Math.min(Math.floor(to.getTime() / HOUR_MS) * HOUR_MS, rows[0]!.settled.getTime()));
+  if (firstHour >= settledEnd) return liveActivity(db, from, to);
+  await rollUpHours(db, firstHour, settledEnd);
+  const parts = await Promise.all([
+    rolledUpActivity(db, firstHour, settledEnd),
+    ...(from < firstHour ? [liveActivity(db, from, firstHour)] : []),
+    ...(settledEnd < to ? [liveActivity(db, settledEnd, to)] : []),
   ]);
-  const orders = new Map(placed.rows.map((r) => [r.bucket, r.n]));
-  const exceptions = new Map(flagged.rows.map((r) => [r.bucket, r.n]));
-  return Array.from({ length: count }, (_, i) => ({
-    start: new Date(start.getTime() + i * periodSeconds * 1000),
-    end: new Date(start.getTime() + (i + 1) * periodSeconds * 1000),
-    orders: orders.get(i) ?? 0,
-    exceptions: exceptions.get(i) ?? 0,
-  }));
+  return parts.reduce(addActivity);
 }
 
-/** The `limit` most frequent exception types among orders placed in `[from, to)`, most frequent first (then by name). */
-export async function topExceptionTypes(db: Db, from: Date, to: Date, limit: number): Promise<Array<{ type: string; count: number }>> {
-  const { rows } = await sql<{ type: string; count: number }>`
-    select coalesce(e.detail->>'type', 'unknown') as type, count(distinct o.id)::int as count
-      from order_events e join orders o on o.id = e.order_id
-     where e.type = 'exception' and e.at >= ${from}::timestamptz - ${CLOCK_SKEW}::interval
-       and o.placed_at >= ${from} and o.placed_at < ${to}
-     group by 1 order by 2 desc, 1 limit ${limit}`.execute(db);
-  return rows;
+function addActivity(a: Activity, b: Activity): Activity {
+  const types = new Map(a.types);
+  for (const [type, n] of b.types) types.set(type, (types.get(type) ?? 0) + n);
+  return { orders: a.orders + b.orders, exceptions: a.exceptions + b.exceptions, waybilled: a.waybilled + b.waybilled, processingSeconds: a.processingSeconds + b.processingSeconds, types };
+}
+
+/** The activity of `[from, to)` read from the tables themselves. */
+async function liveActivity(db: Db, from: Date, to: Date): Promise<Activity> {
+  const [totals, types] = await Promise.all([
+    sql<{ orders: number; exceptions: number; waybilled: number; processing_seconds: number }>`
+      select o.n as orders, e.n as exceptions, w.n as waybilled, w.s as processing_seconds
+        from (select count(*)::int as n from orders where created_at >= ${from} and created_at < ${to}) o,
+             (select count(distinct order_id)::int as n from order_events where type = 'exception' and at >= ${from} and at < ${to}) e,
+             (select count(*)::int as n, coalesce(sum(extract(epoch from s.waybilled_at - coalesce(o.paid_at, o.placed_at))), 0)::float8 as s
+                from shipments s join shipment_orders so on so.shipment_id = s.id join orders o on o.id = so.order_id
+               where s.waybilled_at >= ${from} and s.waybilled_at < ${to}) w`.execute(db),
+    sql<{ type: string; n: number }>`
+      select coalesce(detail->>'type', 'unknown') as type, count(distinct order_id)::int as n
+        from order_events where type = 'exception' and at >= ${from} and at < ${to} group by 1`.execute(db),
+  ]);
+  const t = totals.rows[0]!;
+  return { orders: t.orders, exceptions: t.exceptions, waybilled: t.waybilled, processingSeconds: t.processing_seconds, types: new Map(types.rows.map((r) => [r.type, r.n])) };
+}
+
+/** The activity of the whole hours `[from, to)` summed from the rollups. */
+async function rolledUpActivity(db: Db, from: Date, to: Date): Promise<Activity> {
+  const [totals, types] = await Promise.all([
+    sql<{ orders: number; exceptions: number; waybilled: number; processing_seconds: number }>`
+      select coalesce(sum(orders), 0)::int as orders, coalesce(sum(exceptions), 0)::int as exceptions,
+             coalesce(sum(waybilled), 0)::int as waybilled, coalesce(sum(processing_seconds), 0)::float8 as processing_seconds
+        from kpi_hours where hour >= ${from} and hour < ${to}`.execute(db),
+    sql<{ type: string; n: number }>`
+      select type, sum(orders)::int as n from kpi_exception_hours where hour >= ${from} and hour < ${to} group by type`.execute(db),
+  ]);
+  const t = totals.rows[0]!;
+  return { orders: t.orders, exceptions: t.exceptions, waybilled: t.waybilled, processingSeconds: t.processing_seconds, types: new Map(types.rows.map((r) => [r.type, r.n])) };
+}
+
+/**
+ * Rolls up every settled hour of `[from, to)` not rolled up yet, from the first order on, in one
+ * statement; processes racing each other write the same rows once (`on conflict do nothing`).
+ */
+async function rollUpHours(db: Db, from: Date, to: Date): Promise<void> {
+  await sql`
+    with missing as (
+      select h from generate_series(${from}::timestamptz, ${to}::timestamptz - interval '1 hour', interval '1 hour') h
+       where h >= (select date_trunc('hour', min(created_at)) from orders)
+         and h + interval '1 hour' <= now() - ${SETTLE}::interval
+         and not exists (select 1 from kpi_hours k where k.hour = h)
+    ), types as (
+      insert into kpi_exception_hours (hour, type, orders)
+      select m.h, coalesce(e.detail->>'type', 'unknown'), count(distinct e.order_id)::int
+        from missing m join order_events e on e.type = 'exception' and e.at >= m.h and e.at < m.h + interval '1 hour'
+       group by 1, 2
+      on conflict do nothing
+    )
+    insert into kpi_hours (hour, orders, exceptions, waybilled, processing_seconds)
+    select m.h, o.n, e.n, w.n, w.s
+      from missing m
+      cross join lateral (select count(*)::int as n from orders where created_at >= m.h and created_at < m.h + interval '1 hour') o
+      cross join lateral (select count(distinct order_id)::int as n from order_events where type = 'exception' and at >= m.h and at < m.h + interval '1 hour') e
+      cross join lateral (
+        select count(*)::int as n, coalesce(sum(extract(epoch from s.waybilled_at - coalesce(o.paid_at, o.placed_at))), 0)::float8 as s
+          from shipments s join shipment_orders so on so.shipment_id = s.id join orders o on o.id = so.order_id
+         where s.waybilled_at >= m.h and s.waybilled_at < m.h + interval '1 hour') w
+    on conflict do nothing`.execute(db);
 }
 
 /**
