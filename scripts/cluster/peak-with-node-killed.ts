@@ -5,7 +5,7 @@
 //
 //   npx tsx scripts/cluster/peak-with-node-killed.ts [--base-rate 20] [--time-scale 0.5] [--kill-after-s 45] [--report FILE.json] [--timeout-s 900]
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { LoadReport } from '../load/run-load.ts';
@@ -63,6 +63,8 @@ try {
     await exited;
   } else if (killTimer === undefined) {
     console.log('FAIL: the load run ended before it started feeding; no server was killed');
+  } else if (!existsSync(values.report)) {
+    console.log(`FAIL: the load run ended (exit code ${String(outcome)}) without writing its report`);
   } else {
     const report = JSON.parse(readFileSync(values.report, 'utf8')) as LoadReport;
     const ok = report.lost === 0 && report.duplicated === 0 && report.oversold === 0 && report.offered > 0;

@@ -172,12 +172,18 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
         break;
       }
       const now = Date.now();
-      const [counts, depths, { state }, deferredLeft] = await Promise.all([
+      const sample = await Promise.all([
         countsNow(),
         readQueueDepths(bus.jsm, names),
         store.read(),
         bus.jsm.streams.info(names.deferredStream).then((i) => i.state.messages),
-      ]);
+      ]).catch((error: unknown) => {
+        // A NATS server lost mid-run (a stream leader moving) or a busy machine: skip a sample.
+        opts.log(`load: could not sample the pipeline (${error instanceof Error ? error.message : String(error)}); trying again`);
+        return undefined;
+      });
+      if (!sample) continue;
+      const [counts, depths, { state }, deferredLeft] = sample;
       const [completed, exceptions, waybilled] = [counts.completed - base.completed, counts.exceptions - base.exceptions, counts.waybilled - base.waybilled];
       const rss = Math.max(0, ...workers.map((w) => rssMb(w.child.pid)));
       const queues = Object.fromEntries(depths.map((d) => [d.stage, d.pending + d.ackPending]));
@@ -270,7 +276,7 @@ async function buildReport(r: {
   const peakPeriods = periodsOf(r.series);
   const inPeak = (ms: number): boolean => peakPeriods.some((p) => ms >= r.startedAt + p.from * 1000 && (p.to === null || ms <= r.startedAt + p.to * 1000));
   const coreInPeak = events.filter((e) => e.type === 'waybilled' && inPeak(publishedAt.get(e.order_id) ?? 0)).map(latency);
-  const [outcomes, deferredInfo] = await Promise.all([r.own ? countOutcomes(db, carrierUrl, smsUrl) : countRunOutcomes(db, [...publishedAt.keys()], carrierUrl, smsUrl, r.before), bus.jsm.streams.info(names.deferredStream)]);
+  const [outcomes, deferredInfo] = await patiently(() => Promise.all([r.own ? countOutcomes(db, carrierUrl, smsUrl) : countRunOutcomes(db, [...publishedAt.keys()], carrierUrl, smsUrl, r.before), bus.jsm.streams.info(names.deferredStream)]));
   const completed = notified.length;
   const waybilled = events.filter((e) => e.type === 'waybilled');
   const lastWaybilled = waybilled.reduce((max, e) => Math.max(max, e.at.getTime()), r.fed.firstMs);
@@ -355,5 +361,17 @@ function rssMb(pid: number | undefined): number {
     return line ? Math.round(Number(line.replace(/\D+/g, ' ').trim().split(' ')[0]) / 1024) : 0;
   } catch {
     return 0;
+  }
+}
+
+/** Runs `read` until it answers, up to five times a second apart: a server may be between leaders. */
+async function patiently<T>(read: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await read();
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
   }
 }
