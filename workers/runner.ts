@@ -11,6 +11,7 @@ import { errorText } from './error-text.ts';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { StageMetrics } from './metrics.ts';
 import { inFlightLimit } from './peak/in-flight-limit.ts';
+import { bindStageSignal } from './stage-signal.ts';
 import { sleep } from './sleep.ts';
 import { stageDefinition } from '../streams/pipeline.ts';
 import type { Delivery, Outcome, Stage, StageContext } from './stage.ts';
@@ -87,6 +88,7 @@ export class StageRunner<T> {
 
   /** Runs until `signal` aborts, then drains: in-flight batches finish before it resolves. */
   async run(signal: AbortSignal): Promise<void> {
+    bindStageSignal(this.ctx, signal);
     const consumer = await this.bindConsumer(signal);
     while (consumer && !signal.aborted) {
       // Read every round: peak mode moves capacity from the deferred stages to the core.

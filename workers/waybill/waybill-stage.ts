@@ -1,5 +1,7 @@
 import { recordWaybills, shipmentsOf } from '../../sql/queries/waybills.ts';
-import { idempotentPost, idempotentPostBatch } from '../idempotent-post.ts';
+import { idempotentPost, idempotentPostBatch, type BatchItem, type PostResult } from '../idempotent-post.ts';
+import { breakerSettings, CallHeldError, serviceBreaker, ServiceUnavailableError, type ServiceBreaker } from '../circuit/service-breaker.ts';
+import { stageSignal } from '../stage-signal.ts';
 import { orderStepStage } from '../order-step.ts';
 import { processPiiKeyring } from '../../streams/pii/keyring.ts';
 import { carrierAddress } from './carrier-address.ts';
@@ -8,12 +10,33 @@ import { decideWaybills } from './decide-waybills.ts';
 /** Shipments per carrier call: e-waybill batch APIs take 10-100; we model 100. */
 const CARRIER_BATCH_LIMIT = 100;
 
+const breakers = new Map<string, ServiceBreaker>();
+
+/** The carrier's breaker in this process (one per carrier URL). */
+function carrierBreaker(url: string, log: (line: string) => void): ServiceBreaker {
+  let breaker = breakers.get(url);
+  if (!breaker) {
+    breaker = serviceBreaker('carrier', { ...breakerSettings(), log });
+    breakers.set(url, breaker);
+  }
+  return breaker;
+}
+
+/** One batch call to the carrier; a call no item of which was answered is the carrier failing, and throws for the breaker to count. */
+async function postOrThrow(url: string, items: readonly BatchItem[]): Promise<Map<string, PostResult>> {
+  const answers = await idempotentPostBatch(url, items, CARRIER_BATCH_LIMIT);
+  const failed = [...answers.values()].find((a) => a.kind === 'transient');
+  if (failed && [...answers.values()].every((a) => a.kind === 'transient')) throw new ServiceUnavailableError(failed.error);
+  return answers;
+}
+
 /**
  * waybill: asks the carrier for an e-waybill number per shipment, with the shipment id as the
  * idempotency key, so a retried request returns the same number instead of a second waybill.
  * One visible sequence of effects: read the shipments, one batch call to the carrier (up to 100
  * shipments a call), decide (pure), write in one transaction, void any number won for an order
- * cancelled meanwhile. The carrier gets the buyer's full contact, opened from its sealed form only
+ * cancelled meanwhile. The carrier call goes through the carrier's circuit breaker (retries with
+ * jittered backoff; while open, the batch waits for a probe instead of failing). The carrier gets the buyer's full contact, opened from its sealed form only
  * for the call.
  */
 export const waybillStage = orderStepStage({
@@ -22,14 +45,19 @@ export const waybillStage = orderStepStage({
     const shipments = await shipmentsOf(ctx.db, ids);
     // A merged shipment is asked for once; its key is the shipment id either way.
     const unnumbered = new Map(shipments.filter((s) => s.waybillNo === null).map((s) => [s.shipmentId, s]));
-    const answers = await idempotentPostBatch(
-      `${ctx.settings.carrierUrl}/waybills/batch`,
-      [...unnumbered.values()].map((s) => ({
-        key: s.shipmentId,
-        body: { shipmentId: s.shipmentId, orderId: s.orderId, warehouse: s.warehouse, address: carrierAddress(s.address, processPiiKeyring()) },
-      })),
-      CARRIER_BATCH_LIMIT,
-    );
+    const items = [...unnumbered.values()].map((s) => ({
+      key: s.shipmentId,
+      body: { shipmentId: s.shipmentId, orderId: s.orderId, warehouse: s.warehouse, address: carrierAddress(s.address, processPiiKeyring()) },
+    }));
+    let answers: Map<string, PostResult>;
+    try {
+      // While the carrier is down the breaker holds this call (and so this batch's messages, which
+      // spend no delivery attempts and keep the runner from pulling more) until a probe gets through.
+      answers = items.length === 0 ? new Map() : await carrierBreaker(ctx.settings.carrierUrl, ctx.log).call(() => postOrThrow(`${ctx.settings.carrierUrl}/waybills/batch`, items), stageSignal(ctx));
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableError || error instanceof CallHeldError)) throw error;
+      return new Map(ids.map((id) => [id, { kind: 'retry', error: error.message }]));
+    }
     const { results, issued, rejected } = decideWaybills(ids, shipments, (shipmentId) => answers.get(shipmentId));
     const moving = ids.filter((id) => results.get(id)?.kind === 'moved');
     const recorded = await recordWaybills(ctx.db, moving, issued, rejected);

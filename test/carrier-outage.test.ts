@@ -1,0 +1,51 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setStock } from '../sql/queries/inventory.ts';
+import { createTestPipeline, eventually, insertPricedOrder, type TestPipeline } from './pipeline-harness.ts';
+
+describe('a carrier outage', () => {
+  let p: TestPipeline;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    // Short breaker timings stand in for production's: open after 3 failed calls, probe every 300 ms.
+    Object.assign(process.env, { ORDERSURGE_BREAKER_FAILURES: '3', ORDERSURGE_BREAKER_HALF_OPEN_MS: '300', ORDERSURGE_BREAKER_RETRY_MS: '20' });
+    p = await createTestPipeline();
+  });
+  afterAll(async () => {
+    await p?.close();
+    process.env = saved;
+  });
+
+  it('ends with every order waybilled once and none dead-lettered, the breaker holding calls while the carrier is down', async () => {
+    await setStock(p.db, 'OUTAGE-SKU', 'suzhou', 1000);
+    const ids = Array.from({ length: 60 }, (_, i) => `shop:out${i}`);
+    for (const id of ids) await insertPricedOrder(p.db, { id, sku: 'OUTAGE-SKU', qty: 1 });
+    const lines: string[] = [];
+    // A delivery limit of 3 with 100 ms retries: without the breaker the outage would dead-letter every order in a second or two.
+    const workers = await p.startWorkers(['routing', 'waybill'], { maxDeliver: 3, retryBaseMs: 100 }, (line) => lines.push(line));
+    p.carrierFaults.failRate = 0.5;
+    for (const id of ids) await p.bus.js.publish(p.names.stageSubject('routing', 'shop'), JSON.stringify({ orderId: id }), { msgID: `routing:${id}` });
+    await new Promise((r) => setTimeout(r, 1500));
+    p.carrierFaults.failRate = 1;
+    // The outage: many breaker periods, every probe failing.
+    await new Promise((r) => setTimeout(r, 6000));
+    p.carrierFaults.failRate = 0;
+    await eventually(async () => {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from orders where id like 'shop:out%' and status = 'waybilled'`.execute(p.db);
+      return rows[0]!.n === ids.length ? true : undefined;
+    }, 20_000, 'every order waybilled');
+    await workers.stop();
+    expect((await p.bus.jsm.streams.info(p.names.deadLetterStream)).state.messages).toBe(0);
+
+    expect(lines.filter((l) => l.startsWith('circuit carrier:')).map((l) => l.split(';')[0])).toEqual(expect.arrayContaining(['circuit carrier: open', 'circuit carrier: half_open', 'circuit carrier: closed']));
+    expect((await p.bus.jsm.streams.info(p.names.deadLetterStream)).state.messages).toBe(0);
+    const shipments = await p.db.selectFrom('shipments').select(['id', 'waybill_no']).where('order_id', 'in', ids).execute();
+    expect(shipments).toHaveLength(ids.length);
+    expect(new Set(shipments.map((s) => s.waybill_no)).size).toBe(ids.length);
+    expect(shipments.every((s) => s.waybill_no?.startsWith('SIM'))).toBe(true);
+    const stats = (await (await fetch(`${p.carrier.url}/stats`)).json()) as { issued: number };
+    expect(stats.issued).toBe(ids.length);
+    expect(await p.db.selectFrom('orders').select('id').where('id', 'in', ids).where('status', '=', 'exception').execute()).toEqual([]);
+  }, 90_000);
+});

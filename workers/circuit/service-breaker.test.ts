@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { CallHeldError, circuitRegistry, serviceBreaker } from './service-breaker.ts';
+
+describe('serviceBreaker', () => {
+  it('opens after failed calls, holds callers without calling, probes half-open and closes, exporting its state', async () => {
+    const lines: string[] = [];
+    const breaker = serviceBreaker('unit-carrier', { failuresToOpen: 2, halfOpenAfterMs: 100, attempts: 1, retryBaseMs: 1, log: (l) => lines.push(l) });
+    const signal = new AbortController().signal;
+    let up = false;
+    let calls = 0;
+    const service = async () => {
+      calls++;
+      if (!up) throw new Error('503');
+      return 'ok';
+    };
+    await expect(breaker.call(service, signal)).rejects.toThrow('503');
+    // The second failure opens it: the call is then held, not failed, until a probe succeeds.
+    const held = breaker.call(service, signal);
+    await new Promise((r) => setTimeout(r, 350));
+    expect(breaker.state()).toBe('open');
+    const whileDown = calls;
+    expect(whileDown).toBeLessThanOrEqual(2 + 4); // two failures, then about one probe per 100 ms
+    up = true;
+    await expect(held).resolves.toBe('ok');
+    expect(breaker.state()).toBe('closed');
+    expect(lines.map((l) => l.split(';')[0])).toEqual(expect.arrayContaining(['circuit unit-carrier: open', 'circuit unit-carrier: half_open', 'circuit unit-carrier: closed']));
+    expect(await circuitRegistry.metrics()).toContain('ordersurge_circuit_state{service="unit-carrier"} 0');
+  });
+
+  it('lets a held caller go when its worker stops', async () => {
+    const breaker = serviceBreaker('unit-sms', { failuresToOpen: 1, halfOpenAfterMs: 60_000, attempts: 1, retryBaseMs: 1, log: () => undefined });
+    const stop = new AbortController();
+    const failing = async () => {
+      throw new Error('down');
+    };
+    const held = breaker.call(failing, stop.signal);
+    setTimeout(() => stop.abort(), 50);
+    await expect(held).rejects.toBeInstanceOf(CallHeldError);
+  });
+});

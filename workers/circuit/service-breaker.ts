@@ -1,0 +1,136 @@
+import { CircuitState, ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleAll, handleWhen, isBrokenCircuitError, retry, wrap } from 'cockatiel';
+import { Gauge, Registry } from 'prom-client';
+import { sleep } from '../sleep.ts';
+
+/** Breaker states as the metric gives them. */
+export const CIRCUIT_STATE_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
+export type CircuitStateName = keyof typeof CIRCUIT_STATE_VALUE;
+
+/** The breakers' own registry: a worker merges it into the one it serves (`ordersurge_circuit_state`). */
+export const circuitRegistry = new Registry();
+const stateGauge = new Gauge({
+  name: 'ordersurge_circuit_state',
+  help: 'Circuit breaker of an outside service in this process: 0 closed, 1 half-open (probing), 2 open (calls held)',
+  labelNames: ['service'],
+  registers: [circuitRegistry],
+});
+
+export interface ServiceBreakerOptions {
+  /** Failed calls in a row (after their retries) that open the breaker. */
+  failuresToOpen: number;
+  /** How long an open breaker holds calls before one probe goes through (half-open). */
+  halfOpenAfterMs: number;
+  /** Tries of one call before it counts as failed: retried with exponential backoff and decorrelated jitter. */
+  attempts: number;
+  /** First retry delay; later ones grow, jittered, up to 10 times this. */
+  retryBaseMs: number;
+  log: (line: string) => void;
+}
+
+export const DEFAULT_BREAKER: Omit<ServiceBreakerOptions, 'log'> = { failuresToOpen: 5, halfOpenAfterMs: 10_000, attempts: 3, retryBaseMs: 200 };
+
+/**
+ * Breaker settings from the environment: `ORDERSURGE_BREAKER_FAILURES` (failed calls in a row
+ * that open it, default 5), `ORDERSURGE_BREAKER_HALF_OPEN_MS` (how long it stays open before a
+ * probe, default 10000), `ORDERSURGE_BREAKER_RETRY_MS` (first retry delay, default 200).
+ */
+export function breakerSettings(env: NodeJS.ProcessEnv = process.env): Omit<ServiceBreakerOptions, 'log'> {
+  const int = (name: string, fallback: number, min: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isSafeInteger(n) || n < min) throw new RangeError(`${name}: must be an integer of at least ${min}, got ${JSON.stringify(raw)}`);
+    return n;
+  };
+  return {
+    ...DEFAULT_BREAKER,
+    failuresToOpen: int('ORDERSURGE_BREAKER_FAILURES', DEFAULT_BREAKER.failuresToOpen, 1),
+    halfOpenAfterMs: int('ORDERSURGE_BREAKER_HALF_OPEN_MS', DEFAULT_BREAKER.halfOpenAfterMs, 1),
+    retryBaseMs: int('ORDERSURGE_BREAKER_RETRY_MS', DEFAULT_BREAKER.retryBaseMs, 1),
+  };
+}
+
+/** The outside service failed as a whole (every item of the call unanswered): what the breaker counts. */
+export class ServiceUnavailableError extends Error {
+  readonly code = 'SERVICE_UNAVAILABLE';
+  override name = 'ServiceUnavailableError';
+}
+
+/** A call the breaker would not let through because it is open, and the caller stopped waiting (shutdown). */
+export class CallHeldError extends Error {
+  readonly code = 'CALL_HELD';
+  override name = 'CallHeldError';
+}
+
+/** A circuit breaker with retries around the calls to one outside service (the carrier, the SMS gateway). */
+export interface ServiceBreaker {
+  readonly service: string;
+  state(): CircuitStateName;
+  /**
+   * Runs `call` (retried with jittered backoff, counted by the breaker). While the breaker is
+   * open it waits, without calling, until a probe may go through; a probe that fails opens it
+   * again and the wait goes on. So a caller holding messages keeps them through an outage of any
+   * length and calls once the service is back. Rejects with `CallHeldError` when `signal`
+   * aborts, and with the call's error when it failed with the breaker still closed (a
+   * failure too short to open it: the caller retries as usual).
+   */
+  call<T>(call: () => Promise<T>, signal: AbortSignal): Promise<T>;
+}
+
+/**
+ * Makes the breaker of `service`, with cockatiel: a consecutive-failure breaker that goes
+ * half-open after `halfOpenAfterMs` and lets one probe through, inside a retry policy with
+ * exponential backoff and decorrelated jitter (a calls-held-open error is never retried). Every
+ * state change is logged and exported as `ordersurge_circuit_state{service}`.
+ *
+ * @example
+ * const carrier = serviceBreaker('carrier', { ...DEFAULT_BREAKER, log: console.log });
+ * const numbers = await carrier.call(() => postBatch(items), signal);
+ */
+export function serviceBreaker(service: string, opts: ServiceBreakerOptions): ServiceBreaker {
+  const breaker = circuitBreaker(handleAll, { halfOpenAfter: opts.halfOpenAfterMs, breaker: new ConsecutiveBreaker(opts.failuresToOpen) });
+  const retries = retry(
+    handleWhen((error) => !isBrokenCircuitError(error)),
+    { maxAttempts: Math.max(0, opts.attempts - 1), backoff: new ExponentialBackoff({ initialDelay: opts.retryBaseMs, maxDelay: opts.retryBaseMs * 10 }) },
+  );
+  // The breaker is inside: each try counts, so a dead service opens it within one call's retries.
+  const policy = wrap(retries, breaker);
+  let state: CircuitStateName = 'closed';
+  let openedAt = 0;
+  stateGauge.set({ service }, 0);
+  breaker.onStateChange((next) => {
+    const name: CircuitStateName = next === CircuitState.Open || next === CircuitState.Isolated ? 'open' : next === CircuitState.HalfOpen ? 'half_open' : 'closed';
+    if (name === 'open') openedAt = Date.now();
+    if (name === state) return;
+    state = name;
+    stateGauge.set({ service }, CIRCUIT_STATE_VALUE[name]);
+    const why = name === 'open' ? `; calls held, a probe in ${opts.halfOpenAfterMs} ms` : name === 'half_open' ? '; one probe call goes through' : '; calls flow again';
+    opts.log(`circuit ${service}: ${name}${why}`);
+  });
+  return {
+    service,
+    state: () => state,
+    async call(call, signal) {
+      for (;;) {
+        if (signal.aborted) throw new CallHeldError(`${service}: call held while its circuit is ${state}, and the worker is stopping`);
+        if (state === 'open') {
+          const wait = openedAt + opts.halfOpenAfterMs - Date.now();
+          if (wait > 0) {
+            await sleep(Math.min(wait, 1000), signal);
+            continue;
+          }
+        }
+        try {
+          return await policy.execute(call);
+        } catch (error) {
+          // Held by an open breaker, or by another caller's probe: wait for the next chance.
+          if (isBrokenCircuitError(error) || state !== 'closed') {
+            if (state === 'half_open') await sleep(100, signal);
+            continue;
+          }
+          throw error;
+        }
+      }
+    },
+  };
+}
