@@ -21,6 +21,7 @@ import { startCommand } from './commands/start.ts';
 import { statusCommand } from './commands/status.ts';
 import { streamsCommand } from './commands/streams.ts';
 import { submitCommand } from './commands/submit.ts';
+import { tuiCommand } from './commands/tui.ts';
 import { workerCommand } from './commands/worker.ts';
 
 const program = new Command('ordersurge')
@@ -42,6 +43,7 @@ for (const command of [
   countCheckCommand(),
   orderCommand(),
   statusCommand(),
+  tuiCommand(),
   kpiCommand(),
   peakCommand(),
   dlqCommand(),

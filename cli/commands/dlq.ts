@@ -14,7 +14,7 @@ import { parseStages } from './worker.ts';
 const decoder = new TextDecoder();
 
 /** A dead letter as printed: the payload (opened if sealed) with buyers' phones, names and streets masked, phones in the reason too (replay uses the stored one). */
-function letterView(l: DeadLetter) {
+export function letterView(l: DeadLetter) {
   return { seq: l.seq, stage: l.stage, subject: l.subject, error: maskPhonesIn(l.error), attempts: l.attempts, failedAt: l.failedAt, payload: shownPayload(l.payload) };
 }
 
