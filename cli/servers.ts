@@ -5,6 +5,7 @@ import { databaseUrls, type DatabaseUrls } from '../scripts/servers/database-rol
 import { SetupError } from '../scripts/servers/setup-error.ts';
 import { createDb, type Db } from '../sql/database.ts';
 import { connectBus, type Bus } from '../streams/connect.ts';
+import type { NatsRole } from '../streams/nats-credentials.ts';
 import { namesFor, type Names } from '../streams/names.ts';
 
 /** The Postgres URLs of this configuration: the owner's (migrations) and the app's (everything else). */
@@ -18,7 +19,7 @@ export function databaseUrlOf(config: Config): string {
 }
 
 /** Connects to running servers, never starting any: one line saying what to do when one is down. */
-export async function connectRunning(config: Config, want: { bus?: boolean; db?: boolean }): Promise<{
+export async function connectRunning(config: Config, want: { bus?: boolean; db?: boolean; natsRole?: NatsRole }): Promise<{
   bus: Bus | undefined;
   db: Db | undefined;
   names: Names;
@@ -32,7 +33,7 @@ export async function connectRunning(config: Config, want: { bus?: boolean; db?:
     if (!probe.jetstream) {
       throw new SetupError(`NATS at ${config.natsUrl} answers but has JetStream disabled: restart it with -js, or set NATS_URL to a JetStream server`);
     }
-    bus = await connectBus(config.natsUrl, 'ordersurge-cli');
+    bus = await connectBus(config.natsUrl, 'ordersurge-cli', want.natsRole ?? 'admin');
   }
   if (want.db) {
     const url = databaseUrlOf(config);

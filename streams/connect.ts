@@ -1,5 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { natsAuthOptions, type NatsRole } from './nats-credentials.ts';
 import { natsServers } from './nats-servers.ts';
 
 export interface Bus {
@@ -17,11 +18,15 @@ export interface ServerFeatures {
   atLeast210: boolean;
 }
 
-/** Connects to NATS and JetStream; `name` shows in the server's connection list. */
-export async function connectBus(url: string, name: string): Promise<Bus> {
+/**
+ * Connects to NATS and JetStream; `name` shows in the server's connection list. `role` picks the
+ * user on the local server setup started (see nats-credentials.ts); a server of your own gets
+ * NATS_CREDS, NATS_USER/NATS_PASSWORD or NATS_TOKEN whatever the role.
+ */
+export async function connectBus(url: string, name: string, role: NatsRole = 'admin'): Promise<Bus> {
   // noAsyncTraces: otherwise every request builds an Error up front for its stack, a tenth of a
   // busy worker's CPU; our errors name their stage and subject instead.
-  const nc = await connect({ servers: natsServers(url), name, maxReconnectAttempts: -1, noAsyncTraces: true });
+  const nc = await connect({ servers: natsServers(url), name, maxReconnectAttempts: -1, noAsyncTraces: true, ...natsAuthOptions(url, role) });
   const jsm = await jetstreamManager(nc);
   const js = jetstream(nc);
   const version = nc.info?.version ?? '0.0.0';

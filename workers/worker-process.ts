@@ -63,7 +63,7 @@ export interface RunningWorkers {
 export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers> {
   const log = opts.log ?? ((line: string) => console.error(line));
   const names = namesFor(opts.namespace);
-  const bus = await connectBus(opts.natsUrl, `ordersurge-worker:${opts.stages.join(',')}`);
+  const bus = await connectBus(opts.natsUrl, `ordersurge-worker:${opts.stages.join(',')}`, 'worker');
   const db = createDb(opts.databaseUrl, Math.max(10, opts.stages.length * 10));
   if (opts.apply ?? true) {
     await migrateToLatest(db);

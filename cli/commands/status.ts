@@ -11,7 +11,7 @@ export function statusCommand(): Command {
     .action(
       action(async (opts: { json?: boolean }) => {
         const config = loadConfig();
-        const conn = await connectRunning(config, { bus: true, db: true });
+        const conn = await connectRunning(config, { bus: true, db: true, natsRole: 'console' });
         try {
           const snapshot = await snapshotReader(conn.bus!.jsm, conn.db!, conn.names).read();
           const { orders, connectors } = snapshot;

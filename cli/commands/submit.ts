@@ -83,7 +83,7 @@ export function submitCommand(): Command {
           for (const r of refusals.slice(0, -1)) console.error(`ordersurge: ${r}`);
           throw new InputError(`${refusals.at(-1)!}\nordersurge: ${bad.length} bad line(s) (${bad.map((b) => b.line).join(', ')}); nothing published; fix them, or publish the rest with --skip-bad`);
         }
-        const conn = await connectRunning(config, { bus: true });
+        const conn = await connectRunning(config, { bus: true, natsRole: 'intake' });
         let published = 0;
         let duplicates = 0;
         let at: InputPayload | undefined;

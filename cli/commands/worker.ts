@@ -3,6 +3,9 @@ import { loadConfig, workerSettingsOf } from '../config.ts';
 import { action, InputError, intOption } from '../run-action.ts';
 import { migrateAsOwner } from '../../scripts/servers/database-roles.ts';
 import { ensureServers } from '../../scripts/servers/ensure-servers.ts';
+import { connectBus } from '../../streams/connect.ts';
+import { namesFor } from '../../streams/names.ts';
+import { applyTopology } from '../../streams/topology.ts';
 import { isStageName, STAGES, type StageName } from '../../streams/pipeline.ts';
 import { DEFAULT_RUNNER } from '../../workers/runner.ts';
 import { defaultPoolThreads } from '../../workers/task-pool.ts';
@@ -35,8 +38,17 @@ export function workerCommand(): Command {
         const config = loadConfig();
         if (opts.concurrency < 1 || opts.batchSize < 1) throw new InputError('--concurrency and --batch-size: must be at least 1');
         const servers = await ensureServers(config, (line) => console.error(line));
-        // Migrations as the owner, here and only here; the stages connect as the app role.
-        if (opts.apply) await migrateAsOwner({ ownerUrl: servers.databaseUrl, appUrl: servers.appDatabaseUrl });
+        // Migrations as the owner and the topology as NATS admin, here and only here: the stages
+        // connect as the app role and the worker user, which may do neither.
+        if (opts.apply) {
+          await migrateAsOwner({ ownerUrl: servers.databaseUrl, appUrl: servers.appDatabaseUrl });
+          const admin = await connectBus(servers.natsUrl, 'ordersurge-worker-setup', 'admin');
+          try {
+            await applyTopology(admin.jsm, namesFor(config.namespace));
+          } finally {
+            await admin.close();
+          }
+        }
         const workers = await startWorkers({
           ...workerSettingsOf(config),
           databaseUrl: servers.appDatabaseUrl,
@@ -45,7 +57,7 @@ export function workerCommand(): Command {
           poolThreads: opts.poolThreads,
           metricsPort: opts.metricsPort ?? config.metricsPort,
           metricsPortStrict: opts.metricsPort !== undefined,
-          apply: opts.apply,
+          apply: false,
           peak: { ...config.peak, maxCoreBacklog: config.maxCoreBacklog },
         });
         console.error(

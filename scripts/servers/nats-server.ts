@@ -6,6 +6,8 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { isPortOpen, waitFor } from './port.ts';
 import { SetupError } from './setup-error.ts';
 import { natsServers } from '../../streams/nats-servers.ts';
+import { natsAuthOptions } from '../../streams/nats-credentials.ts';
+import { ensureLocalNatsUsers, natsServerConfig, writeNatsServerConfig } from './nats-auth.ts';
 
 export interface NatsProbe {
   reachable: boolean;
@@ -49,7 +51,7 @@ export function natsUnreachableError(url: string, explicit: boolean, failure: Na
 export async function probeNats(url: string): Promise<NatsProbe> {
   let nc;
   try {
-    nc = await connect({ servers: natsServers(url), timeout: 2000, reconnect: false, maxReconnectAttempts: 0 });
+    nc = await connect({ servers: natsServers(url), timeout: 2000, reconnect: false, maxReconnectAttempts: 0, ...natsAuthOptions(url, 'admin') });
   } catch (error) {
     return { reachable: false, jetstream: false, failure: connectFailure(error) };
   }
@@ -103,12 +105,13 @@ export async function ensureNats(opts: {
     );
   }
   const binary = findNatsBinary() ?? installNatsServer(opts.log);
-  await startLocalNats(binary, hostname, portNumber, path.join(opts.dataDir, 'nats'));
+  await startLocalNats(binary, hostname, portNumber, path.join(opts.dataDir, 'nats'), opts.dataDir, opts.url);
   const started = await probeNats(opts.url);
   return { url: opts.url, version: started.version ?? 'unknown', action: 'started' };
 }
 
-function findNatsBinary(): string | undefined {
+/** The nats-server binary on PATH (or in the usual sbin directories), if there is one. */
+export function findNatsBinary(): string | undefined {
   for (const dir of [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/local/sbin', '/usr/local/bin']) {
     const candidate = path.join(dir, 'nats-server');
     if (dir && existsSync(candidate)) return candidate;
@@ -142,15 +145,21 @@ function installNatsServer(log: (line: string) => void): string {
   return binary;
 }
 
-async function startLocalNats(binary: string, host: string, port: number, dir: string): Promise<void> {
+/**
+ * Starts the project-local server with authorization on: one user per role (nats-auth.ts), their
+ * passwords in `<data dir>/nats/users.json` and the server's config beside it, both mode 0600.
+ */
+async function startLocalNats(binary: string, host: string, port: number, dir: string, dataDir: string, url: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const logFile = path.join(dir, 'nats-server.log');
+  const users = ensureLocalNatsUsers(dataDir, url);
+  const configFile = writeNatsServerConfig(dir, natsServerConfig({ host, port, storeDir: dir, users }));
   const child = spawn(
     binary,
-    ['-js', '-a', host, '-p', String(port), '-sd', dir, '-P', path.join(dir, 'nats-server.pid'), '-l', logFile],
+    ['-c', configFile, '-P', path.join(dir, 'nats-server.pid'), '-l', logFile],
     { detached: true, stdio: ['ignore', openSync(logFile, 'a'), openSync(logFile, 'a')] },
   );
   child.unref();
-  const up = await waitFor(async () => (await probeNats(`nats://${host}:${port}`)).jetstream, 15_000);
+  const up = await waitFor(async () => (await probeNats(url)).jetstream, 15_000);
   if (!up) throw new SetupError(`local nats-server did not start on ${host}:${port}: see ${logFile}`);
 }
