@@ -35,14 +35,18 @@ export function admissionGate(jsm: JetStreamManager, names: Names, limit: number
       cached = { at: Date.now(), value };
       return value;
     },
-    /** Resolves once intake may go on (or `signal` aborts); calls `onWait` once per wait. */
+    /**
+     * Resolves once intake may go on (or `signal` aborts); calls `onWait` once per wait. A
+     * reading that fails (a NATS server lost, a stream leader moving) is no room yet: intake
+     * waits and asks again rather than failing.
+     */
     async waitForRoom(signal: AbortSignal, onWait?: (a: Admission) => void): Promise<void> {
       let told = false;
       for (;;) {
-        const a = await this.check();
-        if (a.open || signal.aborted) return;
-        if (!told) onWait?.(a);
-        told = true;
+        const a = await this.check().catch(() => undefined);
+        if (a?.open || signal.aborted) return;
+        if (a && !told) onWait?.(a);
+        if (a) told = true;
         await new Promise((r) => setTimeout(r, refreshMs));
       }
     },
