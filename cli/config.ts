@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHANNELS, type Channel } from '../streams/canonical-order.ts';
 import { maxPayloadBytes } from '../streams/payload-limit.ts';
 import type { StageSettings } from '../workers/stage.ts';
 import { DEFAULT_EXCEPTION_ALERT, type ExceptionAlertRule } from '../workers/kpi/exception-alert.ts';
@@ -29,6 +30,12 @@ export interface Config {
   smsUrl: string;
   /** First port of the platform simulators (`ordersurge simulate`): one port per channel from here. */
   platformSimPort: number;
+  /**
+   * Each marketplace's API, where notify sends a buyer message for an order without a number that
+   * reaches the buyer (marketplaces hand out masked ones): `ORDERSURGE_PLATFORM_URLS`, else the
+   * platform simulators of `ordersurge simulate`.
+   */
+  platformUrls: Partial<Record<Channel, string>>;
   /** Merge (合单) window: orders of one shop, buyer and address this close share a shipment; 0 is off. */
   mergeWindowSeconds: number;
   carrierSimPort: number;
@@ -63,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     carrierUrl: env.CARRIER_URL || `http://127.0.0.1:${carrierSimPort}`,
     smsUrl: env.SMS_URL || `http://127.0.0.1:${smsSimPort}`,
     platformSimPort: intVar(env, 'ORDERSURGE_PLATFORM_PORT', 7320),
+    platformUrls: platformUrlsVar(env, intVar(env, 'ORDERSURGE_PLATFORM_PORT', 7320)),
     mergeWindowSeconds: intVar(env, 'ORDERSURGE_MERGE_WINDOW_S', 600, 7 * 24 * 3600),
     carrierSimPort,
     smsSimPort,
@@ -113,6 +121,25 @@ function urlVar(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return raw;
 }
 
+/**
+ * `ORDERSURGE_PLATFORM_URLS`: `CHANNEL=URL` pairs separated by commas (`tmall=https://gw.example,jd=https://jd.example`);
+ * unset, every channel's simulator of `ordersurge simulate` (its ports count up from `firstSimPort`).
+ */
+function platformUrlsVar(env: NodeJS.ProcessEnv, firstSimPort: number): Partial<Record<Channel, string>> {
+  const raw = env.ORDERSURGE_PLATFORM_URLS;
+  if (raw === undefined || raw.trim() === '') return Object.fromEntries(CHANNELS.map((c, i) => [c, `http://127.0.0.1:${firstSimPort + i}`]));
+  const urls: Partial<Record<Channel, string>> = {};
+  for (const pair of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const at = pair.indexOf('=');
+    const channel = pair.slice(0, at) as Channel;
+    const url = pair.slice(at + 1);
+    if (at < 0 || !CHANNELS.includes(channel)) throw new ConfigError(`ORDERSURGE_PLATFORM_URLS: ${JSON.stringify(pair)} must be CHANNEL=URL with a channel of ${CHANNELS.join(', ')}`);
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new ConfigError(`ORDERSURGE_PLATFORM_URLS: ${channel}: must be an http(s) URL, got ${JSON.stringify(url)}`);
+    urls[channel] = url;
+  }
+  return urls;
+}
+
 function payloadLimitVar(env: NodeJS.ProcessEnv): number {
   try {
     return maxPayloadBytes(env);
@@ -140,6 +167,6 @@ export function workerSettingsOf(config: Config): { natsUrl: string; namespace: 
   return {
     natsUrl: config.natsUrl,
     namespace: config.namespace,
-    settings: { carrierUrl: config.carrierUrl, smsUrl: config.smsUrl, mergeWindowSeconds: config.mergeWindowSeconds },
+    settings: { carrierUrl: config.carrierUrl, smsUrl: config.smsUrl, platformUrls: config.platformUrls, mergeWindowSeconds: config.mergeWindowSeconds },
   };
 }

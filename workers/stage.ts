@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Db } from '../sql/database.ts';
+import type { Channel } from '../streams/canonical-order.ts';
 import type { Downstream } from '../streams/messages.ts';
 import type { StageName } from '../streams/pipeline.ts';
 import type { PeakView } from './peak/peak-guard.ts';
@@ -33,6 +34,8 @@ export interface StageSettings {
   carrierUrl: string;
   /** The SMS gateway. */
   smsUrl: string;
+  /** Each marketplace's API: its buyer-message endpoint reaches a buyer whose number it masks. */
+  platformUrls: Partial<Record<Channel, string>>;
   /** Merge (合单) window in seconds; 0 switches merging off. */
   mergeWindowSeconds: number;
 }

@@ -3,6 +3,7 @@ import { floorToSecond } from '../../../workers/ingest/connectors/china-clock.ts
 import type { JsonRequest, RunningServer } from '../json-server.ts';
 import { startApiServer, type ApiResponse, type PlatformFaults } from './api-server.ts';
 import { ORDER_UPDATE_KINDS, OrderStore, type OrderUpdateKind, type PlatformOrder } from './order-store.ts';
+import { buyerMessageRoutes } from './buyer-messages.ts';
 import { RateLimiter } from './rate-limiter.ts';
 
 /** What the simulator gives a platform's routes: its orders, and a way to hand them out. */
@@ -75,8 +76,9 @@ const DEFAULT_KEEP = 200_000;
 
 /**
  * Runs one platform's fake order API: orders generated at a steady rate, later updates of orders
- * already served, a call limit, and fault injection. Control paths: `GET /sim/stats`,
- * `POST /sim/rate {"rate": n, "updatesPerSecond"?: n}`.
+ * already served, a call limit, and fault injection; the platform's buyer-message API
+ * (`POST /buyer-messages/batch`, see buyer-messages.ts). Control paths: `GET /sim/stats`,
+ * `POST /sim/rate {"rate": n, "updatesPerSecond"?: n}`, `GET /sim/buyer-messages[/stats]`.
  */
 export async function startPlatformSimulator<P>(def: PlatformDefinition<P>, opts: PlatformSimulatorOptions = {}): Promise<PlatformSimulator<P>> {
   const store = new OrderStore<P>();
@@ -142,6 +144,7 @@ export async function startPlatformSimulator<P>(def: PlatformDefinition<P>, opts
     rateLimited: limiter.limited,
     ignoredRetryAfter: limiter.ignoredRetryAfter,
   });
+  const buyerMessages = buyerMessageRoutes();
   const server = await startApiServer(
     opts.port ?? 0,
     {
@@ -160,7 +163,7 @@ export async function startPlatformSimulator<P>(def: PlatformDefinition<P>, opts
         updateRate = typeof wanted.updatesPerSecond === 'number' && wanted.updatesPerSecond >= 0 ? wanted.updatesPerSecond : rate / 5;
         return { status: 200, body: { rate, updatesPerSecond: updateRate } };
       }
-      return def.route(req, ctx) ?? { status: 404, body: { error: `not found: ${req.method} ${req.path}` } };
+      return buyerMessages(req) ?? def.route(req, ctx) ?? { status: 404, body: { error: `not found: ${req.method} ${req.path}` } };
     },
   );
 
