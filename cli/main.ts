@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { InputError } from './run-action.ts';
+import { setDisplayTimeZone } from './time-display.ts';
 import { exitCodeOf, packageVersion, throwOnUsageErrors } from './usage-errors.ts';
 import { benchCommand } from './commands/bench.ts';
 import { dlqCommand } from './commands/dlq.ts';
@@ -58,6 +59,10 @@ for (const command of [
 }
 
 program.version(packageVersion(), '-V, --version', 'print the version');
+program
+  .option('--tz <zone>', 'time zone of the times shown (default: $TZ, else Asia/Shanghai, China time); --json prints ISO-8601 with the offset')
+  .addHelpText('after', 'Money: text views show yuan with two decimals; --json prints integer fen.')
+  .hook('preAction', () => setDisplayTimeZone(program.opts<{ tz?: string }>().tz ?? process.env.TZ));
 throwOnUsageErrors(program);
 
 try {

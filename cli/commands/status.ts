@@ -1,39 +1,86 @@
 import { Command } from 'commander';
+import { countExceptionsByType } from '../../sql/queries/order-list.ts';
+import type { PipelineSnapshot } from '../../tui/pipeline-snapshot.ts';
 import { snapshotReader } from '../../tui/pipeline-snapshot.ts';
+import { sleep } from '../../workers/sleep.ts';
 import { loadConfig } from '../config.ts';
-import { action } from '../run-action.ts';
+import { action, positiveIntOption } from '../run-action.ts';
 import { connectRunning } from '../servers.ts';
+import { timeJson, timeText } from '../time-display.ts';
+
+interface StatusView {
+  namespace: string;
+  natsVersion: string;
+  snapshot: PipelineSnapshot;
+  exceptions: Record<string, number>;
+}
 
 export function statusCommand(): Command {
   return new Command('status')
-    .description('per-stage queue depth (pending, ack pending), oldest message age, criticality, redeliveries, dead letters, orders by status, and connector cursors and failures')
-    .option('--json', 'print JSON')
+    .description('per-stage queue depth (pending, ack pending), oldest message age, criticality, redeliveries, dead letters, orders by status, exceptions by type, and connector cursors and failures')
+    .option('--json', 'print JSON (times ISO-8601 with offset)')
+    .option('--watch [seconds]', 'print it again every few seconds (2 by default) until Ctrl-C', positiveIntOption('--watch'))
     .action(
-      action(async (opts: { json?: boolean }) => {
+      action(async (opts: { json?: boolean; watch?: number | true }) => {
         const config = loadConfig();
         const conn = await connectRunning(config, { bus: true, db: true, natsRole: 'console' });
+        const abort = new AbortController();
+        const onSigint = (): void => abort.abort();
+        process.once('SIGINT', onSigint);
         try {
-          const snapshot = await snapshotReader(conn.bus!.jsm, conn.db!, conn.names).read();
-          const { orders, connectors } = snapshot;
-          const status = { namespace: config.namespace, natsVersion: conn.bus!.features.version, ...snapshot };
-          if (opts.json) {
-            console.log(JSON.stringify(status, null, 2));
-            return;
-          }
-          console.log(`namespace ${status.namespace} on NATS ${status.natsVersion}`);
-          console.log('stage      pending  ack-pending  oldest(s)  redelivered  dead-letters  criticality');
-          for (const s of status.stages) {
-            const cells = [String(s.pending).padStart(7), String(s.ackPending).padStart(11), (s.oldestAgeMs / 1000).toFixed(1).padStart(9), String(s.redelivered).padStart(11), String(s.deadLetters).padStart(12)];
-            console.log(`${s.stage.padEnd(10)} ${cells.join('  ')}  ${s.criticality}`);
-          }
-          console.log(`orders: ${Object.entries(orders).map(([k, v]) => `${k} ${v}`).join(', ') || 'none yet'}`);
-          for (const c of connectors) {
-            const health = c.consecutiveFailures > 0 ? `FAILING x${c.consecutiveFailures}: ${c.lastError ?? ''}` : 'ok';
-            console.log(`connector ${c.channel}/${c.shop}: cursor ${c.cursorAt.toISOString()}, ${c.published} published, ${c.failures} failed polls, ${health}`);
-          }
+          const reader = snapshotReader(conn.bus!.jsm, conn.db!, conn.names);
+          const everyMs = opts.watch === undefined ? 0 : (opts.watch === true ? 2 : opts.watch) * 1000;
+          const clear = everyMs > 0 && process.stdout.isTTY && !opts.json;
+          do {
+            const [snapshot, exceptions] = await Promise.all([reader.read(), countExceptionsByType(conn.db!)]);
+            const view: StatusView = { namespace: config.namespace, natsVersion: conn.bus!.features.version, snapshot, exceptions };
+            if (clear) process.stdout.write('\x1b[H\x1b[2J');
+            console.log(opts.json ? JSON.stringify(statusJson(view), null, 2) : formatStatus(view));
+            if (everyMs > 0) await sleep(everyMs, abort.signal);
+          } while (everyMs > 0 && !abort.signal.aborted);
         } finally {
+          process.off('SIGINT', onSigint);
           await conn.close();
         }
       }),
     );
+}
+
+/** `status --json`: the snapshot with exceptions by type; times ISO-8601 with the display zone's offset. */
+export function statusJson(view: StatusView) {
+  const { snapshot } = view;
+  return {
+    namespace: view.namespace,
+    natsVersion: view.natsVersion,
+    ...snapshot,
+    at: timeJson(snapshot.at),
+    exceptions: view.exceptions,
+    connectors: snapshot.connectors.map((c) => ({ ...c, cursorAt: timeJson(c.cursorAt) })),
+  };
+}
+
+/** `status` for people, in 80 columns. */
+export function formatStatus(view: StatusView): string {
+  const { snapshot } = view;
+  const out = [
+    `namespace ${view.namespace} on NATS ${view.natsVersion}, ${timeText(snapshot.at)}`,
+    'stage      pending  ack-pend  oldest(s)  redelivered  dead-letters  criticality',
+  ];
+  for (const s of snapshot.stages) {
+    const cells = [String(s.pending).padStart(7), String(s.ackPending).padStart(8), (s.oldestAgeMs / 1000).toFixed(1).padStart(9), String(s.redelivered).padStart(11), String(s.deadLetters).padStart(12)];
+    out.push(`${s.stage.padEnd(10)} ${cells.join('  ')}  ${s.criticality}`);
+  }
+  out.push(`orders: ${Object.entries(snapshot.orders).map(([k, v]) => `${k} ${v}`).join(', ') || 'none yet'}`);
+  const exceptions = Object.entries(view.exceptions);
+  if (exceptions.length) {
+    out.push(`exceptions: ${exceptions.map(([type, n]) => `${type} ${n}`).join(', ')}`, '  (which: ordersurge order list --exception TYPE; what to do: docs/runbook.md)');
+  }
+  if (snapshot.connectors.length) out.push('connectors:');
+  for (const c of snapshot.connectors) {
+    const health = c.consecutiveFailures > 0 ? `FAILING x${c.consecutiveFailures}: ${c.lastError ?? ''}` : 'ok';
+    const line = `  ${c.channel}/${c.shop}: cursor ${timeText(c.cursorAt).slice(5)}, ${c.published} in, ${c.failures} failed polls, ${health}`;
+    // The whole error is in --json; the line stays within 80 columns.
+    out.push(line.length > 80 ? `${line.slice(0, 79)}…` : line);
+  }
+  return out.join('\n');
 }
