@@ -42,9 +42,20 @@ export interface PrivateCluster {
   close(): Promise<void>;
 }
 
-/** Creates the cluster: migrated database with the demo catalogue stocked and its rule set, topology applied, simulators up. */
-export async function startPrivateCluster(prefix: string, stock: (sku: string) => number): Promise<PrivateCluster> {
-  const servers = await ensureServers(loadConfig(), () => undefined);
+/** Servers of its own for the cluster (a fault run kills them), instead of the configured ones. */
+export interface ClusterServers {
+  natsUrl: string;
+  /** Any database on the Postgres server; the cluster makes its own database there. */
+  databaseUrl: string;
+}
+
+/**
+ * Creates the cluster: migrated database with the demo catalogue stocked and its rule set,
+ * topology applied, simulators up; on the configured servers (brought up as `setup` does), or
+ * on `servers`.
+ */
+export async function startPrivateCluster(prefix: string, stock: (sku: string) => number, servers?: ClusterServers): Promise<PrivateCluster> {
+  servers ??= await ensureServers(loadConfig(), () => undefined);
   const id = `${prefix}${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const admin = new URL(servers.databaseUrl);
   admin.pathname = '/postgres';
