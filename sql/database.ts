@@ -101,6 +101,15 @@ export interface OrderRoutingTable {
   routed_at: Generated<Date>;
 }
 
+/** An operator's resolution of an exception (migration 0014). */
+export interface ExceptionResolutionsTable {
+  order_id: string;
+  exception_type: string;
+  note: string;
+  resolved_by: string;
+  resolved_at: Generated<Date>;
+}
+
 /** Units of a SKU kept back from a channel's available-to-sell. */
 export interface SafetyStockTable {
   sku: string;
@@ -212,6 +221,7 @@ export interface Database {
   routing_rule_sets: RoutingRuleSetsTable;
   order_routing: OrderRoutingTable;
   safety_stock: SafetyStockTable;
+  exception_resolutions: ExceptionResolutionsTable;
   inventory: InventoryTable;
   reservations: ReservationsTable;
   shipments: ShipmentsTable;

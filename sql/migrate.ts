@@ -11,6 +11,7 @@ import * as kpiIndexes from './migrations/0010-kpi-indexes.ts';
 import * as warehousesAndRoutingRules from './migrations/0011-warehouses-and-routing-rules.ts';
 import * as reservationLedger from './migrations/0012-reservation-ledger.ts';
 import * as stockNotifications from './migrations/0013-stock-notifications.ts';
+import * as exceptionResolutions from './migrations/0014-exception-resolutions.ts';
 
 /** Migrations in order; the list is explicit so no file-system scan is needed at run time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011-warehouses-and-routing-rules': warehousesAndRoutingRules,
   '0012-reservation-ledger': reservationLedger,
   '0013-stock-notifications': stockNotifications,
+  '0014-exception-resolutions': exceptionResolutions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
