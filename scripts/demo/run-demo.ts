@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { ensureServers } from '../servers/ensure-servers.ts';
+import { formatDemoSummary, readDemoSummary } from './demo-summary.ts';
 import { DEMO_CATALOGUE, DEMO_RULES } from '../simulators/shop-orders.ts';
 import { startSimulators } from '../simulators/start-simulators.ts';
 import { loadConfig, workerSettingsOf } from '../../cli/config.ts';
@@ -10,7 +11,6 @@ import { spawnWorkerProcesses } from '../../cli/worker-processes.ts';
 import { createDb } from '../../sql/database.ts';
 import { migrateToLatest } from '../../sql/migrate.ts';
 import { DEMO_WAREHOUSES, setStock, stockedSkus } from '../../sql/queries/inventory.ts';
-import { countByStatus } from '../../sql/queries/orders.ts';
 import { latestRuleSetVersion, saveRuleSet } from '../../sql/queries/pricing.ts';
 import { CHANNELS } from '../../streams/canonical-order.ts';
 import { connectBus } from '../../streams/connect.ts';
@@ -64,6 +64,10 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     const version = await saveRuleSet(db, DEMO_RULES, 'ordersurge start', 'demo: the simulated shop\'s SAVE20 code and the stores\' 20 off');
     log(`no rule set yet: stored the demo's as version ${version}`);
   }
+  const metricsUrls =
+    opts.workerProcesses > 0
+      ? Array.from({ length: opts.workerProcesses }, (_, i) => `http://127.0.0.1:${config.metricsPort + i}/metrics`)
+      : [`http://127.0.0.1:${config.metricsPort}/metrics (the first free port from here)`];
   const sims = await startSimulators(config, { latencyMs: opts.latencyMs, failRate: opts.failRate });
   const workers =
     opts.workerProcesses > 0
@@ -88,10 +92,6 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
 
   const abort = new AbortController();
   const startedAt = Date.now();
-  const countSince = async () => {
-    const orders = await countByStatus(db, new Date(startedAt));
-    return { notified: orders.notified ?? 0, exceptions: orders.exception ?? 0 };
-  };
   // On a terminal the operations console replaces the status line; `q` in it stops the demo.
   const onTerminal = process.stdout.isTTY === true && process.stdin.isTTY === true;
   const logFile = path.join(config.dataDir, 'demo.log');
@@ -130,14 +130,13 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     await statusLoop;
     if (!onTerminal) writer.end();
     const seconds = (Date.now() - startedAt) / 1000;
-    const counts = await countSince();
     await workers.stop();
+    // Read once the workers have drained, so every order is where it stays.
+    const summary = await readDemoSummary(db, new Date(startedAt), { seconds, published: submitted(), metricsUrls });
     await sims.close();
     await bus.close();
     await db.destroy();
-    console.log(
-      `ran ${seconds.toFixed(1)} s: submitted ${submitted()}, notified ${counts.notified} (${(counts.notified / seconds).toFixed(1)} orders/s end to end), exceptions ${counts.exceptions}`,
-    );
+    console.log(formatDemoSummary(summary));
   };
   const childExit = 'exited' in workers ? workers.exited.then((e) => log(`worker process ${e.pid} exited with code ${e.code}: stopping`)) : new Promise<void>(() => undefined);
   if (opts.duration > 0) {
