@@ -4,6 +4,7 @@ import { setDisplayTimeZone } from './time-display.ts';
 import { exitCodeOf, packageVersion, throwOnUsageErrors } from './usage-errors.ts';
 import { benchCommand } from './commands/bench.ts';
 import { dlqCommand } from './commands/dlq.ts';
+import { exceptionsCommand } from './commands/exceptions.ts';
 import { inventoryCommand } from './commands/inventory.ts';
 import { kpiCommand } from './commands/kpi.ts';
 import { connectCommand } from './commands/connect.ts';
@@ -15,6 +16,7 @@ import { loadCommand } from './commands/load.ts';
 import { peakCommand } from './commands/peak.ts';
 import { priceCommand } from './commands/price.ts';
 import { redriveCommand } from './commands/redrive.ts';
+import { routingCommand } from './commands/routing.ts';
 import { catalogueCommand, rulesCommand } from './commands/rules.ts';
 import { setupCommand } from './commands/setup.ts';
 import { simulateCommand } from './commands/simulate.ts';
@@ -22,6 +24,7 @@ import { startCommand } from './commands/start.ts';
 import { statusCommand } from './commands/status.ts';
 import { streamsCommand } from './commands/streams.ts';
 import { submitCommand } from './commands/submit.ts';
+import { warehousesCommand } from './commands/warehouses.ts';
 import { tuiCommand } from './commands/tui.ts';
 import { workerCommand } from './commands/worker.ts';
 
@@ -50,6 +53,9 @@ for (const command of [
   dlqCommand(),
   redriveCommand(),
   inventoryCommand(),
+  warehousesCommand(),
+  routingCommand(),
+  exceptionsCommand(),
   normalizeCommand(),
   priceCommand(),
   rulesCommand(),
