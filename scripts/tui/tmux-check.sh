@@ -65,9 +65,14 @@ if [ -n "${MEASURE_S:-}" ]; then
   ps -o pid,args -p "$pid" | tail -1
   hz="$(getconf CLK_TCK)"
   t0="$(awk '{print $14 + $15}' "/proc/$pid/stat")"; s0="$(date +%s.%N)"
+  # Meanwhile, the milliseconds of the console's readings, from a data source of its own.
+  npx tsx scripts/tui/measure-cost.ts --seconds "$MEASURE_S" > "$work/cost.out" 2>&1 &
+  cost=$!
   sleep "$MEASURE_S"
   t1="$(awk '{print $14 + $15}' "/proc/$pid/stat")"; s1="$(date +%s.%N)"
   awk -v a="$t0" -v b="$t1" -v hz="$hz" -v s0="$s0" -v s1="$s1" -v pid="$pid" 'BEGIN { cpu = (b - a) / hz; wall = s1 - s0; printf "measured: console process %s used %.2f s CPU in %.1f s = %.1f%% of one core\n", pid, cpu, wall, 100 * cpu / wall }'
+  wait "$cost" || true
+  sed 's/^/measured: /' "$work/cost.out"
 fi
 
 tmux resize-window -t "$session:console" -x 120 -y 30
