@@ -1,6 +1,7 @@
 import type { OrderDetail } from '../sql/queries/orders.ts';
 import { formatYuan } from '../streams/money.ts';
 import { shownAddress } from './masked-payload.ts';
+import { timeJson, timeText } from './time-display.ts';
 import { explain, type PriceResult } from '../workers/pricing/engine/index.ts';
 import type { RouteReason } from '../workers/routing/plan-route.ts';
 
@@ -63,9 +64,9 @@ export function formatOrder(view: OrderView): string {
   const out = [
     `${view.id}  ${view.status}${view.exception ? ` (${view.exception.type}: ${view.exception.detail})` : ''}`,
     `channel status ${view.channelStatus}, refund ${view.refundStatus}, ${view.paymentMethod}, warehouse ${view.warehouse ?? '-'}`,
-    `placed ${view.placedAt}, paid ${view.paidAt ?? '-'}`,
+    `placed ${timeText(view.placedAt)}, paid ${view.paidAt ? timeText(view.paidAt) : '-'}`,
     '',
-    'lines:',
+    'lines (yuan):',
     ...view.lines.map((l) => `  ${l.lineId.padEnd(12)} ${l.sku.padEnd(16)} x${String(l.qty).padEnd(4)} @ ${formatYuan(l.unitPrice).padStart(10)}${l.gift ? '  gift' : ''}  ${l.title}`),
     '',
     `goods ${formatYuan(view.amounts.goods)} - discount ${formatYuan(view.amounts.discount)} + shipping ${formatYuan(view.amounts.shipping)} = paid ${formatYuan(view.amounts.paid)}`,
@@ -73,7 +74,7 @@ export function formatOrder(view: OrderView): string {
   if (view.pricing) out.push('', ...pricingLines(view.pricing));
   if (view.routing) out.push('', ...routingLines(view.routing));
   if (view.shipments.length) out.push('', ...view.shipments.map((s) => `shipment ${s.id} from ${s.warehouse}: waybill ${s.waybillNo ?? '(pending)'}${s.orders.length > 1 ? ` (merged: ${s.orders.join(', ')})` : ''}`));
-  out.push('', 'events:', ...view.events.map((e) => `  ${e.at}  ${e.type}`));
+  out.push('', 'events:', ...view.events.map((e) => `  ${timeText(e.at)}  ${e.type}`));
   if (view.processingSeconds !== null) out.push('', `processing time (paid -> waybill): ${view.processingSeconds.toFixed(1)} s`);
   return out.join('\n');
 }
@@ -108,5 +109,5 @@ function pricingLines(pricing: NonNullable<OrderView['pricing']>): string[] {
 }
 
 function iso(value: Date | string): string {
-  return new Date(value).toISOString();
+  return timeJson(value);
 }

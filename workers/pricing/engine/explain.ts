@@ -16,7 +16,7 @@ export function explain(result: PriceResult): string {
     `Order ${result.orderId} pays ${formatYuan(result.payable)}`,
     `  goods ${formatYuan(result.goodsTotal)} - discounts ${formatYuan(result.discountTotal)} = ${formatYuan(result.goodsPayable)}, + shipping ${formatYuan(result.shippingFee)}`,
     '',
-    'Steps (amounts in yuan; notes quote the rule set in fen)',
+    'Steps (amounts in yuan)',
   ];
   if (result.trace.length === 0) {
     out.push('  (no promotion applies to this order)');
@@ -32,7 +32,7 @@ export function explain(result: PriceResult): string {
           t.scope === undefined ? 'all' : t.scope.join(','),
           formatYuan(t.base),
           negative(t.discount),
-          [t.note, t.excludedBy === undefined ? undefined : `excluded by ${t.excludedBy}`]
+          [t.note === undefined ? undefined : noteInYuan(t.note), t.excludedBy === undefined ? undefined : `excluded by ${t.excludedBy}`]
             .filter((part) => part !== undefined)
             .join('; '),
         ]),
@@ -77,4 +77,16 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
       .join('  ')
       .trimEnd()}`;
   return [render(header), ...rows.map(render)];
+}
+
+/**
+ * The trace's notes quote amounts in fen, as the trace (JSON) keeps them; the text view says
+ * them in yuan like every other amount on it. Only the phrases that carry money are rewritten
+ * (a quantity such as `minQty 2` stays as it is).
+ *
+ * @example
+ * noteInYuan('threshold 30000 reached 3 times; capped at 10000') // 'threshold 300.00 reached 3 times; capped at 100.00'
+ */
+function noteInYuan(note: string): string {
+  return note.replace(/\b(threshold|capped at|goods payable|shipping) (\d+)\b/g, (_, phrase: string, fen: string) => `${phrase} ${formatYuan(Number(fen))}`);
 }
