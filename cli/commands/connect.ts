@@ -15,6 +15,7 @@ import { action, InputError, intOption } from '../run-action.ts';
 import { connectRunning, databaseUrlsOf } from '../servers.ts';
 import { rateOption } from './simulate.ts';
 import { stopOnSignal } from './worker.ts';
+import { timeText } from '../time-display.ts';
 
 interface ConnectOptions {
   channels?: Channel[];
@@ -148,7 +149,7 @@ async function runConnect(opts: ConnectOptions): Promise<void> {
     await sims?.close();
     for (const p of running.pollers) {
       console.log(
-        `${p.channel}/${p.shop}: ${p.polls} polls, ${p.published} published, ${p.duplicates} already queued, ${p.failures} failed polls, ${p.rateLimitedWaits} rate-limit waits, cursor ${p.cursorAt?.toISOString() ?? 'unset'}`,
+        `${p.channel}/${p.shop}: ${p.polls} polls, ${p.published} published, ${p.duplicates} already queued, ${p.failures} failed polls, ${p.rateLimitedWaits} rate-limit waits, cursor ${p.cursorAt ? timeText(p.cursorAt) : 'unset'}`,
       );
     }
     if (running.webhook) {

@@ -6,6 +6,7 @@ import { loadConfig } from '../config.ts';
 import { action, InputError, intOption } from '../run-action.ts';
 import { connectRunning } from '../servers.ts';
 import { readInput } from '../read-input.ts';
+import { timeText } from '../time-display.ts';
 
 export function rulesCommand(): Command {
   const rules = new Command('rules').description('promotion rule sets: versioned data in Postgres; the newest version prices new orders');
@@ -61,7 +62,7 @@ export function rulesCommand(): Command {
         try {
           const history = await ruleSetHistory(conn.db!);
           if (history.length === 0) console.log('no rule set yet');
-          for (const h of history) console.log(`v${h.version}  ${h.createdAt.toISOString()}  ${h.createdBy}  ${h.note}`);
+          for (const h of history) console.log(`v${h.version}  ${timeText(h.createdAt)}  ${h.createdBy}  ${h.note}`);
         } finally {
           await conn.close();
         }
