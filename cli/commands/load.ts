@@ -25,10 +25,11 @@ export function loadCommand(): Command {
     .option('--stall-s <s>', 'stop waiting when nothing completes for this long', positiveIntOption('--stall-s'), 60)
     .option('--max-core-backlog <n>', 'intake holds while the core stages hold this many messages (0: never)', intOption('--max-core-backlog'), 10_000)
     .option('--worker-args <args>', 'extra arguments for every worker process, e.g. "--concurrency 512 --peak-concurrency 1024"', (v: string) => v.split(/\s+/).filter(Boolean), [] as string[])
+    .option('--ceiling-orders <n>', 'messages the relay ceiling is measured with', positiveIntOption('--ceiling-orders'), 20_000)
     .option('--private', 'a pipeline of its own even when one runs on the configured namespace (default: feed the running one, else start one)', false)
     .option('--report <file>', 'the JSON report; the HTML page is written next to it (default load-PROFILE-TIME.json here)')
     .action(
-      action(async (opts: { private: boolean; workerArgs: string[]; maxCoreBacklog: number; profile: ProfileName; baseRate: number; sustainable: number; timeScale: number; processes: number; seed: number; stallS: number; report?: string }) => {
+      action(async (opts: { ceilingOrders: number; private: boolean; workerArgs: string[]; maxCoreBacklog: number; profile: ProfileName; baseRate: number; sustainable: number; timeScale: number; processes: number; seed: number; stallS: number; report?: string }) => {
         // Ctrl-C ends the run early: the report covers what ran, and the pipeline is removed.
         const stop = new AbortController();
         const onSignal = (): void => stop.abort();

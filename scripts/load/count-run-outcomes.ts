@@ -21,8 +21,10 @@ export async function readSimulatorRecords(carrierUrl: string, smsUrl: string): 
  * `countOutcomes` for a run on a cluster that holds other orders too: Postgres is read for this
  * run's orders only, the simulators' records as their growth since `before` (other traffic on the
  * same simulators during the run would count as this run's), oversold over every stock row.
+ * Against a real carrier and SMS gateway (no `/stats`), `before` is undefined and only
+ * Postgres is counted.
  */
-export async function countRunOutcomes(db: Db, orderIds: readonly string[], carrierUrl: string, smsUrl: string, before: SimulatorRecords): Promise<Outcomes> {
+export async function countRunOutcomes(db: Db, orderIds: readonly string[], carrierUrl: string, smsUrl: string, before: SimulatorRecords | undefined): Promise<Outcomes> {
   const ids = [...orderIds];
   const [counts, after] = await Promise.all([
     sql<{ notified: number; notified_orders: number; reminders: number; points: number; exceptions: number; shipments: number; reserved_lines: number; lines: number; oversold: number }>`
@@ -36,18 +38,18 @@ export async function countRunOutcomes(db: Db, orderIds: readonly string[], carr
              (select count(*)::int from reservations r join run on run.id = r.order_id where r.status = 'held') as reserved_lines,
              (select count(*)::int from order_lines l join orders o on o.id = l.order_id join run on run.id = o.id where o.status in ('routed', 'waybilled', 'notified')) as lines,
              (select coalesce(sum(greatest(reserved - on_hand, 0)), 0)::int from inventory) as oversold`.execute(db),
-    readSimulatorRecords(carrierUrl, smsUrl),
+    before ? readSimulatorRecords(carrierUrl, smsUrl) : undefined,
   ]);
   const c = counts.rows[0]!;
   const over = (have: number, want: number): number => Math.max(0, have - want);
-  const sent = (template: string): number => (after.byTemplate[template] ?? 0) - (before.byTemplate[template] ?? 0);
+  const sent = (template: string): number => (after && before ? (after.byTemplate[template] ?? 0) - (before.byTemplate[template] ?? 0) : 0);
   const duplicated =
     over(sent('being_packed'), c.notified_orders) +
     over(sent('review_reminder'), c.notified_orders) +
     over(c.notified, c.notified_orders) +
     over(c.reminders, c.notified_orders) +
     over(c.points, c.notified_orders) +
-    over(after.issued - before.issued, c.shipments) +
+    over(after && before ? after.issued - before.issued : 0, c.shipments) +
     over(c.reserved_lines, c.lines);
   return { notified: c.notified, reminders: c.reminders, points: c.points, exceptions: c.exceptions, duplicated, oversold: c.oversold };
 }
