@@ -1,3 +1,4 @@
+import { recordExternalCall, serviceOf } from './external-calls.ts';
 import { mapLimit } from './map-limit.ts';
 
 /** The answer of an outside service, sorted by what the stage should do about it. */
@@ -53,7 +54,16 @@ export async function idempotentPostBatch(url: string, items: readonly BatchItem
 
 type Answer = { kind: 'answered'; status: number; body: unknown } | { kind: 'transient'; error: string };
 
+/** Every call to an outside service goes through here, so here it is counted and timed. */
 async function postJson(url: string, body: unknown, headers: Record<string, string>, timeoutMs: number): Promise<Answer> {
+  const started = performance.now();
+  const answer = await send(url, body, headers, timeoutMs);
+  const outcome = answer.kind === 'transient' || answer.status >= 500 || answer.status === 429 ? 'transient' : answer.status >= 400 ? 'rejected' : 'ok';
+  recordExternalCall(serviceOf(url), outcome, (performance.now() - started) / 1000);
+  return answer;
+}
+
+async function send(url: string, body: unknown, headers: Record<string, string>, timeoutMs: number): Promise<Answer> {
   let res: Response;
   try {
     res = await fetch(url, {

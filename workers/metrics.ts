@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { externalCallRegistry } from './external-calls.ts';
 import { circuitRegistry } from './circuit/service-breaker.ts';
 
 /** The Prometheus metrics of one worker process. */
@@ -14,14 +15,43 @@ export interface StageMetrics {
   redelivered: Gauge<'stage'>;
   peakActive: Gauge;
   peakChanges: Counter<'to'>;
-  inflowPerMinute: Gauge;
+  inflowPerSecond: Gauge;
   deferred: Counter<'stage'>;
   replayed: Counter<'stage'>;
   deferredBacklog: Gauge<'stage'>;
+  /** Pending plus ack pending: every message of the stage not yet done. */
+  queueDepth: Gauge<'stage'>;
+  queueOldestAge: Gauge<'stage'>;
+  deadLetters: Gauge;
+  /** Paid to waybill per order (the processing-time KPI), observed by the KPI task. */
+  paidToWaybill: Histogram;
+  kpis: KpiGauges;
+  /** Labelled `alert="exception_rate"`; no sample where the KPI task does not run (not the lease holder). */
+  exceptionAlert: { firing: Gauge<'alert'>; periods: Gauge<'alert'>; latestRate: Gauge<'alert'>; raised: Counter<'transition'> };
 }
 
+/**
+ * The five KPIs as gauges labelled `period="today"` (China time; inventory accuracy is as of
+ * now); a KPI without a value (no data, no source yet) has no sample, never a made-up 0.
+ */
+export interface KpiGauges {
+  processingTime: Gauge<'period'>;
+  exceptionRate: Gauge<'period'>;
+  inventoryAccuracy: Gauge<'period'>;
+  complaintRate: Gauge<'period'>;
+  reconciliationDifference: Gauge<'period'>;
+}
+
+/**
+ * A worker process's metrics, Prometheus style: prefix `ordersurge_`, base units (seconds),
+ * `_total` counters, labels bounded (stage, outcome, service, transition; never an order id).
+ * The calls to outside services (`external-calls.ts`) are part of it.
+ */
 export function createMetrics(): StageMetrics {
-  const registry = new Registry();
+  const registry = Registry.merge([new Registry(), externalCallRegistry]);
+  const gauge = (name: string, help: string): Gauge => new Gauge({ name, help, registers: [registry] });
+  const kpiGauge = (name: string, help: string): Gauge<'period'> => new Gauge({ name, help, labelNames: ['period'], registers: [registry] });
+  const alertGauge = (name: string, help: string): Gauge<'alert'> => new Gauge({ name, help, labelNames: ['alert'], registers: [registry] });
   collectDefaultMetrics({ register: registry, prefix: 'ordersurge_' });
   return {
     registry,
@@ -64,10 +94,32 @@ export function createMetrics(): StageMetrics {
     }),
     peakActive: new Gauge({ name: 'ordersurge_peak_mode', help: 'Peak mode as this worker sees it: 1 on (non-core work deferred), 0 off', registers: [registry] }),
     peakChanges: new Counter({ name: 'ordersurge_peak_mode_changes_total', help: 'Peak mode changes this worker saw, by the mode changed to', labelNames: ['to'], registers: [registry] }),
-    inflowPerMinute: new Gauge({ name: 'ordersurge_inflow_orders_per_minute', help: 'Orders entering ingest per minute, as the peak guard measures it', registers: [registry] }),
+    inflowPerSecond: new Gauge({ name: 'ordersurge_inflow_orders_per_second', help: 'Orders entering ingest per second, as the peak guard measures it', registers: [registry] }),
     deferred: new Counter({ name: 'ordersurge_deferred_total', help: 'Messages for a non-core stage parked in the deferred stream during peak mode', labelNames: ['stage'], registers: [registry] }),
     replayed: new Counter({ name: 'ordersurge_replayed_total', help: 'Deferred messages handed back to their stage after peak mode', labelNames: ['stage'], registers: [registry] }),
     deferredBacklog: new Gauge({ name: 'ordersurge_deferred_backlog', help: 'Deferred messages waiting for replay, per stage', labelNames: ['stage'], registers: [registry] }),
+    queueDepth: new Gauge({ name: 'ordersurge_queue_depth', help: 'Messages of a stage not done yet: pending plus ack pending', labelNames: ['stage'], registers: [registry] }),
+    queueOldestAge: new Gauge({ name: 'ordersurge_queue_oldest_age_seconds', help: 'Age of the oldest message still in a stage queue; 0 when empty', labelNames: ['stage'], registers: [registry] }),
+    deadLetters: gauge('ordersurge_dead_letters', 'Messages stored in the dead-letter stream, waiting for an operator'),
+    paidToWaybill: new Histogram({
+      name: 'ordersurge_order_paid_to_waybill_seconds',
+      help: 'Per order, paid (placed for cash on delivery) to waybill: the processing-time KPI; observed by the one process running the KPI task',
+      buckets: [1, 5, 15, 30, 60, 300, 900, 1800, 3600, 7200, 14_400, 43_200, 86_400],
+      registers: [registry],
+    }),
+    kpis: {
+      processingTime: kpiGauge('ordersurge_kpi_processing_time_seconds', 'KPI today (China time): mean paid to waybill; healthy <= 7200'),
+      exceptionRate: kpiGauge('ordersurge_kpi_exception_ratio', 'KPI today (China time): orders that became exceptions over orders received; healthy < 0.08'),
+      inventoryAccuracy: kpiGauge('ordersurge_kpi_inventory_accuracy_ratio', 'KPI now: SKUs whose sellable count equals available stock; healthy >= 0.992'),
+      complaintRate: kpiGauge('ordersurge_kpi_complaint_ratio', 'KPI today: orders with a complaint over all orders; healthy <= 0.005 (no data source yet: no sample)'),
+      reconciliationDifference: kpiGauge('ordersurge_kpi_reconciliation_difference_ratio', 'KPI today: abs(receivable - settlement) / sales; healthy <= 0.003 (no data source yet: no sample)'),
+    },
+    exceptionAlert: {
+      firing: alertGauge('ordersurge_exception_alert_firing', 'The exception alert: 1 while the exception rate has been at or over its limit for the configured consecutive periods'),
+      periods: alertGauge('ordersurge_exception_alert_periods', 'Consecutive complete periods whose exception rate was at or over its limit'),
+      latestRate: alertGauge('ordersurge_exception_rate_last_period_ratio', 'Exception rate of the latest complete alert period'),
+      raised: new Counter({ name: 'ordersurge_exception_alerts_total', help: 'Exception alerts this process raised (event, webhook), by transition: fire, clear', labelNames: ['transition'], registers: [registry] }),
+    },
   };
 }
 

@@ -59,6 +59,8 @@ export function workerCommand(): Command {
           metricsPortStrict: opts.metricsPort !== undefined,
           apply: false,
           peak: { ...config.peak, maxCoreBacklog: config.maxCoreBacklog },
+          kpi: { ...config.exceptionAlert, intervalSeconds: config.kpiIntervalSeconds },
+          ...(config.sdDir === undefined ? {} : { sdDir: config.sdDir }),
         });
         console.error(
           `worker ${process.pid}: ${opts.stage.join(', ')} (concurrency ${opts.concurrency}, pool ${opts.poolThreads} threads), metrics on :${workers.metricsPort}/metrics`,

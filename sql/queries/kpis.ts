@@ -190,6 +190,15 @@ async function rollUpHours(db: Db, from: Date, to: Date): Promise<void> {
     on conflict do nothing`.execute(db);
 }
 
+/** Paid (placed for cash on delivery) to waybill, in seconds, of each order waybilled in `[from, to)`. */
+export async function processingTimesBetween(db: Db, from: Date, to: Date): Promise<number[]> {
+  const { rows } = await sql<{ seconds: number }>`
+    select extract(epoch from s.waybilled_at - coalesce(o.paid_at, o.placed_at))::float8 as seconds
+      from shipments s join shipment_orders so on so.shipment_id = s.id join orders o on o.id = so.order_id
+     where s.waybilled_at >= ${from} and s.waybilled_at < ${to}`.execute(db);
+  return rows.map((r) => r.seconds);
+}
+
 /**
  * SKUs whose sellable count equals the stock really available: in every warehouse, the reserved
  * counter equals the sum of held reservations. A stock snapshot, not a period.

@@ -95,7 +95,7 @@ async function guardLoop(opts: PeakGuardOptions, signal: AbortSignal): Promise<v
       while (samples.length > 2 && now - samples[1]!.at >= spanMs) samples.shift();
       const first = samples[0]!;
       const perMinute = now > first.at ? ((info.state.last_seq - first.seq) * 60_000) / (now - first.at) : 0;
-      opts.metrics.inflowPerMinute.set(perMinute);
+      opts.metrics.inflowPerSecond.set(perMinute / 60);
       if (samples.length > 1) {
         const { state, revision } = await opts.store.read();
         const decided = decidePeak(state, perMinute, now, memory, opts.rules, coreSaturated);
