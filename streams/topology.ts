@@ -10,6 +10,7 @@ import {
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import type { Names } from './names.ts';
+import { atsBucketName } from './ats-bucket.ts';
 import { NON_CORE_STAGES, STAGES, type StageName } from './pipeline.ts';
 import { streamReplicas } from './stream-replicas.ts';
 
@@ -175,6 +176,6 @@ function notFound(error: unknown): undefined {
 
 /** Deletes every stream of a namespace (tests clean up after themselves with it). */
 export async function deleteTopology(jsm: JetStreamManager, names: Names): Promise<void> {
-  const streams = [...STAGES.map((s: StageName) => names.stageStream(s)), names.deadLetterStream, names.deferredStream, `KV_${names.peakBucket}`, `KV_${names.workersBucket}`];
+  const streams = [...STAGES.map((s: StageName) => names.stageStream(s)), names.deadLetterStream, names.deferredStream, `KV_${names.peakBucket}`, `KV_${names.workersBucket}`, `KV_${atsBucketName(names)}`];
   for (const name of streams) await jsm.streams.delete(name).catch(notFound);
 }
