@@ -19,6 +19,10 @@ import { openPeakStore } from '../streams/peak-mode.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { startAtsPublisher } from './inventory/ats-publisher.ts';
 import { openAtsBucket } from '../streams/ats-bucket.ts';
+import { DEFAULT_EXCEPTION_ALERT, type ExceptionAlertRule } from './kpi/exception-alert.ts';
+import { startKpiTask } from './kpi/kpi-task.ts';
+import { writeScrapeTarget } from './scrape-target.ts';
+import { deadLetterCount } from '../streams/dead-letter.ts';
 
 export interface WorkerOptions {
   natsUrl: string;
@@ -38,6 +42,15 @@ export interface WorkerOptions {
   /** The peak guard's rules and replay rate (defaults: 50 orders/min for 10 min, out below 40 for 10 min). */
   peak?: Partial<PeakGuardSettings>;
   log?: (line: string) => void;
+  /** The KPI task (KPI gauges, the exception alert); false runs none. Default: the spec's rule, no webhook, every 60 s. */
+  kpi?: Partial<KpiTaskSettings> | false;
+  /** Directory for this process's Prometheus file-SD target (written at start, removed at stop); undefined writes none. */
+  sdDir?: string;
+}
+
+export interface KpiTaskSettings extends ExceptionAlertRule {
+  webhookUrl: string | undefined;
+  intervalSeconds: number;
 }
 
 export interface PeakGuardSettings extends PeakRules {
@@ -86,6 +99,9 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
     }),
   );
   const watcher = watchQueues(bus, names, metrics, abort.signal);
+  const kpiSettings = opts.kpi === false ? undefined : { ...DEFAULT_EXCEPTION_ALERT, webhookUrl: undefined, intervalSeconds: 60, ...opts.kpi };
+  const kpiTask = kpiSettings && startKpiTask({ db, bus, names, metrics, rule: kpiSettings, webhookUrl: kpiSettings.webhookUrl, intervalMs: kpiSettings.intervalSeconds * 1000, log });
+  const target = opts.sdDir === undefined || server === undefined ? undefined : await writeScrapeTarget(opts.sdDir, server.port, opts.stages);
   const heartbeat = await startHeartbeat({ bus, names, stages: opts.stages, concurrency: runnerOptions.concurrency, pool, metrics, log });
   // Routing processes publish available-to-sell: every committed stock change, whoever made it.
   const ats = opts.stages.includes('routing') ? await startAtsPublisher({ databaseUrl: opts.databaseUrl, db, kv: await openAtsBucket(bus.nc, names), log }) : undefined;
@@ -102,6 +118,8 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
         await Promise.all(runs);
         await ats?.stop();
         await watcher;
+        await target?.remove();
+        await kpiTask?.stop();
         await heartbeat.stop();
         await peak.stop();
         await pool.destroy();
@@ -120,7 +138,10 @@ async function watchQueues(bus: Bus, names: Names, metrics: StageMetrics, signal
         metrics.queuePending.set({ stage: q.stage }, q.pending);
         metrics.queueAckPending.set({ stage: q.stage }, q.ackPending);
         metrics.redelivered.set({ stage: q.stage }, q.redelivered);
+        metrics.queueDepth.set({ stage: q.stage }, q.pending + q.ackPending);
+        metrics.queueOldestAge.set({ stage: q.stage }, q.oldestAgeMs / 1000);
       }
+      metrics.deadLetters.set(await deadLetterCount(bus.jsm, names));
     } catch {
       // The next round tries again; a missing reading is not worth stopping a worker for.
     }
