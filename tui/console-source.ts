@@ -14,6 +14,7 @@ import { emptyConsoleData, type ConsoleData, type ServerHealth } from './console
 import { snapshotReader } from './pipeline-snapshot.ts';
 import { appendRates } from './rate-history.ts';
 import { trackReplay } from './replay-progress.ts';
+import { windowedRates, type SeqSample } from './windowed-rates.ts';
 
 export interface ConsoleSourceOptions {
   bus: Bus;
@@ -53,6 +54,8 @@ export interface ConsoleSource {
   close(): Promise<void>;
 }
 
+/** Rates are averaged over this long: acks come in batches. */
+const RATE_WINDOW_MS = 5000;
 const CHINA_OFFSET_MS = 8 * 3600_000;
 const DAY_MS = 24 * 3600_000;
 
@@ -76,6 +79,7 @@ export function openConsoleSource(opts: ConsoleSourceOptions): ConsoleSource {
   const costs: ReadCosts = { stages: [], orders: [], kpis: [] };
   const heartbeats = new Map<string, WorkerHeartbeat>();
   let inflow: number[] = [];
+  let samples: SeqSample[] = [];
   let replayBaseline: number | undefined;
   let peakStore: PeakStore | undefined;
   let workersKv: KV | undefined;
@@ -93,7 +97,10 @@ export function openConsoleSource(opts: ConsoleSourceOptions): ConsoleSource {
   };
 
   const readNats = async (): Promise<void> => {
-    const snapshot = await reader.readStages();
+    const read = await reader.readStages();
+    const windowed = windowedRates(samples, read.stages, read.at.getTime(), RATE_WINDOW_MS);
+    samples = windowed.samples;
+    const snapshot = { ...read, stages: windowed.stages };
     peakStore ??= await openPeakStore(bus, names);
     const [{ state }, replays] = await Promise.all([
       peakStore.read(),
