@@ -3,7 +3,7 @@
 // killed (SIGKILL) mid-run. Passes (exit 0) when the load run reports nothing lost, duplicated
 // or oversold; fails (exit 1) otherwise or when it does not finish within --timeout-s.
 //
-//   npx tsx scripts/cluster/peak-with-node-killed.ts [--base-rate 20] [--time-scale 0.5] [--kill-after-s 45] [--report FILE.json] [--timeout-s 900] [--ceiling-orders 20000]
+//   npx tsx scripts/cluster/peak-with-node-killed.ts [--base-rate 20] [--time-scale 0.5] [--kill-after-s 45] [--report FILE.json] [--timeout-s 900] [--ceiling-orders 20000] [--stall-s 300]
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,8 @@ const { values } = parseArgs({
     report: { type: 'string', default: `load-peak50x-cluster-${Date.now()}.json` },
     'timeout-s': { type: 'string', default: '900' },
     'ceiling-orders': { type: 'string', default: '20000' },
+    // Losing a server stalls the pipeline for a while (leader elections, clients reconnecting).
+    'stall-s': { type: 'string', default: '300' },
   },
 });
 const killAfterS = Number(values['kill-after-s']);
@@ -38,7 +40,7 @@ let code = 1;
 try {
   const load = spawn(
     process.execPath,
-    [BIN, 'load', '--profile', 'peak50x', '--private', '--processes', '2', '--base-rate', values['base-rate'], '--time-scale', values['time-scale'], '--ceiling-orders', values['ceiling-orders'], '--report', values.report],
+    [BIN, 'load', '--profile', 'peak50x', '--private', '--processes', '2', '--base-rate', values['base-rate'], '--time-scale', values['time-scale'], '--ceiling-orders', values['ceiling-orders'], '--stall-s', values['stall-s'], '--report', values.report],
     { env: { ...process.env, NATS_URL: cluster.natsUrl, ORDERSURGE_STREAM_REPLICAS: '3' }, stdio: ['ignore', 'inherit', 'pipe'] },
   );
   let killTimer: NodeJS.Timeout | undefined;

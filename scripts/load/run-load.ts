@@ -205,7 +205,9 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
         workerRssMb: rss,
       });
       last = { completed, waybilled, published, at: now };
-      if (coreBacklog === 0 && now > feedEndsAt && published >= orders) backlogDrainedAt ??= now;
+      // The feeder's last progress may predate its last orders; once it has exited it fed them all.
+      const fedAll = published >= orders || feeder.child.exitCode !== null;
+      if (coreBacklog === 0 && now > feedEndsAt && fedAll) backlogDrainedAt ??= now;
       if (series.length % 5 === 0) {
         const s = series.at(-1)!;
         opts.log(
