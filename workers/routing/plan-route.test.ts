@@ -45,7 +45,7 @@ describe('the default routing rules', () => {
     expect(plan).toMatchObject({
       kind: 'ship',
       shipments: [{ warehouse: 'chengdu' }],
-      reason: { ruleVersion: 1, region: 'remote', decision: 'ships whole from chengdu', considered: [{ warehouse: 'chengdu', verdict: 'fills' }, { warehouse: 'beijing', verdict: 'not_needed' }] },
+      reason: { ruleVersion: 1, region: 'remote', decision: 'ships whole from chengdu', considered: [{ warehouse: 'chengdu', verdict: 'fills' }, { warehouse: 'beijing', verdict: 'not_needed' }, { warehouse: 'suzhou', verdict: 'not_needed' }, { warehouse: 'guangzhou', verdict: 'not_needed' }] },
     });
   });
 
