@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { loadConfig, workerSettingsOf } from '../config.ts';
 import { action, InputError, intOption } from '../run-action.ts';
 import { migrateAsOwner } from '../../scripts/servers/database-roles.ts';
-import { ensureServers } from '../../scripts/servers/ensure-servers.ts';
+import { waitForServers } from '../wait-for-servers.ts';
 import { connectBus } from '../../streams/connect.ts';
 import { namesFor } from '../../streams/names.ts';
 import { applyTopology } from '../../streams/topology.ts';
@@ -37,7 +37,8 @@ export function workerCommand(): Command {
       action(async (opts: { stage: StageName[]; concurrency: number; batchSize: number; peakConcurrency: number; maxDeliver: number; poolThreads: number; metricsPort?: number; apply: boolean }) => {
         const config = loadConfig();
         if (opts.concurrency < 1 || opts.batchSize < 1) throw new InputError('--concurrency and --batch-size: must be at least 1');
-        const servers = await ensureServers(config, (line) => console.error(line));
+        // A supervisor may start a worker while a server restarts: wait for it, as a running worker does.
+        const servers = await waitForServers(config, (line) => console.error(line));
         // Migrations as the owner and the topology as NATS admin, here and only here: the stages
         // connect as the app role and the worker user, which may do neither.
         if (opts.apply) {

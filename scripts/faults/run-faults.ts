@@ -165,9 +165,17 @@ async function runOn(plan: FaultPlan, nats: PrivateNats, pg: PrivatePostgres, cl
     // --trace-exit: a worker that ends by itself says where.
     const [worker] = cluster.startWorkers([['all']], workerArgs, {}, ['--trace-exit']);
     watch('worker', worker!);
+    // A crashed worker is counted (above) and replaced, as a supervisor would, so the run goes on.
+    worker!.child.once('exit', () => {
+      const slot = workers.find((w) => w.script === worker);
+      if (!slot || killed.has(worker!) || stopping) return;
+      slot.script = startWorker();
+      slot.since = Date.now();
+    });
     return worker!;
   };
-  const workers = Array.from({ length: plan.workerProcesses }, () => ({ script: startWorker(), since: Date.now() }));
+  const workers: { script: ChildScript<unknown, unknown>; since: number }[] = [];
+  for (let i = 0; i < plan.workerProcesses; i++) workers.push({ script: startWorker(), since: Date.now() });
   await cluster.workersReady();
 
   // What is offered: the feeder's orders, and a shuffled mix of hostile and good web-shop payloads.
