@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 import { createDatabaseIfMissing, dropDatabase } from '../scripts/servers/postgres-server.ts';
 import { isPortOpen, sparePort } from '../scripts/servers/port.ts';
 import { createDb } from '../sql/database.ts';
@@ -54,6 +54,7 @@ describe('Ctrl-C on the demo with worker processes', () => {
     const demo = spawn(process.execPath, [BIN, 'start', '--rate', '12', '--worker-processes', '2', '--poll-ms', '200', '--latency-ms', '50'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     demo.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    onTestFailed(() => console.error(`the demo printed:\n${stderr}`));
     demo.stdout.on('data', () => undefined);
     const exited = new Promise<number | null>((resolve) => demo.on('close', (code) => resolve(code)));
     const db = createDb(dbUrl.toString(), 1);

@@ -124,7 +124,8 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
 
   const stop = async (): Promise<void> => {
     abort.abort();
-    await consoleClosed;
+    // Off a terminal there is no console, and its promise never settles.
+    if (onTerminal) await consoleClosed;
     logTo = (line) => console.error(line);
     await channels.stop();
     await statusLoop;
