@@ -112,8 +112,8 @@ interface Sample {
   coreBacklog: number | null;
 }
 
-/** A reason that names a field: `line_items[1].id: ...`, `body: ...`, `address.province: ...`. */
-const FIELD_REASON = /^(message to [a-z]+: |[A-Za-z_$][\w$]*(\[\d+\]|\.[\w$]+)*: )/;
+/** A reason that names a field: `line_items[1].id: ...`, `body: ...`, `address.province: ...`, `note_attributes[0].bad\\u0000key: ...`. */
+const FIELD_REASON = /^(message to [a-z]+: |[A-Za-z_$][^\s:]*: )/;
 
 /**
  * A fault run on a pipeline of its own (its own nats-server, its own Postgres cluster, worker,
