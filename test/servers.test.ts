@@ -35,7 +35,7 @@ describe('server bring-up', () => {
     const url = `nats://127.0.0.1:${port}`;
     const first = await ensureNats({ url, explicit: false, dataDir, log: (l) => log.push(l) });
     expect(first.action).toBe('started');
-    expect((await probeNats(url)).jetstream).toBe(true);
+    expect((await probeNats(url, dataDir)).jetstream).toBe(true);
     const second = await ensureNats({ url, explicit: false, dataDir, log: (l) => log.push(l) });
     expect(second.action).toBe('running');
   });
@@ -43,7 +43,7 @@ describe('server bring-up', () => {
   it('refuses an explicit NATS_URL that does not answer, with one line saying what to do', async () => {
     const url = `nats://127.0.0.1:${await freePort()}`;
     await expect(ensureNats({ url, explicit: true, dataDir, log: () => undefined })).rejects.toThrow(
-      new SetupError(`NATS_URL=${url} is not reachable: start that server or unset NATS_URL to use a local one`),
+      new SetupError(`NATS_URL=${url} is not reachable (connection refused): start that server, or fix or unset NATS_URL`),
     );
   });
 

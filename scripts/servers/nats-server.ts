@@ -48,10 +48,12 @@ export function natsUnreachableError(url: string, explicit: boolean, failure: Na
 }
 
 /** Connects once and asks for the JetStream account info. */
-export async function probeNats(url: string): Promise<NatsProbe> {
+export async function probeNats(url: string, dataDir?: string): Promise<NatsProbe> {
+  // The local server's users live in the data directory it was started with.
+  const env = dataDir ? { ...process.env, ORDERSURGE_DATA_DIR: dataDir } : process.env;
   let nc;
   try {
-    nc = await connect({ servers: natsServers(url), timeout: 2000, reconnect: false, maxReconnectAttempts: 0, ...natsAuthOptions(url, 'admin') });
+    nc = await connect({ servers: natsServers(url), timeout: 2000, reconnect: false, maxReconnectAttempts: 0, ...natsAuthOptions(url, 'admin', env) });
   } catch (error) {
     return { reachable: false, jetstream: false, failure: connectFailure(error) };
   }
@@ -86,7 +88,7 @@ export async function ensureNats(opts: {
   dataDir: string;
   log: (line: string) => void;
 }): Promise<NatsReady> {
-  const probe = await probeNats(opts.url);
+  const probe = await probeNats(opts.url, opts.dataDir);
   if (probe.jetstream) {
     const ownPid = path.join(opts.dataDir, 'nats', 'nats-server.pid');
     return { url: opts.url, version: probe.version ?? 'unknown', action: existsSync(ownPid) ? 'running' : 'found' };
@@ -106,7 +108,7 @@ export async function ensureNats(opts: {
   }
   const binary = findNatsBinary() ?? installNatsServer(opts.log);
   await startLocalNats(binary, hostname, portNumber, path.join(opts.dataDir, 'nats'), opts.dataDir, opts.url);
-  const started = await probeNats(opts.url);
+  const started = await probeNats(opts.url, opts.dataDir);
   return { url: opts.url, version: started.version ?? 'unknown', action: 'started' };
 }
 
@@ -160,6 +162,6 @@ async function startLocalNats(binary: string, host: string, port: number, dir: s
     { detached: true, stdio: ['ignore', openSync(logFile, 'a'), openSync(logFile, 'a')] },
   );
   child.unref();
-  const up = await waitFor(async () => (await probeNats(url)).jetstream, 15_000);
+  const up = await waitFor(async () => (await probeNats(url, dataDir)).jetstream, 15_000);
   if (!up) throw new SetupError(`local nats-server did not start on ${host}:${port}: see ${logFile}`);
 }
