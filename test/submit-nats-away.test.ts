@@ -51,6 +51,7 @@ describe('NATS going away during submit', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     let code: number | null | undefined;
     void exited.then((c) => (code = c));
+    child.stdin.on('error', () => undefined); // a submit that died early shows in its exit code
     child.stdin.end(payloads.join('\n'));
 
     // Kill the server (no goodbye) once submit is well under way, keep it down, start it again.
