@@ -10,6 +10,12 @@ import { replayWithOrders } from '../workers/dead-lettered-order.ts';
 import { normalizeShop } from '../workers/ingest/adapters/shop.ts';
 import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
 
+/** Sets the share of 503s the test pipeline's SMS gateway simulator answers (`POST /admin/faults`). */
+async function setSmsFailRate(p: TestPipeline, failRate: number): Promise<void> {
+  const res = await fetch(`${p.sms.url}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ failRate }) });
+  if (!res.ok) throw new Error(`SMS simulator faults: HTTP ${res.status}`);
+}
+
 describe('dead letters', () => {
   let p: TestPipeline;
 
@@ -24,25 +30,29 @@ describe('dead letters', () => {
   });
 
   it('keeps a message that failed past its delivery limit, with stage, error and attempts, and replays it once the cause is fixed', async () => {
-    p.carrierFaults.failRate = 1;
+    // The SMS gateway answers 503 to everything. Not the carrier: the waybill stage calls it
+    // through a circuit breaker that holds the batch during an outage instead of failing it, so
+    // a broken carrier never spends delivery attempts (test/carrier-outage.test.ts). The SMS
+    // gateway is called plainly, so the notify message fails on each delivery.
+    await setSmsFailRate(p, 1);
     const payload = generateShopOrder(801);
     const id = `shop:${String(payload.id)}`;
     await submitPayload(p.bus.js, p.names, 'shop', new TextEncoder().encode(JSON.stringify(payload)));
     const [letter] = await eventually(async () => {
-      const letters = await listDeadLetters(p.bus.js, p.bus.jsm, p.names, { stage: 'waybill' });
+      const letters = await listDeadLetters(p.bus.js, p.bus.jsm, p.names, { stage: 'notify' });
       return letters.length > 0 ? letters : undefined;
-    }, 20_000, 'a waybill dead letter');
-    expect(letter).toMatchObject({ stage: 'waybill', attempts: 3, subject: p.names.stageSubject('waybill', 'shop') });
+    }, 20_000, 'a notify dead letter');
+    expect(letter).toMatchObject({ stage: 'notify', attempts: 3, subject: p.names.stageSubject('notify', 'shop') });
     expect(letter!.error).toMatch(/HTTP 503 .*gave up after 3 attempts/);
     expect(JSON.parse(new TextDecoder().decode(letter!.payload))).toEqual({ orderId: id });
     const status = await readPipelineStatus(p.bus.jsm, p.names);
-    expect(status.stages.find((s) => s.stage === 'waybill')?.deadLetters).toBe(1);
+    expect(status.stages.find((s) => s.stage === 'notify')?.deadLetters).toBe(1);
 
-    // Not left in 'routed' where nothing shows it: an exception naming the stage and the reason.
+    // Not left in 'waybilled' where nothing shows it: an exception naming the stage and the reason.
     const flagged = await p.db.selectFrom('orders').select(['status', 'exception_type', 'exception_detail']).where('id', '=', id).executeTakeFirstOrThrow();
-    expect(flagged).toEqual({ status: 'exception', exception_type: 'dead_letter', exception_detail: `waybill: ${letter!.error}` });
+    expect(flagged).toEqual({ status: 'exception', exception_type: 'dead_letter', exception_detail: `notify: ${letter!.error}` });
 
-    p.carrierFaults.failRate = 0;
+    await setSmsFailRate(p, 0);
     const { replayed, ordersPutBack } = await replayWithOrders(p.db, p.bus, p.names, [letter!]);
     expect([replayed.length, ordersPutBack]).toEqual([1, 1]);
     await eventually(async () => ((await p.db.selectFrom('orders').select('status').where('id', '=', id).executeTakeFirst())?.status === 'notified' ? true : undefined), 20_000, `${id} notified after replay`);
