@@ -81,13 +81,23 @@ describe('Ctrl-C on the demo with worker processes', () => {
       expect(stderr.match(/^SIGTERM: draining/gm)).toHaveLength(2);
       for (const pid of workerPids) expect(() => process.kill(pid, 0), `worker ${pid} still running`).toThrow();
 
+      // Nothing is left claimed by a process that has gone. A retry nak'd with a delay before
+      // Ctrl-C (the demo's carrier fails now and then) is ack-pending on the server until its
+      // backoff runs out, and no drain can take that back; retries during the drain are handed
+      // back with no delay. So: with no worker running, every stage's ack-pending reaches 0 within
+      // the backoffs of this short run (well under 15 s), far sooner than the 30 s ack wait that a
+      // message delivered to a pull nobody read any more (or a worker that quit without draining)
+      // would hold it for.
+      const client = bus;
       for (const stage of STAGES) {
-        const info = await bus.jsm.consumers.info(names.stageStream(stage), names.durable(stage));
-        expect(info.num_ack_pending, `${stage} ack pending; the demo printed:\n${stderr}`).toBe(0);
+        await eventually(async () => {
+          const info = await client.jsm.consumers.info(names.stageStream(stage), names.durable(stage));
+          return info.num_ack_pending === 0 ? true : undefined;
+        }, 15_000, `${stage}: no message ack-pending after the drain`);
       }
     } finally {
       if (demo.exitCode === null) process.kill(-demo.pid!, 'SIGKILL');
       await db.destroy();
     }
-  }, 240_000);
+  }, 260_000);
 });

@@ -57,6 +57,8 @@ export class StageRunner<T> {
   private roomWaiters: (() => void)[] = [];
   /** Read from the consumer: long batches signal progress well before it runs out. */
   private ackWaitMs = 30_000;
+  /** Set once `run` is told to stop: retries are then handed back at once (see `retryDelay`). */
+  private stopping: AbortSignal | undefined;
   private readonly deferredSeries: StageMetrics['deferred'];
   /** This stage's metric series, looked up once rather than by label on every message. */
   private readonly series: {
@@ -89,6 +91,7 @@ export class StageRunner<T> {
   /** Runs until `signal` aborts, then drains: in-flight batches finish before it resolves. */
   async run(signal: AbortSignal): Promise<void> {
     bindStageSignal(this.ctx, signal);
+    this.stopping = signal;
     const consumer = await this.bindConsumer(signal);
     while (consumer && !signal.aborted) {
       // Read every round: peak mode moves capacity from the deferred stages to the core.
@@ -256,7 +259,7 @@ export class StageRunner<T> {
         if (msg.info.deliveryCount >= this.opts.maxDeliver) {
           return this.deadLetter(msg, `${outcome.error} (gave up after ${msg.info.deliveryCount} attempts)`);
         }
-        msg.nak(backoff(msg.info.deliveryCount, this.opts.retryBaseMs));
+        msg.nak(this.retryDelay(msg));
         this.series.retry.inc();
         return;
       case 'dead':
@@ -282,6 +285,16 @@ export class StageRunner<T> {
     return undefined;
   }
 
+  /**
+   * How long the server holds a retried message back. While draining there is none: a message
+   * nak'd with a delay stays ack-pending on the consumer until the delay runs out, so a drain
+   * would leave work claimed by a process that has gone; with no delay it is back in the stream
+   * at once, for whichever worker runs next (its delivery count still grows toward maxDeliver).
+   */
+  private retryDelay(msg: JsMsg): number | undefined {
+    return this.stopping?.aborted ? undefined : backoff(msg.info.deliveryCount, this.opts.retryBaseMs);
+  }
+
   private async deadLetter(msg: JsMsg, error: string): Promise<void> {
     try {
       await publishDeadLetter(this.bus.js, this.names, {
@@ -294,7 +307,7 @@ export class StageRunner<T> {
     } catch (publishError) {
       // Keep the message rather than lose it: it comes back after the delay.
       this.ctx.log(`${this.stage.name}: dead-letter publish failed: ${errorText(publishError)}`);
-      msg.nak(backoff(msg.info.deliveryCount, this.opts.retryBaseMs));
+      msg.nak(this.retryDelay(msg));
       return;
     }
     try {
