@@ -63,6 +63,28 @@ describe('peak mode', () => {
     await workers.stop();
   }, 60_000);
 
+  it('replays deferred work a cut-short pull took and never acknowledged, once its ack wait ends', async () => {
+    const workers = await p.startWorkers(undefined, {}, () => undefined, { sampleMs: 100, replayPerSecond: 500 });
+    await force('on');
+    await eventually(async () => (workers.peak.active() ? true : undefined), 5000, 'workers to see peak mode');
+    const ids = await submit(6);
+    await eventually(async () => ((await p.bus.jsm.streams.info(p.names.deferredStream)).state.messages === 6 ? true : undefined), 20_000, '6 deferred');
+    // A pull that took two messages and died before acknowledging them: they are no longer
+    // pending for the replay consumer, only unacknowledged until the ack wait (3 s here) ends.
+    const consumer = await p.bus.js.consumers.get(p.names.deferredStream, p.names.replayDurable('notify'));
+    const taken = await consumer.fetch({ max_messages: 2, expires: 2000 });
+    let held = 0;
+    for await (const msg of taken) {
+      void msg;
+      if (++held === 2) break;
+    }
+    expect(held).toBe(2);
+    await force('off');
+    await eventually(async () => ((await kinds(ids, 'being_packed')) === 6 ? true : undefined), 20_000, 'all six notified, the two taken ones too');
+    expect((await p.bus.jsm.streams.info(p.names.deferredStream)).state.messages).toBe(0);
+    await workers.stop();
+  }, 60_000);
+
   it('auto: enters after the inflow stayed high for the window, does not flap, and leaves after the cool-down', async () => {
     await force('auto');
     const workers = await p.startWorkers(undefined, {}, () => undefined, {

@@ -132,7 +132,11 @@ async function replayLoop(opts: PeakGuardOptions, state: () => PeakState, signal
 async function replayBatch(opts: PeakGuardOptions, max: number, state: () => PeakState, signal: AbortSignal): Promise<number> {
   for (const stage of REPLAY_ORDER) {
     const consumer = await opts.bus.js.consumers.get(opts.names.deferredStream, opts.names.replayDurable(stage));
-    const { num_pending: waiting } = await consumer.info(true);
+    const info = await consumer.info(true);
+    // Messages a pull took but never acknowledged (a pull cut short) are not in num_pending: they
+    // come back when their ack wait ends, and only a fetch then receives them. Counting pending
+    // alone left the last such messages parked for good once nothing else waited.
+    const waiting = info.num_pending + info.num_ack_pending;
     opts.metrics.deferredBacklog.set({ stage }, waiting);
     if (waiting === 0) continue;
     const messages = await consumer.fetch({ max_messages: Math.min(max, waiting), expires: 1000 });
