@@ -8,13 +8,13 @@ import { defaultWorkerProcesses } from '../worker-processes.ts';
 
 export function loadCommand(): Command {
   return new Command('load')
-    .description('replay a load profile (a steady day, a 50x peak, a flash sale, an overload) on the running pipeline, or on one of its own when none runs (or with --private), and report throughput, latency, peak mode and proof that nothing was lost, duplicated or oversold')
+    .description('replay a load profile (a steady day, a 50x peak, a flash sale, a mixed day of payments, cancellations and refunds, an overload) on the running pipeline, or on one of its own when none runs (or with --private), and report throughput, latency, peak mode and proof that nothing was lost, duplicated or oversold')
     .requiredOption('--profile <name>', `one of ${PROFILES.join(', ')}`, (value: string) => {
       if (!(PROFILES as readonly string[]).includes(value)) throw new InputError(`--profile: one of ${PROFILES.join(', ')}, got ${JSON.stringify(value)}`);
       return value as ProfileName;
     })
     .option('--base-rate <n>', 'a steady day\'s orders/s (peak50x offers 50 times it)', positiveIntOption('--base-rate'), 20)
-    .option('--sustainable <n>', 'orders/s the pipeline sustains here (overload offers twice it; measure with bench pipeline)', positiveIntOption('--sustainable'), 600)
+    .option('--sustainable <n|auto>', 'orders/s the pipeline sustains here (overload offers twice it); auto: measured in the run, by a lead-in that offers as fast as admission lets', (v: string) => (v === 'auto' ? 'auto' : positiveIntOption('--sustainable')(v)), 'auto' as number | 'auto')
     .option('--time-scale <x>', 'stretch (2) or shrink (0.5) every phase', (v: string) => {
       const x = Number(v);
       if (!(x > 0 && x <= 10)) throw new InputError(`--time-scale: a number above 0 and at most 10, got ${JSON.stringify(v)}`);
@@ -29,7 +29,7 @@ export function loadCommand(): Command {
     .option('--private', 'a pipeline of its own even when one runs on the configured namespace (default: feed the running one, else start one)', false)
     .option('--report <file>', 'the JSON report; the HTML page is written next to it (default load-PROFILE-TIME.json here)')
     .action(
-      action(async (opts: { ceilingOrders: number; private: boolean; workerArgs: string[]; maxCoreBacklog: number; profile: ProfileName; baseRate: number; sustainable: number; timeScale: number; processes: number; seed: number; stallS: number; report?: string }) => {
+      action(async (opts: { ceilingOrders: number; private: boolean; workerArgs: string[]; maxCoreBacklog: number; profile: ProfileName; baseRate: number; sustainable: number | 'auto'; timeScale: number; processes: number; seed: number; stallS: number; report?: string }) => {
         // Ctrl-C ends the run early: the report covers what ran, and the pipeline is removed.
         const stop = new AbortController();
         const onSignal = (): void => stop.abort();
@@ -52,8 +52,8 @@ export function loadCommand(): Command {
 
 function summary(r: LoadReport): string {
   return [
-    `${r.profile} on ${r.cluster === 'own' ? 'a pipeline of its own' : `the ${r.cluster} cluster`}${r.stoppedEarly ? ' (STOPPED EARLY: lost includes what was in flight)' : ''}: offered ${r.offered}, completed ${r.completed}, exceptions ${r.exceptions}, lost ${r.lost}, duplicated ${r.duplicated}, oversold ${r.oversold}`,
-    `core throughput ${r.throughput.toFixed(1)} orders/s (${r.ceilingRatio.toFixed(2)} of the relay ceiling ${r.ceilingOrdersPerSecond.toFixed(0)}/s), ${r.goodputWhileOffered.toFixed(1)}/s over ${r.measured.from}-${r.measured.to} s${r.overload ? ` = ${(r.overload.goodputRatio * 100).toFixed(0)}% of the sustainable ${r.overload.sustainable}/s (lead-in at it: ${r.overload.leadInCorePerS.toFixed(0)}/s)` : ''}; backlog drained ${r.backlogDrainedAfterS === null ? 'never' : `${r.backlogDrainedAfterS.toFixed(0)} s after the schedule`}; redelivered at most ${r.redeliveredMax}; core latency p50 ${r.coreLatencyMs.p50} ms, p99 ${r.coreLatencyMs.p99} ms; to notified p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms`,
+    `${r.profile} on ${r.cluster === 'own' ? 'a pipeline of its own' : `the ${r.cluster} cluster`}${r.stoppedEarly ? ' (STOPPED EARLY: lost includes what was in flight)' : ''}: offered ${r.offered}, completed ${r.completed}, cancelled ${r.cancelled}, exceptions ${r.exceptions}${r.exceptions > 0 ? ` (${Object.entries(r.exceptionsByType).map(([type, n]) => `${type} ${n}`).join(', ')})` : ''}, lost ${r.lost}, duplicated ${r.duplicated}, oversold ${r.oversold}`,
+    `core throughput ${r.throughput.toFixed(1)} orders/s (${r.ceilingRatio.toFixed(2)} of the relay ceiling ${r.ceilingOrdersPerSecond.toFixed(0)}/s), ${r.goodputWhileOffered.toFixed(1)}/s over ${r.measured.from}-${r.measured.to} s${r.overload ? ` = ${(r.overload.goodputRatio * 100).toFixed(0)}% of the sustainable ${r.overload.sustainable}/s (${r.overload.sustainableMeasured ? 'measured in the saturating lead-in' : `given; the lead-in at it did ${r.overload.leadInCorePerS.toFixed(0)}/s`})` : ''}; backlog drained ${r.backlogDrainedAfterS === null ? 'never' : `${r.backlogDrainedAfterS.toFixed(0)} s after the schedule`}; redelivered at most ${r.redeliveredMax}; core latency p50 ${r.coreLatencyMs.p50} ms, p99 ${r.coreLatencyMs.p99} ms; to notified p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms`,
     `peak mode: ${r.peakPeriods.map((p) => `${p.from}-${p.to ?? 'end'} s`).join(', ') || 'never'}; deferred ${r.deferred}, replayed ${r.replayed}${r.replayDoneAfterS === null ? '' : ` (done ${r.replayDoneAfterS.toFixed(0)} s after the last order)`}; core p99 in peak ${r.peakCoreLatencyMs?.p99 ?? '-'} ms; worker peak RSS ${r.workerPeakRssMb} MB`,
   ].join('\n');
 }

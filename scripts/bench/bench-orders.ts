@@ -19,12 +19,21 @@ const BASE_MS = Date.UTC(2026, 10, 11, 4, 0, 0);
  */
 export function benchOrders(count: number, seed: number): BenchOrder[] {
   const orders: BenchOrder[] = [];
-  for (let seq = seed * 10_000_000; orders.length < count; seq++) {
-    if (basketOf(seq).unpaid) continue;
-    const channel = CHANNELS[orders.length % CHANNELS.length]!;
-    const createdMs = BASE_MS + orders.length * 10;
-    const { externalId, payload } = PLATFORMS[channel].create(seq, { createdMs, modifiedMs: createdMs });
-    orders.push({ channel, orderId: orderIdOf(channel, externalId), payload: JSON.stringify(payload) });
+  for (const order of benchOrderStream(seed)) {
+    if (orders.length >= count) break;
+    orders.push(order);
   }
   return orders;
+}
+
+/** The same orders as `benchOrders`, one at a time and without end: for a run whose length is decided as it goes. */
+export function* benchOrderStream(seed: number): Generator<BenchOrder, never> {
+  for (let seq = seed * 10_000_000, n = 0; ; seq++) {
+    if (basketOf(seq).unpaid) continue;
+    const channel = CHANNELS[n % CHANNELS.length]!;
+    const createdMs = BASE_MS + n * 10;
+    const { externalId, payload } = PLATFORMS[channel].create(seq, { createdMs, modifiedMs: createdMs });
+    n++;
+    yield { channel, orderId: orderIdOf(channel, externalId), payload: JSON.stringify(payload) };
+  }
 }

@@ -12,7 +12,8 @@ export interface Outcomes {
   /**
    * Anything done twice: an SMS of either template or a notification row beyond one per notified
    * order, a ledger row beyond one per order, a waybill the carrier issued beyond the shipments
-   * holding one, a held reservation beyond the lines of the routed orders.
+   * holding one, a held reservation beyond the lines of the routed orders, or one still held
+   * for a cancelled order (its release not done once).
    */
   duplicated: number;
   /** Units reserved beyond what is on hand, over every stock row. */
@@ -21,15 +22,16 @@ export interface Outcomes {
 
 export async function countOutcomes(db: Db, carrierUrl: string, smsUrl: string): Promise<Outcomes> {
   const [counts, carrier, sms] = await Promise.all([
-    sql<{ notified: number; notified_orders: number; reminders: number; points: number; exceptions: number; shipments: number; reserved_lines: number; lines: number; oversold: number }>`
+    sql<{ notified: number; notified_orders: number; reminders: number; points: number; exceptions: number; shipments: number; reserved_lines: number; lines: number; held_cancelled: number; oversold: number }>`
       select (select count(*)::int from notifications where kind = 'being_packed') as notified,
-             (select count(*)::int from orders where status = 'notified') as notified_orders,
+             (select count(distinct order_id)::int from notifications where kind = 'being_packed') as notified_orders,
              (select count(*)::int from notifications where kind = 'review_reminder') as reminders,
              (select count(*)::int from loyalty_points) as points,
              (select count(*)::int from orders where status = 'exception') as exceptions,
              (select count(*)::int from shipments where waybill_no is not null) as shipments,
              (select count(*)::int from reservations where status = 'held') as reserved_lines,
-             (select count(*)::int from order_lines l join orders o on o.id = l.order_id where o.status in ('routed', 'waybilled', 'notified')) as lines,
+             (select count(*)::int from order_lines l join orders o on o.id = l.order_id where o.status in ('routed', 'waybilled', 'notified', 'exception')) as lines,
+             (select count(*)::int from reservations r join orders o on o.id = r.order_id where r.status = 'held' and o.status = 'cancelled') as held_cancelled,
              (select coalesce(sum(greatest(reserved - on_hand, 0)), 0)::int from inventory) as oversold`.execute(db),
     fetch(`${carrierUrl}/stats`).then((r) => r.json() as Promise<{ issued: number }>),
     fetch(`${smsUrl}/stats`).then((r) => r.json() as Promise<{ byTemplate: Record<string, number> }>),
@@ -44,6 +46,8 @@ export async function countOutcomes(db: Db, carrierUrl: string, smsUrl: string):
     over(c.reminders, notifiedOrders) +
     over(c.points, notifiedOrders) +
     over(carrier.issued, c.shipments) +
-    over(c.reserved_lines, c.lines);
+    over(c.reserved_lines, c.lines) +
+    // A cancelled order's reservation still held: stock kept for a sale that is gone.
+    c.held_cancelled;
   return { notified: c.notified, reminders: c.reminders, points: c.points, exceptions: c.exceptions, duplicated, oversold: c.oversold };
 }

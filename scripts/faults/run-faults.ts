@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { sql } from 'kysely';
 import { countOutcomes, type Outcomes } from '../bench/count-outcomes.ts';
 import { benchOrders } from '../bench/bench-orders.ts';
+import { mulberry32 } from '../seeded-random.ts';
 import type { ChildScript } from '../bench/child-script.ts';
 import type { FeederOut } from '../bench/feeder-process.ts';
 import { startPrivateCluster, type PrivateCluster } from '../bench/private-cluster.ts';
@@ -436,14 +437,7 @@ async function setCarrierFailRate(carrierUrl: string, failRate: number): Promise
 
 /** A deterministic shuffle (mulberry32), so a run offers the same mix every time. */
 function shuffle<T>(items: T[], seed: number): T[] {
-  let a = seed >>> 0;
-  const random = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = mulberry32(seed);
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [items[i], items[j]] = [items[j]!, items[i]!];

@@ -27,16 +27,17 @@ export async function readSimulatorRecords(carrierUrl: string, smsUrl: string): 
 export async function countRunOutcomes(db: Db, orderIds: readonly string[], carrierUrl: string, smsUrl: string, before: SimulatorRecords | undefined): Promise<Outcomes> {
   const ids = [...orderIds];
   const [counts, after] = await Promise.all([
-    sql<{ notified: number; notified_orders: number; reminders: number; points: number; exceptions: number; shipments: number; reserved_lines: number; lines: number; oversold: number }>`
+    sql<{ notified: number; notified_orders: number; reminders: number; points: number; exceptions: number; shipments: number; reserved_lines: number; lines: number; held_cancelled: number; oversold: number }>`
       with run as (select unnest(${ids}::text[]) as id)
       select (select count(*)::int from notifications n join run on run.id = n.order_id where n.kind = 'being_packed') as notified,
-             (select count(*)::int from orders o join run on run.id = o.id where o.status = 'notified') as notified_orders,
+             (select count(distinct n.order_id)::int from notifications n join run on run.id = n.order_id where n.kind = 'being_packed') as notified_orders,
              (select count(*)::int from notifications n join run on run.id = n.order_id where n.kind = 'review_reminder') as reminders,
              (select count(*)::int from loyalty_points p join run on run.id = p.order_id) as points,
              (select count(*)::int from orders o join run on run.id = o.id where o.status = 'exception') as exceptions,
              (select count(distinct s.id)::int from shipments s join shipment_orders so on so.shipment_id = s.id join run on run.id = so.order_id where s.waybill_no is not null) as shipments,
              (select count(*)::int from reservations r join run on run.id = r.order_id where r.status = 'held') as reserved_lines,
-             (select count(*)::int from order_lines l join orders o on o.id = l.order_id join run on run.id = o.id where o.status in ('routed', 'waybilled', 'notified')) as lines,
+             (select count(*)::int from order_lines l join orders o on o.id = l.order_id join run on run.id = o.id where o.status in ('routed', 'waybilled', 'notified', 'exception')) as lines,
+             (select count(*)::int from reservations r join orders o on o.id = r.order_id join run on run.id = o.id where r.status = 'held' and o.status = 'cancelled') as held_cancelled,
              (select coalesce(sum(greatest(reserved - on_hand, 0)), 0)::int from inventory) as oversold`.execute(db),
     before ? readSimulatorRecords(carrierUrl, smsUrl) : undefined,
   ]);
@@ -50,6 +51,8 @@ export async function countRunOutcomes(db: Db, orderIds: readonly string[], carr
     over(c.reminders, c.notified_orders) +
     over(c.points, c.notified_orders) +
     over(after && before ? after.issued - before.issued : 0, c.shipments) +
-    over(c.reserved_lines, c.lines);
+    over(c.reserved_lines, c.lines) +
+    // A cancelled order's reservation still held: stock kept for a sale that is gone.
+    c.held_cancelled;
   return { notified: c.notified, reminders: c.reminders, points: c.points, exceptions: c.exceptions, duplicated, oversold: c.oversold };
 }

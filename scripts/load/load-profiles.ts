@@ -1,14 +1,17 @@
 import { DEMO_CATALOGUE } from '../simulators/shop-orders.ts';
 import type { RateSegment } from '../bench/rate-schedule.ts';
 
-export const PROFILES = ['baseline', 'peak50x', 'flash', 'overload'] as const;
+export const PROFILES = ['baseline', 'peak50x', 'flash', 'mixed', 'overload'] as const;
 export type ProfileName = (typeof PROFILES)[number];
 
 export interface ProfileOptions {
   /** A steady day's rate, orders/s. */
   baseRate: number;
-  /** What the pipeline sustains here, orders/s (the overload profile offers twice this). */
-  sustainable: number;
+  /**
+   * What the pipeline sustains here, orders/s (the overload profile offers twice this); `auto`
+   * measures it in the run's lead-in.
+   */
+  sustainable: number | 'auto';
   /** Stretches or shrinks every phase. */
   timeScale: number;
 }
@@ -19,13 +22,22 @@ export interface LoadProfile {
   schedule: RateSegment[];
   /** The part of the schedule core goodput is measured over (seconds from the start): the overload itself for `overload`. */
   measured: { from: number; to: number };
+  /** `mixed`: the feed carries later payments, cancellations, refunds and address changes (see mixed-orders.ts). */
+  feed?: 'mixed';
   /** Stock per SKU; the flash profile makes its hot SKUs run out. */
   stock(sku: string): number;
+  /**
+   * A lead-in that measures the sustainable rate: it offers as fast as admission lets, the core
+   * goodput over its last two thirds is the sustainable rate, and `then` gives the rest of the run.
+   */
+  calibrate?: { seconds: number; then(sustainable: number): { schedule: RateSegment[]; does: string } };
   /** Peak guard rules the workers run with, scaled to the profile's baseline. */
   peak: { enterPerMinute: number; enterWindowSeconds: number; exitPerMinute: number; cooldownSeconds: number };
 }
 
 const PLENTY = 1_000_000_000;
+/** A rate no pipeline here keeps up with: the feeder offers as fast as admission lets it. */
+export const SATURATING_RATE = 1_000_000;
 /** The two SKUs most baskets hold: the flash sale's hot items. */
 const HOT_SKUS = new Set<string>(DEMO_CATALOGUE.filter((c) => c.price !== '0.00').slice(0, 2).map((c) => c.sku));
 
@@ -54,10 +66,44 @@ export function loadProfile(name: ProfileName, o: ProfileOptions): LoadProfile {
         stock: (sku) => (HOT_SKUS.has(sku) ? Math.round(b * 10 * 30 * o.timeScale) : PLENTY),
         peak,
       });
+    case 'mixed':
+      return withWholeRun({
+        name,
+        does: `a busy day at ${b * 2} messages/s: all channels in realistic shares, promotions, a fifth arriving unpaid (paid or cancelled later), and cancellations, refunds and address changes of paid orders`,
+        // Under the peak guard's threshold (3x the baseline): a busy day, not a sale.
+        schedule: [steady(120, b * 2)],
+        feed: 'mixed',
+        stock: () => PLENTY,
+        peak,
+      });
     case 'overload': {
-      // A lead-in at the sustainable rate warms the pipeline and shows, in the same run, that
-      // the rate is sustainable here; goodput is measured over the overload that follows.
-      const schedule = [steady(30, o.sustainable), steady(120, o.sustainable * 2)];
+      const overload = (sustainable: number): RateSegment => steady(120, sustainable * 2);
+      if (o.sustainable === 'auto') {
+        // The lead-in saturates the pipeline (admission holds intake at the core backlog limit),
+        // so what the core completes is what it sustains, measured in the same run and on the
+        // same busy machine as the overload it is compared with.
+        // At least 30 s whatever the time scale: the peak guard must have settled before the
+        // rate read over its last two thirds is the one the overload is compared with.
+        const leadIn = { seconds: Math.max(30, s(40)), from: SATURATING_RATE, to: SATURATING_RATE };
+        return {
+          name,
+          does: `as fast as admission lets for ${leadIn.seconds} s (measuring the sustainable rate), then twice that rate for ${overload(1).seconds} s`,
+          schedule: [leadIn],
+          measured: { from: leadIn.seconds, to: leadIn.seconds + overload(1).seconds },
+          calibrate: {
+            seconds: leadIn.seconds,
+            then: (sustainable) => ({
+              schedule: [overload(sustainable)],
+              does: `as fast as admission lets for ${leadIn.seconds} s: the core sustained ${sustainable}/s; then twice that (${sustainable * 2}/s) for ${overload(1).seconds} s`,
+            }),
+          },
+          stock: () => PLENTY,
+          peak,
+        };
+      }
+      // A lead-in at the given sustainable rate warms the pipeline and shows, in the same run,
+      // whether the rate is sustainable here; goodput is measured over the overload that follows.
+      const schedule = [steady(30, o.sustainable), overload(o.sustainable)];
       return {
         name,
         does: `${o.sustainable}/s (the sustainable rate) for ${schedule[0]!.seconds} s, then twice it (${o.sustainable * 2}/s) for ${schedule[1]!.seconds} s`,

@@ -37,11 +37,11 @@ table { border-collapse: collapse; margin-bottom: 2em; } th, td { text-align: le
 <h1>Load report: ${escapeHtml(report.profile)}</h1>
 <p>${escapeHtml(report.does)}. On ${report.cluster === 'own' ? 'a pipeline of its own' : escapeHtml(`the ${report.cluster} cluster`)}, seed ${report.seed}. Started ${escapeHtml(report.startedAt)}, ran ${report.seconds.toFixed(0)} s.${report.stoppedEarly ? ' <strong class="bad">Stopped early: lost includes what was still in flight.</strong>' : ''}</p>
 <table>
-${row('offered', report.offered)}${row('completed (notified)', report.completed)}${row('exceptions (held for an operator)', report.exceptions)}
+${row('offered', report.offered)}${row('completed (notified)', report.completed)}${row('cancelled before the waybill', report.cancelled)}${row('exceptions (held for an operator)', `${report.exceptions}${report.exceptions > 0 ? ` (${Object.entries(report.exceptionsByType).map(([type, n]) => `${type} ${n}`).join(', ')})` : ''}`)}
 ${row('lost', report.lost)}${row('duplicated', report.duplicated)}${row('oversold units', report.oversold)}
 ${row('deferred in peak mode', report.deferred)}${row('replayed after it', report.replayed)}${row('deferred work replayed within (s after the last order offered)', report.replayDoneAfterS ?? 'not done')}
 ${row('core throughput (orders/s, to waybill)', report.throughput.toFixed(1))}${row(`core goodput over ${report.measured.from}-${report.measured.to} s (orders/s)`, report.goodputWhileOffered.toFixed(1))}
-${report.overload ? row('overload: goodput over the sustainable rate (core rate in the lead-in at it)', `${(report.overload.goodputRatio * 100).toFixed(0)}% of ${report.overload.sustainable}/s (${report.overload.leadInCorePerS.toFixed(0)}/s)`) : ''}
+${report.overload ? row(`overload: goodput over the sustainable rate (${report.overload.sustainableMeasured ? 'measured in the saturating lead-in' : 'given; core rate in the lead-in at it'})`, `${(report.overload.goodputRatio * 100).toFixed(0)}% of ${report.overload.sustainable}/s (${report.overload.leadInCorePerS.toFixed(0)}/s)`) : ''}
 ${row('core backlog drained (s after the schedule ended)', report.backlogDrainedAfterS === null ? 'never' : report.backlogDrainedAfterS.toFixed(0))}${row('redelivered messages at most (ack wait ran out, retries)', report.redeliveredMax)}
 ${row('core latency p50 / p95 / p99 (ms, ingest to waybill)', `${report.coreLatencyMs.p50} / ${report.coreLatencyMs.p95} / ${report.coreLatencyMs.p99}`)}
 ${row('latency to notified p50 / p95 / p99 (ms, includes deferral)', `${report.latencyMs.p50} / ${report.latencyMs.p95} / ${report.latencyMs.p99}`)}

@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { openPeakStore } from '../../streams/peak-mode.ts';
 import { readQueueDepths } from '../../streams/queue-depth.ts';
-import { CORE_STAGES } from '../../streams/pipeline.ts';
+import { CORE_STAGES, NON_CORE_STAGES, STAGES } from '../../streams/pipeline.ts';
+import type { Bus } from '../../streams/connect.ts';
+import type { Names } from '../../streams/names.ts';
+import type { Db } from '../../sql/database.ts';
 import { sleep } from '../../workers/sleep.ts';
 import type { FeederOut } from '../bench/feeder-process.ts';
 import { countOutcomes } from '../bench/count-outcomes.ts';
@@ -64,6 +67,10 @@ export interface LoadReport {
   offered: number;
   completed: number;
   exceptions: number;
+  /** Cancelled (or fully refunded) before the waybill: the `mixed` profile's cancellations. */
+  cancelled: number;
+  exceptionsByType: Record<string, number>;
+  /** Orders offered that did not end notified, cancelled or in the exception queue. */
   lost: number;
   duplicated: number;
   oversold: number;
@@ -78,8 +85,11 @@ export interface LoadReport {
   goodputWhileOffered: number;
   /** The measured part, seconds from the start. */
   measured: { from: number; to: number };
-  /** For `overload`: the sustainable rate it was given, the core's rate during the lead-in at that rate, and goodput over it. */
-  overload: { sustainable: number; leadInCorePerS: number; goodputRatio: number } | null;
+  /**
+   * For `overload`: the sustainable rate (given, or measured as the core's goodput over the last
+   * two thirds of a saturating lead-in), the core's rate during the lead-in, and goodput over it.
+   */
+  overload: { sustainable: number; sustainableMeasured: boolean; leadInCorePerS: number; goodputRatio: number } | null;
   /** Seconds after the schedule ended until the core backlog was empty; null if it never was. */
   backlogDrainedAfterS: number | null;
   /** The most messages the stages' consumers had redelivered at once (ack wait ran out, or retries). */
@@ -108,7 +118,11 @@ export interface LoadReport {
  */
 export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
   const profile = loadProfile(opts.profile, opts);
-  const orders = Math.floor(offeredBy(profile.schedule, profile.schedule.reduce((n, s) => n + s.seconds, 0)));
+  // A calibrating lead-in decides the run's length when it ends: until then, no end.
+  let orders = profile.calibrate ? UNDECIDED_ORDERS : Math.floor(offeredBy(profile.schedule, totalSeconds(profile.schedule)));
+  let measured = profile.measured;
+  let does = profile.does;
+  let sustainable = opts.sustainable === 'auto' ? 0 : opts.sustainable;
   const running = opts.private ? undefined : await attachRunningCluster();
   const own = running === undefined;
   const cluster = running ?? (await startPrivateCluster('load', profile.stock));
@@ -129,23 +143,27 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
       ORDERSURGE_MAX_CORE_BACKLOG: String(opts.maxCoreBacklog),
     };
     const workers = own ? cluster.startWorkers(Array.from({ length: opts.processes }, () => ['all']), opts.workerArgs, env) : [];
-    const feeder = cluster.startFeeder({ orders, seed, rate: 0, schedule: profile.schedule, inFlight: 2000, maxCoreBacklog: opts.maxCoreBacklog });
+    const feeder = cluster.startFeeder({ orders, seed, rate: 0, schedule: profile.schedule, inFlight: 2000, maxCoreBacklog: opts.maxCoreBacklog, feed: profile.feed ?? 'bench' });
     await feeder.next((m): m is Extract<FeederOut, { type: 'ready' }> => m.type === 'ready');
+    // How many new orders were fed is known once the feeder is done (a mixed feed also carries updates).
+    const fedDone = feeder.next((m): m is Extract<FeederOut, { type: 'done' }> => m.type === 'done');
+    let fedOrders: number | undefined;
+    fedDone.then((m) => (fedOrders = m.published)).catch(() => undefined);
     await cluster.workersReady();
-    opts.log(`load: ${profile.name}: ${profile.does}; ${orders} orders; measuring the relay ceiling first`);
+    opts.log(`load: ${profile.name}: ${profile.does}; ${profile.calibrate ? 'orders decided after the lead-in' : `${orders} orders`}; measuring the relay ceiling first`);
     const ceiling = await measureCeiling(bus, `${cluster.id}c`, opts.ceilingOrders, 1780);
     opts.log(`load: relay ceiling ${ceiling.ordersPerSecond.toFixed(0)} orders/s; go`);
 
     const store = await openPeakStore(bus, names);
     const countsNow = () =>
-      sql<{ completed: number; exceptions: number; waybilled: number }>`
+      sql<{ completed: number; waybilled: number; settled: number }>`
           select (select count(*)::int from notifications where kind = 'being_packed') as completed,
-                 (select count(*)::int from orders where status = 'exception') as exceptions,
+                 (select count(*)::int from orders where status in ('notified', 'cancelled', 'exception')) as settled,
                  (select count(*)::int from shipments where waybill_no is not null) as waybilled`
         .execute(db)
         .then((r) => r.rows[0]!);
     // What a running cluster had done before this run: progress is counted from here.
-    const base = own ? { completed: 0, exceptions: 0, waybilled: 0 } : await countsNow();
+    const base = own ? { completed: 0, waybilled: 0, settled: 0 } : await countsNow();
     // A running cluster may call a real carrier and SMS gateway, which keep no /stats for us.
     const before = own ? undefined : await readSimulatorRecords(cluster.carrierUrl, cluster.smsUrl).catch(() => undefined);
     const startedAt = Date.now();
@@ -166,7 +184,8 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
     let lastCompleted = -1;
     let replayDoneAt: number | null = null;
     let backlogDrainedAt: number | null = null;
-    const feedEndsAt = startedAt + profile.schedule.reduce((n, s) => n + s.seconds, 0) * 1000;
+    let feedEndsAt = startedAt + totalSeconds(profile.schedule) * 1000;
+    let calibrating = profile.calibrate;
     const aborted = opts.signal ?? new AbortController().signal;
     for (;;) {
       await sleep(1000, aborted);
@@ -187,7 +206,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
       });
       if (!sample) continue;
       const [counts, depths, { state }, deferredLeft] = sample;
-      const [completed, exceptions, waybilled] = [counts.completed - base.completed, counts.exceptions - base.exceptions, counts.waybilled - base.waybilled];
+      const [completed, waybilled, settled] = [counts.completed - base.completed, counts.waybilled - base.waybilled, counts.settled - base.settled];
       const rss = Math.max(0, ...workers.map((w) => rssMb(w.child.pid)));
       const queues = Object.fromEntries(depths.map((d) => [d.stage, d.pending + d.ackPending]));
       const coreBacklog = depths.filter((d) => CORE_STAGES.includes(d.stage)).reduce((n, d) => n + d.pending + d.ackPending, 0);
@@ -205,6 +224,20 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
         workerRssMb: rss,
       });
       last = { completed, waybilled, published, at: now };
+      if (calibrating && now - startedAt >= calibrating.seconds * 1000) {
+        const windowFrom = calibrating.seconds / 3;
+        const window = series.filter((x) => x.t >= windowFrom);
+        sustainable = Math.max(1, Math.round(window.reduce((n, x) => n + x.coreCompletedPerS, 0) / Math.max(1, window.length)));
+        const rest = calibrating.then(sustainable);
+        feeder.send({ type: 'schedule', schedule: rest.schedule });
+        orders = (await feeder.next((m): m is Extract<FeederOut, { type: 'scheduled' }> => m.type === 'scheduled')).orders;
+        const from = (Date.now() - startedAt) / 1000;
+        measured = { from, to: from + totalSeconds(rest.schedule) };
+        feedEndsAt = Date.now() + totalSeconds(rest.schedule) * 1000;
+        does = rest.does;
+        calibrating = undefined;
+        opts.log(`load: the core sustained ${sustainable} orders/s over the lead-in from ${Math.round(windowFrom)} s; now offering ${sustainable * 2}/s; ${orders} orders in all`);
+      }
       // The feeder's last progress may predate its last orders; once it has exited it fed them all.
       const fedAll = published >= orders || feeder.child.exitCode !== null;
       if (coreBacklog === 0 && now > feedEndsAt && fedAll) backlogDrainedAt ??= now;
@@ -215,31 +248,34 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
         );
       }
       // Progress is any order moving: waybilled (core), notified, or deferred work replayed.
-      const moved = completed + waybilled + exceptions - deferredLeft;
+      const moved = completed + waybilled + settled - deferredLeft;
       if (moved !== lastCompleted) {
         lastCompleted = moved;
         lastProgressAt = now;
       }
-      const allIn = completed + exceptions >= orders;
+      // Every order fed is where it ends: notified, cancelled or an operator's exception.
+      const allIn = fedOrders !== undefined && settled >= fedOrders;
       if (allIn && deferredLeft === 0 && !state.active && now > feedEndsAt) {
         replayDoneAt ??= now;
         break;
       }
       if (now - lastProgressAt > opts.stallSeconds * 1000 && now > feedEndsAt) {
-        opts.log(`load: nothing completed for ${opts.stallSeconds} s; stopping`);
+        opts.log(`load: nothing completed for ${opts.stallSeconds} s; stopping${deferredLeft > 0 ? ` (deferred work left: ${await describeReplay(bus, names)})` : ''}`);
         break;
       }
     }
     // A feeder that has published everything has already said done and gone.
     if (aborted.aborted && feeder.child.connected) feeder.send({ type: 'stop' });
-    const fed = await feeder.next((m): m is Extract<FeederOut, { type: 'done' }> => m.type === 'done');
+    const fed = await fedDone;
     return await buildReport({
       own,
       seed,
       before,
       stoppedEarly: aborted.aborted,
       profile,
-      sustainable: opts.sustainable,
+      sustainable,
+      measured,
+      does,
       startedAt,
       orders,
       fed,
@@ -262,6 +298,9 @@ async function buildReport(r: {
   stoppedEarly: boolean;
   profile: LoadProfile;
   sustainable: number;
+  /** The part goodput is measured over, seconds from the start (decided after a calibrating lead-in). */
+  measured: { from: number; to: number };
+  does: string;
   startedAt: number;
   orders: number;
   fed: Extract<FeederOut, { type: 'done' }>;
@@ -283,12 +322,13 @@ async function buildReport(r: {
   const coreInPeak = events.filter((e) => e.type === 'waybilled' && inPeak(publishedAt.get(e.order_id) ?? 0)).map(latency);
   const [outcomes, deferredInfo] = await patiently(() => Promise.all([r.own ? countOutcomes(db, carrierUrl, smsUrl) : countRunOutcomes(db, [...publishedAt.keys()], carrierUrl, smsUrl, r.before), bus.jsm.streams.info(names.deferredStream)]));
   const completed = notified.length;
+  const ends = await endsOf(db, [...publishedAt.keys()]);
   const waybilled = events.filter((e) => e.type === 'waybilled');
   const lastWaybilled = waybilled.reduce((max, e) => Math.max(max, e.at.getTime()), r.fed.firstMs);
   const throughput = waybilled.length / Math.max(0.001, (lastWaybilled - r.fed.firstMs) / 1000);
   // Measured from the feeder's first order: the schedule's clock.
-  const from = r.fed.firstMs + r.profile.measured.from * 1000;
-  const to = r.fed.firstMs + r.profile.measured.to * 1000;
+  const from = r.fed.firstMs + r.measured.from * 1000;
+  const to = r.fed.firstMs + r.measured.to * 1000;
   const coreRate = (a: number, b: number): number => waybilled.filter((e) => e.at.getTime() >= a && e.at.getTime() < b).length / Math.max(0.001, (b - a) / 1000);
   const goodputWhileOffered = coreRate(from, to);
   const deferred = deferredInfo.state.last_seq;
@@ -297,23 +337,31 @@ async function buildReport(r: {
     cluster: r.own ? 'own' : `running (namespace ${names.namespace})`,
     seed: r.seed,
     stoppedEarly: r.stoppedEarly,
-    does: r.profile.does,
+    does: r.does,
     startedAt: new Date(r.startedAt).toISOString(),
     seconds: (Date.now() - r.startedAt) / 1000,
     offered: r.fed.published,
     completed,
     exceptions: outcomes.exceptions,
-    lost: r.fed.published - completed - outcomes.exceptions,
+    cancelled: ends.cancelled,
+    exceptionsByType: ends.exceptionsByType,
+    lost: r.fed.published - ends.settled,
     duplicated: outcomes.duplicated,
     oversold: outcomes.oversold,
     deferred,
     replayed: deferred - deferredInfo.state.messages,
     throughput,
     goodputWhileOffered,
-    measured: r.profile.measured,
+    measured: r.measured,
     overload:
       r.profile.name === 'overload'
-        ? { sustainable: r.sustainable, leadInCorePerS: coreRate(r.fed.firstMs, from), goodputRatio: goodputWhileOffered / r.sustainable }
+        ? {
+            sustainable: r.sustainable,
+            sustainableMeasured: r.profile.calibrate !== undefined,
+            // A calibrating lead-in's first third is its warm-up: the rate is read over the rest.
+            leadInCorePerS: coreRate(r.profile.calibrate ? r.fed.firstMs + (r.profile.calibrate.seconds / 3) * 1000 : r.fed.firstMs, from),
+            goodputRatio: goodputWhileOffered / r.sustainable,
+          }
         : null,
     backlogDrainedAfterS: r.backlogDrainedAt === null ? null : Math.max(0, (r.backlogDrainedAt - r.feedEndsAt) / 1000),
     redeliveredMax: Math.max(0, ...r.series.map((s) => s.redelivered)),
@@ -328,6 +376,33 @@ async function buildReport(r: {
     series: r.series,
     latencySeries: latencyOverTime(notified.map((e) => ({ publishedMs: publishedAt.get(e.order_id) ?? r.fed.firstMs, latency: latency(e) })), r.startedAt),
   };
+}
+
+/** Where the deferred work that was not replayed sits: each replay consumer's pending and unacknowledged messages. */
+async function describeReplay(bus: Bus, names: Names): Promise<string> {
+  const parts = await Promise.all(
+    STAGES.filter((stage) => NON_CORE_STAGES.has(stage)).map(async (stage) => {
+      const info = await bus.jsm.consumers.info(names.deferredStream, names.replayDurable(stage)).catch(() => undefined);
+      return info ? `${stage} ${info.num_pending} pending, ${info.num_ack_pending} unacknowledged, ${info.num_redelivered} redelivered` : `${stage} no replay consumer`;
+    }),
+  );
+  return parts.join('; ');
+}
+
+/** Where this run's orders ended: settled (notified, cancelled or an exception), cancelled, and the exceptions by type. */
+async function endsOf(db: Db, ids: readonly string[]): Promise<{ settled: number; cancelled: number; exceptionsByType: Record<string, number> }> {
+  const { rows } = await sql<{ status: string; exception_type: string | null; n: number }>`
+    select status, exception_type, count(*)::int as n from orders where id = any(${[...ids]}::text[]) group by status, exception_type`.execute(db);
+  const count = (statuses: readonly string[]): number => rows.filter((r) => statuses.includes(r.status)).reduce((n, r) => n + r.n, 0);
+  const exceptionsByType = Object.fromEntries(rows.filter((r) => r.status === 'exception').map((r) => [r.exception_type ?? 'unknown', r.n]));
+  return { settled: count(['notified', 'cancelled', 'exception']), cancelled: count(['cancelled']), exceptionsByType };
+}
+
+/** More orders than any run offers: the length of a calibrating run is decided when its lead-in ends. */
+const UNDECIDED_ORDERS = 10_000_000;
+
+function totalSeconds(schedule: readonly { seconds: number }[]): number {
+  return schedule.reduce((n, s) => n + s.seconds, 0);
 }
 
 function periodsOf(series: readonly LoadSample[]): { from: number; to: number | null }[] {

@@ -5,6 +5,7 @@ import { startApiServer, type ApiResponse, type PlatformFaults } from './api-ser
 import { ORDER_UPDATE_KINDS, OrderStore, type OrderUpdateKind, type PlatformOrder } from './order-store.ts';
 import { buyerMessageRoutes } from './buyer-messages.ts';
 import { RateLimiter } from './rate-limiter.ts';
+import { mulberry32 } from '../../seeded-random.ts';
 
 /** What the simulator gives a platform's routes: its orders, and a way to hand them out. */
 export interface PlatformContext<P> {
@@ -190,17 +191,5 @@ export async function startPlatformSimulator<P>(def: PlatformDefinition<P>, opts
       clearInterval(tick);
       await server.close();
     },
-  };
-}
-
-/** A small seeded PRNG: the same seed picks the same updates. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
