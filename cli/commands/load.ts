@@ -26,16 +26,31 @@ export function loadCommand(): Command {
     .option('--max-core-backlog <n>', 'intake holds while the core stages hold this many messages (0: never)', intOption('--max-core-backlog'), 10_000)
     .option('--worker-args <args>', 'extra arguments for every worker process, e.g. "--concurrency 512 --peak-concurrency 1024"', (v: string) => v.split(/\s+/).filter(Boolean), [] as string[])
     .option('--ceiling-orders <n>', 'messages the relay ceiling is measured with', positiveIntOption('--ceiling-orders'), 20_000)
+    .option('--direct', 'a feeder publishes the orders straight into ingest (default: the platform simulators create them in their own formats and `ordersurge connect` polls them in)', false)
     .option('--private', 'a pipeline of its own even when one runs on the configured namespace (default: feed the running one, else start one)', false)
     .option('--report <file>', 'the JSON report; the HTML page is written next to it (default load-PROFILE-TIME.json here)')
     .action(
-      action(async (opts: { ceilingOrders: number; private: boolean; workerArgs: string[]; maxCoreBacklog: number; profile: ProfileName; baseRate: number; sustainable: number | 'auto'; timeScale: number; processes: number; seed: number; stallS: number; report?: string }) => {
+      action(async (opts: { direct: boolean; ceilingOrders: number; private: boolean; workerArgs: string[]; maxCoreBacklog: number; profile: ProfileName; baseRate: number; sustainable: number | 'auto'; timeScale: number; processes: number; seed: number; stallS: number; report?: string }) => {
         // Ctrl-C ends the run early: the report covers what ran, and the pipeline is removed.
         const stop = new AbortController();
         const onSignal = (): void => stop.abort();
         process.once('SIGINT', onSignal);
         process.once('SIGTERM', onSignal);
-        const report = await runLoad({ ...opts, stallSeconds: opts.stallS, signal: stop.signal, log: (line) => console.error(line) }).finally(() => {
+        // On a terminal the status line is redrawn in place and other lines print above it.
+        let drawn = false;
+        const log = (line: string): void => {
+          if (drawn) process.stderr.write('\r\x1b[K');
+          drawn = false;
+          console.error(line);
+        };
+        const progress = process.stderr.isTTY
+          ? (line: string): void => {
+              process.stderr.write(`\r\x1b[K${line.slice(0, Math.max(20, (process.stderr.columns || 80) - 1))}`);
+              drawn = true;
+            }
+          : undefined;
+        const report = await runLoad({ ...opts, stallSeconds: opts.stallS, signal: stop.signal, log, ...(progress ? { progress } : {}) }).finally(() => {
+          if (drawn) process.stderr.write('\n');
           process.off('SIGINT', onSignal);
           process.off('SIGTERM', onSignal);
         });

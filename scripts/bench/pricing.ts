@@ -6,6 +6,7 @@ import { compileRuleSet } from '../../workers/pricing/engine/compile-rule-set.ts
 import { parsePriceOrder, type PriceOrder } from '../../workers/pricing/engine/order-input.ts';
 import { price } from '../../workers/pricing/engine/price.ts';
 import { parseRuleSet } from '../../workers/pricing/engine/rule-set.ts';
+import { mulberry32 } from '../seeded-random.ts';
 
 const CATEGORIES = 50;
 const SKUS = 5000;
@@ -13,19 +14,9 @@ const ORDERS = 20_000;
 const WARM_UP_MS = 1_000;
 const TIMED_MS = 4_000;
 
-/** mulberry32: a small seeded generator, so every run prices the same rule set and orders. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-const rand = random(20261212);
+// Seeded, so every run uses the same data.
+const rand = mulberry32(20261212);
 const int = (min: number, max: number): number => min + Math.floor(rand() * (max - min + 1));
 const pick = <T>(values: readonly T[]): T => values[int(0, values.length - 1)] as T;
 const category = (i: number): string => `cat-${String(i).padStart(2, '0')}`;

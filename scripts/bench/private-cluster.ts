@@ -16,6 +16,8 @@ import { DEMO_CATALOGUE, DEMO_RULES } from '../simulators/shop-orders.ts';
 import { forkScript, type ChildScript } from './child-script.ts';
 import type { FeederIn, FeederOut, FeederSettings } from './feeder-process.ts';
 import type { SimulatorsOut } from './simulators-process.ts';
+import type { Channel } from '../../streams/canonical-order.ts';
+import type { PlatformsIn, PlatformsOut, PlatformsSettings } from '../load/platforms-process.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/ordersurge.mjs', import.meta.url));
 
@@ -37,6 +39,10 @@ export interface PrivateCluster {
   startWorkers(groups: readonly (readonly string[])[], args?: readonly string[], env?: NodeJS.ProcessEnv, nodeArgs?: readonly string[]): ChildScript<unknown, unknown>[];
   /** Forks a feeder (it pre-generates its orders, then waits for `go`). */
   startFeeder(settings: Omit<FeederSettings, 'natsUrl' | 'namespace'>): ChildScript<FeederIn, FeederOut>;
+  /** Forks the platform simulators of a load run (they create orders at the rate they are sent). */
+  startPlatforms(settings: PlatformsSettings): ChildScript<PlatformsIn, PlatformsOut>;
+  /** Starts `ordersurge connect` polling the given platform APIs into this cluster's ingest. */
+  startConnect(urls: Partial<Record<Channel, string>>, env?: NodeJS.ProcessEnv): ChildScript<unknown, unknown>;
   /** Resolves once every stage's consumer has a pull waiting. */
   workersReady(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -101,6 +107,16 @@ export async function startPrivateCluster(prefix: string, stock: (sku: string) =
         children.push(feeder as ChildScript<unknown, unknown>);
         return feeder;
       },
+      startPlatforms(settings) {
+        const platforms = forkScript<PlatformsIn, PlatformsOut>('../load/platforms-process.ts', [JSON.stringify(settings)]);
+        children.push(platforms as ChildScript<unknown, unknown>);
+        return platforms;
+      },
+      startConnect(urls, env = {}) {
+        const connect = forkScript<unknown, unknown>(BIN, connectArgs(urls), { ...baseEnv, ...env });
+        children.push(connect);
+        return connect;
+      },
       async workersReady(timeoutMs = 120_000) {
         const deadline = Date.now() + timeoutMs;
         while (Date.now() < deadline) {
@@ -116,4 +132,10 @@ export async function startPrivateCluster(prefix: string, stock: (sku: string) =
     await close();
     throw error;
   }
+}
+
+/** `ordersurge connect` for a load run's simulated platforms: polled every second, as the demo does. */
+export function connectArgs(urls: Partial<Record<Channel, string>>): string[] {
+  const platforms = Object.entries(urls).flatMap(([channel, url]) => ['--platform-url', `${channel}=${url}`]);
+  return ['connect', ...platforms, '--interval-s', '1', '--overlap-s', '5', '--initial-lookback-s', '120', '--no-apply'];
 }

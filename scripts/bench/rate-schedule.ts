@@ -16,3 +16,13 @@ export function offeredBy(schedule: readonly RateSegment[], atS: number): number
   }
   return total;
 }
+
+/** The schedule's rate `atS` seconds in, orders/s; 0 once it has ended. */
+export function rateAt(schedule: readonly RateSegment[], atS: number): number {
+  let start = 0;
+  for (const seg of schedule) {
+    if (atS < start + seg.seconds) return seg.from + ((seg.to - seg.from) * Math.max(0, atS - start)) / seg.seconds;
+    start += seg.seconds;
+  }
+  return 0;
+}

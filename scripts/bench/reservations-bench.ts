@@ -16,6 +16,7 @@ import { activeRoutingRules } from '../../workers/routing/active-routing-rules.t
 import { routeBatch } from '../../workers/routing/routing-stage.ts';
 import { ensureServers } from '../servers/ensure-servers.ts';
 import { createDatabaseIfMissing, dropDatabase } from '../servers/postgres-server.ts';
+import { mulberry32 } from '../seeded-random.ts';
 
 const { values: args } = parseArgs({ options: { orders: { type: 'string', default: '30000' }, concurrency: { type: 'string', default: '4' }, batch: { type: 'string', default: '128' }, zipf: { type: 'string', default: '1.1' } } });
 const SKUS = 10_000;
@@ -25,17 +26,8 @@ const BATCH = Number(args.batch);
 const ZIPF_S = Number(args.zipf);
 const PROVINCES = [['上海市', '310000'], ['江苏省', '320000'], ['广东省', '440000'], ['北京市', '110000'], ['四川省', '510000'], ['新疆维吾尔自治区', '650000'], ['浙江省', '330000'], ['湖北省', '420000']] as const;
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = random(20261111);
+// Seeded, so every run uses the same data.
+const rand = mulberry32(20261111);
 
 /** Zipf ranks 0..n-1: rank k drawn with weight 1/(k+1)^s. */
 function zipf(n: number, s: number): () => number {

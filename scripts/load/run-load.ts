@@ -7,7 +7,7 @@ import type { Bus } from '../../streams/connect.ts';
 import type { Names } from '../../streams/names.ts';
 import type { Db } from '../../sql/database.ts';
 import { sleep } from '../../workers/sleep.ts';
-import type { FeederOut } from '../bench/feeder-process.ts';
+import { directIntake, platformIntake, type Offered } from './load-intake.ts';
 import { countOutcomes } from '../bench/count-outcomes.ts';
 import { startPrivateCluster } from '../bench/private-cluster.ts';
 import { countRunOutcomes, readSimulatorRecords, type SimulatorRecords } from './count-run-outcomes.ts';
@@ -30,9 +30,13 @@ export interface LoadOptions extends ProfileOptions {
   signal?: AbortSignal;
   /** Always a pipeline of its own, even when one runs on the configured namespace. */
   private: boolean;
+  /** Orders straight into ingest by a feeder, instead of through the platform simulators and connectors. */
+  direct: boolean;
   /** Messages the relay ceiling is measured with (fewer: quicker, on a busy machine). */
   ceilingOrders: number;
   log: (line: string) => void;
+  /** The status line every second, to redraw in place on a terminal; without it, `log` gets one every five seconds. */
+  progress?: (line: string) => void;
 }
 
 /** One second of the run, as the report charts it. */
@@ -143,41 +147,36 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
       ORDERSURGE_MAX_CORE_BACKLOG: String(opts.maxCoreBacklog),
     };
     const workers = own ? cluster.startWorkers(Array.from({ length: opts.processes }, () => ['all']), opts.workerArgs, env) : [];
-    const feeder = cluster.startFeeder({ orders, seed, rate: 0, schedule: profile.schedule, inFlight: 2000, maxCoreBacklog: opts.maxCoreBacklog, feed: profile.feed ?? 'bench' });
-    await feeder.next((m): m is Extract<FeederOut, { type: 'ready' }> => m.type === 'ready');
-    // How many new orders were fed is known once the feeder is done (a mixed feed also carries updates).
-    const fedDone = feeder.next((m): m is Extract<FeederOut, { type: 'done' }> => m.type === 'done');
+    const intakeSettings = { seed, schedule: profile.schedule, orders, feed: profile.feed ?? 'bench', maxCoreBacklog: opts.maxCoreBacklog } as const;
+    // Through the platforms, a saturating lead-in creates orders at the relay ceiling's rate: far
+    // above what the pipeline does, and what intake has not taken waits at the platform.
+    let ceilingPerS = Number.POSITIVE_INFINITY;
+    const intake = opts.direct ? await directIntake(cluster, intakeSettings) : await platformIntake(cluster, intakeSettings, () => ceilingPerS);
+    // How many new orders were offered is known once intake is done (a mixed feed also carries updates).
     let fedOrders: number | undefined;
-    fedDone.then((m) => (fedOrders = m.published)).catch(() => undefined);
+    let intakeFailed: unknown;
+    intake.done.then((m) => (fedOrders = m.published)).catch((error: unknown) => (intakeFailed = error ?? 'intake failed'));
     await cluster.workersReady();
-    opts.log(`load: ${profile.name}: ${profile.does}; ${profile.calibrate ? 'orders decided after the lead-in' : `${orders} orders`}; measuring the relay ceiling first`);
+    opts.log(`load: ${profile.name}: ${profile.does}; ${profile.calibrate ? 'orders decided after the lead-in' : `${orders} ${profile.feed === 'mixed' ? 'messages' : 'orders'}`} ${intake.kind === 'direct' ? 'straight into ingest' : 'through the platform simulators and ordersurge connect'}; measuring the relay ceiling first`);
     const ceiling = await measureCeiling(bus, `${cluster.id}c`, opts.ceilingOrders, 1780);
+    ceilingPerS = ceiling.ordersPerSecond;
     opts.log(`load: relay ceiling ${ceiling.ordersPerSecond.toFixed(0)} orders/s; go`);
 
     const store = await openPeakStore(bus, names);
     const countsNow = () =>
-      sql<{ completed: number; waybilled: number; settled: number }>`
+      sql<{ completed: number; waybilled: number; settled: number; received: number }>`
           select (select count(*)::int from notifications where kind = 'being_packed') as completed,
+                 (select count(*)::int from orders) as received,
                  (select count(*)::int from orders where status in ('notified', 'cancelled', 'exception')) as settled,
                  (select count(*)::int from shipments where waybill_no is not null) as waybilled`
         .execute(db)
         .then((r) => r.rows[0]!);
     // What a running cluster had done before this run: progress is counted from here.
-    const base = own ? { completed: 0, waybilled: 0, settled: 0 } : await countsNow();
+    const base = own ? { completed: 0, waybilled: 0, settled: 0, received: 0 } : await countsNow();
     // A running cluster may call a real carrier and SMS gateway, which keep no /stats for us.
     const before = own ? undefined : await readSimulatorRecords(cluster.carrierUrl, cluster.smsUrl).catch(() => undefined);
     const startedAt = Date.now();
-    feeder.send({ type: 'go' });
-    let published = 0;
-    let heldMs = 0;
-    void (async () => {
-      for (;;) {
-        const m = await feeder.next((x): x is Extract<FeederOut, { type: 'progress' }> => x.type === 'progress').catch(() => undefined);
-        if (!m) return;
-        published = m.published;
-        heldMs = m.heldMs;
-      }
-    })();
+    intake.go();
     const series: LoadSample[] = [];
     let last = { completed: 0, waybilled: 0, published: 0, at: startedAt };
     let lastProgressAt = Date.now();
@@ -185,6 +184,8 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
     let replayDoneAt: number | null = null;
     let backlogDrainedAt: number | null = null;
     let feedEndsAt = startedAt + totalSeconds(profile.schedule) * 1000;
+    let schedule = { segments: profile.schedule, fromMs: startedAt };
+    let finished = false;
     let calibrating = profile.calibrate;
     const aborted = opts.signal ?? new AbortController().signal;
     for (;;) {
@@ -193,6 +194,8 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
         opts.log('load: stopped; reporting what was measured so far');
         break;
       }
+      // The feeder or the platform simulators died: the run cannot go on, and its figures would lie.
+      if (intakeFailed !== undefined) throw new Error(`load: intake stopped: ${intakeFailed instanceof Error ? intakeFailed.message : String(intakeFailed)}`);
       const now = Date.now();
       const sample = await Promise.all([
         countsNow(),
@@ -207,13 +210,16 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
       if (!sample) continue;
       const [counts, depths, { state }, deferredLeft] = sample;
       const [completed, waybilled, settled] = [counts.completed - base.completed, counts.waybilled - base.waybilled, counts.settled - base.settled];
+      // Taken in: published into ingest by the feeder, or polled in by the connectors.
+      const published = intake.kind === 'direct' ? intake.offered() : counts.received - base.received;
+
       const rss = Math.max(0, ...workers.map((w) => rssMb(w.child.pid)));
       const queues = Object.fromEntries(depths.map((d) => [d.stage, d.pending + d.ackPending]));
       const coreBacklog = depths.filter((d) => CORE_STAGES.includes(d.stage)).reduce((n, d) => n + d.pending + d.ackPending, 0);
       const dt = (now - last.at) / 1000;
       series.push({
         t: Math.round((now - startedAt) / 100) / 10,
-        wantedPerS: (offeredBy(profile.schedule, (now - startedAt) / 1000) - offeredBy(profile.schedule, (last.at - startedAt) / 1000)) / dt,
+        wantedPerS: Math.min(ceilingPerS, (offeredBy(schedule.segments, (now - schedule.fromMs) / 1000) - offeredBy(schedule.segments, (last.at - schedule.fromMs) / 1000)) / dt),
         offeredPerS: (published - last.published) / dt,
         completedPerS: (completed - last.completed) / dt,
         coreCompletedPerS: (waybilled - last.waybilled) / dt,
@@ -229,8 +235,8 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
         const window = series.filter((x) => x.t >= windowFrom);
         sustainable = Math.max(1, Math.round(window.reduce((n, x) => n + x.coreCompletedPerS, 0) / Math.max(1, window.length)));
         const rest = calibrating.then(sustainable);
-        feeder.send({ type: 'schedule', schedule: rest.schedule });
-        orders = (await feeder.next((m): m is Extract<FeederOut, { type: 'scheduled' }> => m.type === 'scheduled')).orders;
+        orders = await intake.reschedule(rest.schedule);
+        schedule = { segments: rest.schedule, fromMs: Date.now() };
         const from = (Date.now() - startedAt) / 1000;
         measured = { from, to: from + totalSeconds(rest.schedule) };
         feedEndsAt = Date.now() + totalSeconds(rest.schedule) * 1000;
@@ -238,14 +244,23 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
         calibrating = undefined;
         opts.log(`load: the core sustained ${sustainable} orders/s over the lead-in from ${Math.round(windowFrom)} s; now offering ${sustainable * 2}/s; ${orders} orders in all`);
       }
-      // The feeder's last progress may predate its last orders; once it has exited it fed them all.
-      const fedAll = published >= orders || feeder.child.exitCode !== null;
-      if (coreBacklog === 0 && now > feedEndsAt && fedAll) backlogDrainedAt ??= now;
-      if (series.length % 5 === 0) {
+      // After a calibrating lead-in has decided the rest: the schedule's rate now, or its end.
+      intake.tick((now - schedule.fromMs) / 1000);
+      if (now > feedEndsAt && !finished) {
+        intake.finish();
+        finished = true;
+      }
+      if (coreBacklog === 0 && now > feedEndsAt && intake.offeredAll()) backlogDrainedAt ??= now;
+      {
         const s = series.at(-1)!;
-        opts.log(
-          `load: ${Math.round(s.t)}s taken in ${published}/${orders} (${s.offeredPerS.toFixed(0)}/s of ${s.wantedPerS.toFixed(0)}/s wanted; held ${(heldMs / 1000).toFixed(0)} s) waybilled ${waybilled} (${s.coreCompletedPerS.toFixed(0)}/s) notified ${completed} (${s.completedPerS.toFixed(0)}/s) core backlog ${coreBacklog} redelivered ${s.redelivered} deferred ${deferredLeft} peak ${state.active ? 'ON' : 'off'} rss ${rss} MB`,
-        );
+        // Most telling first, so a narrow terminal still shows it.
+        const taken = intake.kind === 'direct' ? `${published} of ${orders}; held ${(intake.heldMs() / 1000).toFixed(0)} s` : `${published} of ${intake.offered()} created at the platforms`;
+        const line =
+          `load: ${Math.round(s.t)}s peak ${state.active ? 'ON' : 'off'} | wanted ${s.wantedPerS.toFixed(0)}/s, taken in ${s.offeredPerS.toFixed(0)}/s (${taken}) | ` +
+          `core ${s.coreCompletedPerS.toFixed(0)}/s, backlog ${coreBacklog}, waybilled ${waybilled} | notified ${completed} (${s.completedPerS.toFixed(0)}/s), deferred ${deferredLeft} | redelivered ${s.redelivered} | rss ${rss} MB`;
+        // On a terminal the line is redrawn every second; elsewhere a plain line every five.
+        if (opts.progress) opts.progress(line);
+        else if (series.length % 5 === 0) opts.log(line);
       }
       // Progress is any order moving: waybilled (core), notified, or deferred work replayed.
       const moved = completed + waybilled + settled - deferredLeft;
@@ -264,9 +279,8 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
         break;
       }
     }
-    // A feeder that has published everything has already said done and gone.
-    if (aborted.aborted && feeder.child.connected) feeder.send({ type: 'stop' });
-    const fed = await fedDone;
+    if (aborted.aborted) intake.stop();
+    const fed = await intake.done;
     return await buildReport({
       own,
       seed,
@@ -303,7 +317,7 @@ async function buildReport(r: {
   does: string;
   startedAt: number;
   orders: number;
-  fed: Extract<FeederOut, { type: 'done' }>;
+  fed: Offered;
   series: LoadSample[];
   ceilingPerS: number;
   replayDoneAt: number | null;

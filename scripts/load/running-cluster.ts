@@ -5,8 +5,12 @@ import { namesFor, type Names } from '../../streams/names.ts';
 import { CORE_STAGES } from '../../streams/pipeline.ts';
 import { forkScript, type ChildScript } from '../bench/child-script.ts';
 import type { FeederIn, FeederOut, FeederSettings } from '../bench/feeder-process.ts';
-import type { PrivateCluster } from '../bench/private-cluster.ts';
+import { connectArgs, type PrivateCluster } from '../bench/private-cluster.ts';
+import type { PlatformsIn, PlatformsOut } from './platforms-process.ts';
+import { fileURLToPath } from 'node:url';
 import { ensureServers } from '../servers/ensure-servers.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/ordersurge.mjs', import.meta.url));
 
 /**
  * Whether a pipeline runs on `names` now: every core stage's consumer exists and has a pull
@@ -33,7 +37,7 @@ export async function attachRunningCluster(): Promise<PrivateCluster | undefined
     return undefined;
   }
   const db = createDb(servers.databaseUrl, 4);
-  const feeders: ChildScript<FeederIn, FeederOut>[] = [];
+  const children: ChildScript<unknown, unknown>[] = [];
   return {
     id: config.namespace,
     names,
@@ -46,12 +50,23 @@ export async function attachRunningCluster(): Promise<PrivateCluster | undefined
     startWorkers: () => [],
     startFeeder(settings) {
       const feeder = forkScript<FeederIn, FeederOut>('./feeder-process.ts', [JSON.stringify({ ...settings, natsUrl: servers.natsUrl, namespace: config.namespace } satisfies FeederSettings)]);
-      feeders.push(feeder);
+      children.push(feeder as ChildScript<unknown, unknown>);
       return feeder;
+    },
+    startPlatforms(settings) {
+      const platforms = forkScript<PlatformsIn, PlatformsOut>('../load/platforms-process.ts', [JSON.stringify(settings)]);
+      children.push(platforms as ChildScript<unknown, unknown>);
+      return platforms;
+    },
+    // The running cluster's own configuration (this process's environment) points it there.
+    startConnect(urls, env = {}) {
+      const connect = forkScript<unknown, unknown>(BIN, connectArgs(urls), { ...process.env, ...env });
+      children.push(connect);
+      return connect;
     },
     workersReady: async () => undefined,
     async close() {
-      await Promise.all(feeders.map((f) => f.stop()));
+      await Promise.all(children.map((c) => c.stop()));
       await bus.close();
       await db.destroy();
     },

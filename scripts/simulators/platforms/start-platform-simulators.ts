@@ -42,6 +42,8 @@ export interface PlatformSimulatorsOptions {
   firstSeq?: number;
   /** Port of the first platform, the next ones counting up in `channels` order; 0 (the default) picks free ports. */
   firstPort?: number;
+  /** Orders each platform keeps before the oldest fall off (a load test keeps them all). */
+  keep?: number;
 }
 
 export interface PlatformSimulators {
@@ -73,6 +75,7 @@ export async function startPlatformSimulators(opts: PlatformSimulatorsOptions = 
         ...(opts.updatesPerSecond !== undefined ? { updatesPerSecond: opts.updatesPerSecond } : {}),
         requestsPerSecond: opts.requestsPerSecond ?? 0,
         ...(opts.firstSeq !== undefined ? { firstSeq: opts.firstSeq } : {}),
+        ...(opts.keep !== undefined ? { keep: opts.keep } : {}),
         ...(opts.faults ? { faults: opts.faults } : {}),
       });
       started.push(sim);

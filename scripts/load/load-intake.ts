@@ -1,0 +1,144 @@
+import type { FeederOut } from '../bench/feeder-process.ts';
+import type { PrivateCluster } from '../bench/private-cluster.ts';
+import { offeredBy, rateAt, type RateSegment } from '../bench/rate-schedule.ts';
+import type { PlatformsOut } from './platforms-process.ts';
+
+/** What a run offered: every order and when (published into ingest, or created at its platform). */
+export interface Offered {
+  published: number;
+  firstMs: number;
+  publishedAt: [string, number][];
+}
+
+/**
+ * How a load run's orders come in: a feeder publishing straight into ingest (`--direct`), or the
+ * platform simulators creating them and the connectors polling them, as in production.
+ */
+export interface LoadIntake {
+  /** `direct`, or `platforms` (through the simulators' APIs and `ordersurge connect`). */
+  kind: 'direct' | 'platforms';
+  /** Starts offering at the schedule's rate. */
+  go(): void;
+  /** Orders offered so far. */
+  offered(): number;
+  /** Seconds intake was held by admission, where the intake reports it (the feeder does). */
+  heldMs(): number;
+  /** Called about every second, `atS` seconds into the current schedule (a new one starts at 0). */
+  tick(atS: number): void;
+  /** From now on, `schedule`; resolves with the run's orders in all. */
+  reschedule(schedule: RateSegment[]): Promise<number>;
+  /** The schedule has ended: offer what is still owed (a buyer's later payment, say). */
+  finish(): void;
+  /** Stops early (Ctrl-C). */
+  stop(): void;
+  /** Whether every order has been offered. */
+  offeredAll(): boolean;
+  /** Resolves once everything was offered. */
+  done: Promise<Offered>;
+}
+
+export interface IntakeSettings {
+  seed: number;
+  schedule: RateSegment[];
+  /** The run's orders if its length is known now. */
+  orders: number;
+  feed: 'bench' | 'mixed';
+  maxCoreBacklog: number;
+}
+
+/** The feeder in a process of its own, held by admission as every intake is. */
+export async function directIntake(cluster: PrivateCluster, s: IntakeSettings): Promise<LoadIntake> {
+  const feeder = cluster.startFeeder({ orders: s.orders, seed: s.seed, rate: 0, schedule: s.schedule, inFlight: 2000, maxCoreBacklog: s.maxCoreBacklog, feed: s.feed });
+  await feeder.next((m): m is Extract<FeederOut, { type: 'ready' }> => m.type === 'ready');
+  const done = feeder.next((m): m is Extract<FeederOut, { type: 'done' }> => m.type === 'done');
+  let progress = { published: 0, heldMs: 0 };
+  void (async () => {
+    for (;;) {
+      const m = await feeder.next((x): x is Extract<FeederOut, { type: 'progress' }> => x.type === 'progress').catch(() => undefined);
+      if (!m) return;
+      progress = m;
+    }
+  })();
+  let finished = false;
+  done.then(() => (finished = true)).catch(() => undefined);
+  return {
+    kind: 'direct',
+    go: () => feeder.send({ type: 'go' }),
+    offered: () => progress.published,
+    heldMs: () => progress.heldMs,
+    tick: () => undefined,
+    async reschedule(schedule) {
+      feeder.send({ type: 'schedule', schedule });
+      return (await feeder.next((m): m is Extract<FeederOut, { type: 'scheduled' }> => m.type === 'scheduled')).orders;
+    },
+    // The feeder ends its schedule by itself.
+    finish: () => undefined,
+    stop: () => {
+      if (feeder.child.connected) feeder.send({ type: 'stop' });
+    },
+    // The feeder's last progress may predate its last orders; once it is done it fed them all.
+    offeredAll: () => finished,
+    done,
+  };
+}
+
+/**
+ * The platform simulators create the orders at the schedule's rate (a rate no platform here keeps
+ * up with, a saturating lead-in's, is capped at `maxRate()`), and `ordersurge connect` polls them
+ * into ingest; while the core is saturated the connectors stop polling ahead and the orders wait
+ * at their platform.
+ */
+export async function platformIntake(cluster: PrivateCluster, s: IntakeSettings, maxRate: () => number): Promise<LoadIntake> {
+  const platforms = cluster.startPlatforms({ seed: s.seed, feed: s.feed });
+  const { urls } = await platforms.next((m): m is Extract<PlatformsOut, { type: 'ready' }> => m.type === 'ready');
+  cluster.startConnect(urls, { ORDERSURGE_MAX_CORE_BACKLOG: String(s.maxCoreBacklog) });
+  const done = platforms.next((m): m is Extract<PlatformsOut, { type: 'done' }> => m.type === 'done').then((m): Offered => ({
+    published: m.created.length,
+    firstMs: m.created.reduce((min, [, at]) => Math.min(min, at), Number.POSITIVE_INFINITY),
+    publishedAt: m.created,
+  }));
+  let created = 0;
+  void (async () => {
+    for (;;) {
+      const m = await platforms.next((x): x is Extract<PlatformsOut, { type: 'progress' }> => x.type === 'progress').catch(() => undefined);
+      if (!m) return;
+      created = m.created;
+    }
+  })();
+  let finished = false;
+  done
+    .then((m) => {
+      created = m.published;
+      finished = true;
+    })
+    .catch(() => undefined);
+  let schedule = s.schedule;
+  let lastRate = -1;
+  const setRate = (perSecond: number): void => {
+    const capped = Math.min(perSecond, maxRate());
+    if (capped !== lastRate) platforms.send({ type: 'rate', perSecond: capped });
+    lastRate = capped;
+  };
+  return {
+    kind: 'platforms',
+    go: () => setRate(rateAt(schedule, 0)),
+    offered: () => created,
+    heldMs: () => 0,
+    tick: (atS) => setRate(rateAt(schedule, atS)),
+    reschedule(next) {
+      schedule = next;
+      setRate(rateAt(schedule, 0));
+      return Promise.resolve(created + Math.floor(offeredBy(schedule, schedule.reduce((n, seg) => n + seg.seconds, 0))));
+    },
+    finish: () => {
+      setRate(0);
+      platforms.send({ type: 'finish' });
+    },
+    stop: () => {
+      setRate(0);
+      platforms.send({ type: 'finish' });
+    },
+    offeredAll: () => finished,
+    done,
+  };
+}
