@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { PROFILES, type ProfileName } from '../../scripts/load/load-profiles.ts';
+import { parseStages, PROFILES, type ProfileName } from '../../scripts/load/load-profiles.ts';
+import type { RateSegment } from '../../scripts/bench/rate-schedule.ts';
 import { renderLoadReportHtml } from '../../scripts/load/report-html.ts';
 import { runLoad, type LoadReport } from '../../scripts/load/run-load.ts';
 import { action, InputError, intOption, positiveIntOption } from '../run-action.ts';
@@ -20,6 +21,13 @@ export function loadCommand(): Command {
       if (!(x > 0 && x <= 10)) throw new InputError(`--time-scale: a number above 0 and at most 10, got ${JSON.stringify(v)}`);
       return x;
     }, 1)
+    .option('--stages <list>', 'ramp stages replacing the profile\'s rates, k6-style DURATION:TARGET orders/s, e.g. "30s:20,1m:1000,2m:1000,30s:20" (each ramps from the previous target, the first from 0)', (v: string) => {
+      try {
+        return parseStages(v);
+      } catch (error) {
+        throw new InputError(`--stages: ${(error as Error).message}`);
+      }
+    })
     .option('--processes <k>', 'worker processes, each running every stage', positiveIntOption('--processes'), defaultWorkerProcesses())
     .option('--seed <n>', 'seed of the generated orders', intOption('--seed'), 1)
     .option('--stall-s <s>', 'stop waiting when nothing completes for this long', positiveIntOption('--stall-s'), 60)
@@ -30,7 +38,8 @@ export function loadCommand(): Command {
     .option('--private', 'a pipeline of its own even when one runs on the configured namespace (default: feed the running one, else start one)', false)
     .option('--report <file>', 'the JSON report; the HTML page is written next to it (default load-PROFILE-TIME.json here)')
     .action(
-      action(async (opts: { direct: boolean; ceilingOrders: number; private: boolean; workerArgs: string[]; maxCoreBacklog: number; profile: ProfileName; baseRate: number; sustainable: number | 'auto'; timeScale: number; processes: number; seed: number; stallS: number; report?: string }) => {
+      action(async (opts: { stages?: RateSegment[]; direct: boolean; ceilingOrders: number; private: boolean; workerArgs: string[]; maxCoreBacklog: number; profile: ProfileName; baseRate: number; sustainable: number | 'auto'; timeScale: number; processes: number; seed: number; stallS: number; report?: string }) => {
+        if (opts.stages && opts.profile === 'overload') throw new InputError('--stages: the overload profile offers twice the sustainable rate; give --sustainable N instead');
         // Ctrl-C ends the run early: the report covers what ran, and the pipeline is removed.
         const stop = new AbortController();
         const onSignal = (): void => stop.abort();

@@ -14,6 +14,8 @@ export interface ProfileOptions {
   sustainable: number | 'auto';
   /** Stretches or shrinks every phase. */
   timeScale: number;
+  /** Ramp stages that replace the profile's rate schedule (not `overload`'s, which is twice the sustainable rate). */
+  stages?: RateSegment[];
 }
 
 export interface LoadProfile {
@@ -43,6 +45,32 @@ const HOT_SKUS = new Set<string>(DEMO_CATALOGUE.filter((c) => c.price !== '0.00'
 
 /** A load profile's rate schedule and settings; every default run ends within about 5 minutes here. */
 export function loadProfile(name: ProfileName, o: ProfileOptions): LoadProfile {
+  const profile = builtInProfile(name, o);
+  if (!o.stages || o.stages.length === 0) return profile;
+  if (name === 'overload') throw new Error('--stages: the overload profile offers twice the sustainable rate; give --sustainable instead');
+  const schedule = o.stages.map((seg) => ({ ...seg, seconds: Math.max(1, Math.round(seg.seconds * o.timeScale)) }));
+  return withWholeRun({ ...profile, does: `${profile.does.split(':')[0]}, on the given stages: ${schedule.map((seg) => `${seg.seconds} s to ${seg.to}/s`).join(', ')}`, schedule });
+}
+
+/**
+ * Ramp stages as k6 writes them, `DURATION:TARGET` comma-separated (`30s:20,1m:1000,2m:1000,30s:0`):
+ * each stage moves the rate linearly from the previous target (0 before the first) to its own.
+ */
+export function parseStages(text: string): RateSegment[] {
+  let from = 0;
+  return text.split(',').map((part, i) => {
+    const match = /^\s*(\d+(?:\.\d+)?)(s|m|h)?:(\d+(?:\.\d+)?)\s*$/.exec(part);
+    if (!match) throw new Error(`stage ${i + 1}: expected DURATION:TARGET such as 30s:20 or 2m:1000, got ${JSON.stringify(part)}`);
+    const seconds = Number(match[1]) * { s: 1, m: 60, h: 3600 }[(match[2] ?? 's') as 's' | 'm' | 'h'];
+    const to = Number(match[3]);
+    if (seconds <= 0) throw new Error(`stage ${i + 1}: the duration must be above 0, got ${JSON.stringify(part)}`);
+    const seg = { seconds, from, to };
+    from = to;
+    return seg;
+  });
+}
+
+function builtInProfile(name: ProfileName, o: ProfileOptions): LoadProfile {
   const s = (seconds: number): number => Math.max(1, Math.round(seconds * o.timeScale));
   const b = o.baseRate;
   const peak = { enterPerMinute: b * 60 * 3, enterWindowSeconds: s(15), exitPerMinute: b * 60 * 2, cooldownSeconds: s(20) };
