@@ -132,4 +132,27 @@ describe('updates of known orders', () => {
       p.carrierFaults.latencyMs = 0;
     }
   });
+
+  it('asks for a new waybill, and voids the old one, when the address changes while the carrier is answering', async () => {
+    const carrierStats = async () => (await (await fetch(`${p.carrier.url}/stats`)).json()) as { issued: number; voided: number };
+    const before = await carrierStats();
+    p.carrierFaults.latencyMs = 1500;
+    try {
+      const racing = versions(502);
+      await submit(racing.original);
+      await waitFor(502, 'routed');
+      await submit(racing.readdressed);
+      // Waybilled (and maybe notified already): its shipment holds a number.
+      await eventually(async () => ((await p.db.selectFrom('shipments').select('waybill_no').where('order_id', '=', 'shop:502').executeTakeFirst())?.waybill_no ?? undefined), 20_000, 'shop:502 waybilled');
+    } finally {
+      p.carrierFaults.latencyMs = 0;
+    }
+    const after = await carrierStats();
+    // Two numbers: one printed with the old address (voided), one with the new.
+    expect({ issued: after.issued - before.issued, voided: after.voided - before.voided }).toEqual({ issued: 2, voided: 1 });
+    const shipment = await p.db.selectFrom('shipments').select('waybill_no').where('order_id', '=', 'shop:502').executeTakeFirstOrThrow();
+    const printed = (await (await fetch(`${p.carrier.url}/waybills/${shipment.waybill_no}`)).json()) as { voided: boolean; request: { address: unknown } };
+    expect(printed.voided).toBe(false);
+    expect(JSON.stringify(printed.request.address)).toContain('星湖街');
+  });
 });

@@ -9,10 +9,13 @@ export const CARRIER_BATCH_LIMIT = 100;
  * number; the same key always returns the same number. POST /waybills/batch takes up to 100
  * `{key, shipmentId, ...}` items and answers each with its own result, under the same per-key
  * rule. POST /waybills/NO/cancel voids one (a cancelled order's parcel is never handed over).
- * GET /stats counts what was issued and voided.
+ * GET /waybills/NO shows what it was asked for (the address printed on it); GET /stats counts
+ * what was issued and voided.
  */
 export async function startCarrierSimulator(port: number, faults: Faults): Promise<RunningServer> {
   const byKey = new Map<string, string>();
+  /** What each waybill was asked for: the shipment and the address it was printed with. */
+  const requested = new Map<string, unknown>();
   const voided = new Set<string>();
   let requests = 0;
   let duplicates = 0;
@@ -27,11 +30,18 @@ export async function startCarrierSimulator(port: number, faults: Faults): Promi
     }
     const waybillNo = `SIM${String(byKey.size + 1).padStart(10, '0')}`;
     byKey.set(key, waybillNo);
+    requested.set(waybillNo, body);
     return { status: 201, body: { waybillNo, carrier: 'SIMEXPRESS' } };
   };
   return startJsonServer(port, faultGate(faults), ({ method, path, headers, body }) => {
     if (method === 'POST' && path === '/waybills/batch') return batchOf(body, CARRIER_BATCH_LIMIT, issue);
     if (method === 'GET' && path === '/stats') return { status: 200, body: { issued: byKey.size, voided: voided.size, requests, duplicates } };
+    const one = /^\/waybills\/([^/]+)$/.exec(path);
+    if (method === 'GET' && one) {
+      const waybillNo = decodeURIComponent(one[1]!);
+      const body = requested.get(waybillNo);
+      return body === undefined ? { status: 404, body: { error: `no waybill ${waybillNo}` } } : { status: 200, body: { waybillNo, voided: voided.has(waybillNo), request: body } };
+    }
     const cancel = /^\/waybills\/([^/]+)\/cancel$/.exec(path);
     if (method === 'POST' && cancel) {
       const waybillNo = decodeURIComponent(cancel[1]!);

@@ -40,22 +40,31 @@ export interface WaybillsRecorded {
   gone: string[];
   /** Orders the carrier refused, now exceptions. */
   flagged: Set<string>;
-  /** Numbers won for shipments no live order uses: to be voided with the carrier. */
+  /** Orders of `moving` whose address changed while the carrier answered: numbered again for the new address. */
+  readdressed: string[];
+  /** Numbers won for shipments no live order uses, or for an address no longer theirs: to be voided with the carrier. */
   toVoid: IssuedWaybill[];
 }
 
 /**
  * Writes what the carrier answered, in one transaction. The orders are locked first, so an order
  * cancelled while its carrier call was out never gets the number; orders still routed get their
- * numbers and move to waybilled; refusals become `waybill_rejected` exceptions.
+ * numbers and move to waybilled, unless their address changed meanwhile (then the number is
+ * voided and asked again for the new address); refusals become `waybill_rejected` exceptions.
  */
-export async function recordWaybills(db: Db, moving: readonly string[], issued: readonly IssuedWaybill[], rejected: ReadonlyMap<string, string>): Promise<WaybillsRecorded> {
+export async function recordWaybills(
+  db: Db,
+  moving: readonly string[],
+  issued: readonly IssuedWaybill[],
+  rejected: ReadonlyMap<string, string>,
+  sentAddress: ReadonlyMap<string, Address>,
+): Promise<WaybillsRecorded> {
   return db.transaction().execute(async (trx) => {
-    const stillRouted = new Set(
-      moving.length === 0
-        ? []
-        : (await trx.selectFrom('orders').select('id').where('id', 'in', moving).where('status', '=', 'routed').orderBy('id').forUpdate().execute()).map((r) => r.id),
-    );
+    const routed = moving.length === 0 ? [] : await trx.selectFrom('orders').select(['id', 'address']).where('id', 'in', moving).where('status', '=', 'routed').orderBy('id').forUpdate().execute();
+    // Both sides were read from the same column: unequal text means the address was rewritten.
+    const changed = (r: { id: string; address: Address }): boolean => sentAddress.has(r.id) && JSON.stringify(sentAddress.get(r.id)) !== JSON.stringify(r.address);
+    const readdressed = routed.filter(changed).map((r) => r.id);
+    const stillRouted = new Set(routed.filter((r) => !changed(r)).map((r) => r.id));
     const keep = issued.filter((i) => stillRouted.has(i.orderId));
     if (keep.length > 0) {
       await sql`
@@ -70,7 +79,8 @@ export async function recordWaybills(db: Db, moving: readonly string[], issued: 
     // order shares it (a merged shipment, or another worker's copy of the order, may still use
     // the same number, which the carrier hands out per shipment).
     const kept = new Set(keep.map((i) => i.shipmentId));
-    const candidates = issued.filter((i) => !stillRouted.has(i.orderId) && !kept.has(i.shipmentId));
+    const stale = new Set(readdressed);
+    const candidates = issued.filter((i) => !stillRouted.has(i.orderId) && !stale.has(i.orderId) && !kept.has(i.shipmentId));
     let toVoid: IssuedWaybill[] = [];
     if (candidates.length > 0) {
       const live = await trx
@@ -84,6 +94,8 @@ export async function recordWaybills(db: Db, moving: readonly string[], issued: 
       const inUse = new Set(live.map((l) => l.shipment_id));
       toVoid = candidates.filter((c) => !inUse.has(c.shipmentId));
     }
-    return { waybilled, gone: moving.filter((m) => !stillRouted.has(m)), flagged, toVoid };
+    // A number asked for an address the order no longer has is voided: its next one is for the new address.
+    toVoid.push(...issued.filter((i) => stale.has(i.orderId) && !kept.has(i.shipmentId)));
+    return { waybilled, gone: moving.filter((m) => !stillRouted.has(m) && !stale.has(m)), readdressed, flagged, toVoid };
   });
 }

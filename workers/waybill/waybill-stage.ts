@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { recordWaybills, shipmentsOf } from '../../sql/queries/waybills.ts';
+import type { Address } from '../../streams/canonical-order.ts';
 import { idempotentPost, idempotentPostBatch, type BatchItem, type PostResult } from '../idempotent-post.ts';
 import { breakerSettings, CallHeldError, serviceBreaker, ServiceUnavailableError, type ServiceBreaker } from '../circuit/service-breaker.ts';
 import { stageSignal } from '../stage-signal.ts';
@@ -6,6 +8,14 @@ import { orderStepStage } from '../order-step.ts';
 import { processPiiKeyring } from '../../streams/pii/keyring.ts';
 import { carrierAddress } from './carrier-address.ts';
 import { decideWaybills } from './decide-waybills.ts';
+
+/**
+ * The carrier's idempotency key of a shipment's waybill: the shipment and the address it goes to,
+ * so a retried request gets the same number and a changed address a new one.
+ */
+export function waybillKey(shipmentId: string, address: Address): string {
+  return `${shipmentId}@${createHash('sha256').update(JSON.stringify(address)).digest('hex').slice(0, 16)}`;
+}
 
 /** Shipments per carrier call: e-waybill batch APIs take 10-100; we model 100. */
 const CARRIER_BATCH_LIMIT = 100;
@@ -35,7 +45,7 @@ async function postOrThrow(url: string, items: readonly BatchItem[]): Promise<Ma
  * idempotency key, so a retried request returns the same number instead of a second waybill.
  * One visible sequence of effects: read the shipments, one batch call to the carrier (up to 100
  * shipments a call), decide (pure), write in one transaction, void any number won for an order
- * cancelled meanwhile. The carrier call goes through the carrier's circuit breaker (retries with
+ * cancelled meanwhile, and ask again for an order readdressed meanwhile. The carrier call goes through the carrier's circuit breaker (retries with
  * jittered backoff; while open, the batch waits for a probe instead of failing). The carrier gets the buyer's full contact, opened from its sealed form only
  * for the call.
  */
@@ -46,7 +56,7 @@ export const waybillStage = orderStepStage({
     // A merged shipment is asked for once; its key is the shipment id either way.
     const unnumbered = new Map(shipments.filter((s) => s.waybillNo === null).map((s) => [s.shipmentId, s]));
     const items = [...unnumbered.values()].map((s) => ({
-      key: s.shipmentId,
+      key: waybillKey(s.shipmentId, s.address),
       body: { shipmentId: s.shipmentId, orderId: s.orderId, warehouse: s.warehouse, address: carrierAddress(s.address, processPiiKeyring()) },
     }));
     let answers: Map<string, PostResult>;
@@ -58,14 +68,17 @@ export const waybillStage = orderStepStage({
       if (!(error instanceof ServiceUnavailableError || error instanceof CallHeldError)) throw error;
       return new Map(ids.map((id) => [id, { kind: 'retry', error: error.message }]));
     }
-    const { results, issued, rejected } = decideWaybills(ids, shipments, (shipmentId) => answers.get(shipmentId));
+    const keyOf = new Map(items.map((i) => [i.body.shipmentId, i.key]));
+    const { results, issued, rejected } = decideWaybills(ids, shipments, (shipmentId) => answers.get(keyOf.get(shipmentId) ?? shipmentId));
     const moving = ids.filter((id) => results.get(id)?.kind === 'moved');
-    const recorded = await recordWaybills(ctx.db, moving, issued, rejected);
+    const recorded = await recordWaybills(ctx.db, moving, issued, rejected, new Map(shipments.map((s) => [s.orderId, s.address])));
     for (const id of recorded.gone) results.set(id, { kind: 'skipped' });
+    // Its number was asked for the old address: asked again for the new one (a new key), the old voided below.
+    for (const id of recorded.readdressed) results.set(id, { kind: 'retry', error: 'the address changed while the carrier was answering: a waybill for the new address follows' });
     for (const id of rejected.keys()) results.set(id, { kind: 'exception' });
     for (const v of recorded.toVoid) {
-      const answer = await idempotentPost(`${ctx.settings.carrierUrl}/waybills/${encodeURIComponent(v.waybillNo)}/cancel`, `cancel:${v.shipmentId}`, { shipmentId: v.shipmentId });
-      if (answer.kind !== 'ok') ctx.log(`waybill: could not void ${v.waybillNo} of cancelled shipment ${v.shipmentId}: ${answer.error}`);
+      const answer = await idempotentPost(`${ctx.settings.carrierUrl}/waybills/${encodeURIComponent(v.waybillNo)}/cancel`, `cancel:${v.waybillNo}`, { shipmentId: v.shipmentId });
+      if (answer.kind !== 'ok') ctx.log(`waybill: could not void ${v.waybillNo} of shipment ${v.shipmentId}: ${answer.error}`);
     }
     return results;
   },
