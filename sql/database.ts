@@ -148,6 +148,9 @@ export interface ShipmentsTable {
   merge_key: string | null;
   created_at: Generated<Date>;
   waybilled_at: Timestamp | null;
+  /** A cancelled order's parcel after its waybill (migration 0020): requested, voided, or refused by the carrier. */
+  interception: 'requested' | 'voided' | 'refused' | null;
+  intercepted_at: Timestamp | null;
 }
 
 /** Which orders travel in which shipment; several when orders were merged. */

@@ -12,6 +12,7 @@ import * as warehousesAndRoutingRules from './migrations/0011-warehouses-and-rou
 import * as reservationLedger from './migrations/0012-reservation-ledger.ts';
 import * as stockNotifications from './migrations/0013-stock-notifications.ts';
 import * as exceptionResolutions from './migrations/0014-exception-resolutions.ts';
+import * as waybillInterceptions from './migrations/0020-waybill-interceptions.ts';
 
 /** Migrations in order; the list is explicit so no file-system scan is needed at run time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-reservation-ledger': reservationLedger,
   '0013-stock-notifications': stockNotifications,
   '0014-exception-resolutions': exceptionResolutions,
+  '0020-waybill-interceptions': waybillInterceptions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -94,13 +94,21 @@ describe('updates of known orders', () => {
     expect(await reserved()).toBe(before + 2);
   });
 
-  it('makes a cancel or an address change after the waybill an exception for an operator', async () => {
+  it('intercepts the parcel of an order cancelled after its waybill, and makes an address change after it an exception for an operator', async () => {
+    const carrierStats = async () => (await (await fetch(`${p.carrier.url}/stats`)).json()) as { voided: number };
+    const voidedBefore = (await carrierStats()).voided;
+    const stockBefore = await reserved();
     const cancelLate = versions(401);
     await submit(cancelLate.original);
     await waitFor(401, 'notified');
+    expect(await reserved()).toBe(stockBefore + 2);
     await submit(cancelLate.cancelled);
-    await waitFor(401, 'exception');
-    expect((await row(401))?.exception_type).toBe('cancel_after_waybill');
+    await waitFor(401, 'cancelled');
+    // The carrier voids the waybill, the stock is free again, and the order's history says so.
+    await eventually(async () => ((await p.db.selectFrom('order_events').select('type').where('order_id', '=', 'shop:401').where('type', '=', 'intercepted').executeTakeFirst()) ? true : undefined), 10_000, 'shop:401 intercepted');
+    expect((await carrierStats()).voided).toBe(voidedBefore + 1);
+    expect(await reserved()).toBe(stockBefore);
+    expect(await p.db.selectFrom('shipments').select('interception').where('order_id', '=', 'shop:401').executeTakeFirstOrThrow()).toEqual({ interception: 'voided' });
 
     const moveLate = versions(402);
     await submit(moveLate.original);
@@ -115,6 +123,7 @@ describe('updates of known orders', () => {
   });
 
   it('voids a waybill obtained for an order cancelled while the carrier was answering', async () => {
+    const voidedBefore = ((await (await fetch(`${p.carrier.url}/stats`)).json()) as { voided: number }).voided;
     p.carrierFaults.latencyMs = 1500;
     try {
       const racing = versions(501);
@@ -124,7 +133,7 @@ describe('updates of known orders', () => {
       await waitFor(501, 'cancelled');
       await eventually(async () => {
         const stats = (await (await fetch(`${p.carrier.url}/stats`)).json()) as { voided: number };
-        return stats.voided === 1 ? true : undefined;
+        return stats.voided === voidedBefore + 1 ? true : undefined;
       }, 10_000, 'the waybill voided');
       const shipment = await p.db.selectFrom('shipments').select('waybill_no').where('order_id', '=', 'shop:501').executeTakeFirstOrThrow();
       expect(shipment.waybill_no).toBeNull();
@@ -154,5 +163,19 @@ describe('updates of known orders', () => {
     const printed = (await (await fetch(`${p.carrier.url}/waybills/${shipment.waybill_no}`)).json()) as { voided: boolean; request: { address: unknown } };
     expect(printed.voided).toBe(false);
     expect(JSON.stringify(printed.request.address)).toContain('星湖街');
+  });
+
+  it('makes a cancel after the courier collected the parcel an exception for an operator', async () => {
+    const late = versions(403);
+    await submit(late.original);
+    await waitFor(403, 'notified');
+    const { waybill_no: waybillNo } = await p.db.selectFrom('shipments').select('waybill_no').where('order_id', '=', 'shop:403').executeTakeFirstOrThrow();
+    await fetch(`${p.carrier.url}/admin/pickup`, { method: 'POST', body: JSON.stringify({ waybillNo }) });
+    await submit(late.cancelled);
+    await waitFor(403, 'exception');
+    const order = await row(403);
+    expect(order?.exception_type).toBe('cancel_after_waybill');
+    expect(order?.exception_detail).toContain('collected the parcel');
+    expect(await p.db.selectFrom('shipments').select('interception').where('order_id', '=', 'shop:403').executeTakeFirstOrThrow()).toEqual({ interception: 'refused' });
   });
 });

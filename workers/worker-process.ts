@@ -18,6 +18,7 @@ import { startPeakGuard, type PeakGuard } from './peak/peak-guard.ts';
 import { openPeakStore } from '../streams/peak-mode.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { startAtsPublisher } from './inventory/ats-publisher.ts';
+import { startInterceptionSweep } from './waybill/interception-sweep.ts';
 import { openAtsBucket } from '../streams/ats-bucket.ts';
 import { DEFAULT_EXCEPTION_ALERT, type ExceptionAlertRule } from './kpi/exception-alert.ts';
 import { startKpiTask } from './kpi/kpi-task.ts';
@@ -105,6 +106,8 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
   const heartbeat = await startHeartbeat({ bus, names, stages: opts.stages, concurrency: runnerOptions.concurrency, pool, metrics, log });
   // Routing processes publish available-to-sell: every committed stock change, whoever made it.
   const ats = opts.stages.includes('routing') ? await startAtsPublisher({ databaseUrl: opts.databaseUrl, db, kv: await openAtsBucket(bus.nc, names), log }) : undefined;
+  // Waybill processes have the carrier void the parcels of orders cancelled after their waybill.
+  const interceptions = opts.stages.includes('waybill') ? startInterceptionSweep({ db, carrierUrl: opts.settings.carrierUrl, log }) : undefined;
   let stopped: Promise<void> | undefined;
   return {
     metrics,
@@ -117,6 +120,7 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
         abort.abort();
         await Promise.all(runs);
         await ats?.stop();
+        await interceptions?.stop();
         await watcher;
         await target?.remove();
         await kpiTask?.stop();

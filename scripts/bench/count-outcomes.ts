@@ -11,7 +11,7 @@ export interface Outcomes {
   exceptions: number;
   /**
    * Anything done twice: an SMS of either template or a notification row beyond one per notified
-   * order, a ledger row beyond one per order, a waybill the carrier issued beyond the shipments
+   * order, a ledger row beyond one per order, a waybill the carrier issued and did not void beyond the shipments
    * holding one, a held reservation beyond the lines of the routed orders, or one still held
    * for a cancelled order (its release not done once).
    */
@@ -28,12 +28,12 @@ export async function countOutcomes(db: Db, carrierUrl: string, smsUrl: string):
              (select count(*)::int from notifications where kind = 'review_reminder') as reminders,
              (select count(*)::int from loyalty_points) as points,
              (select count(*)::int from orders where status = 'exception') as exceptions,
-             (select count(*)::int from shipments where waybill_no is not null) as shipments,
+             (select count(*)::int from shipments where waybill_no is not null and interception is distinct from 'voided') as shipments,
              (select count(*)::int from reservations where status = 'held') as reserved_lines,
              (select count(*)::int from order_lines l join orders o on o.id = l.order_id where o.status in ('routed', 'waybilled', 'notified', 'exception')) as lines,
              (select count(*)::int from reservations r join orders o on o.id = r.order_id where r.status = 'held' and o.status = 'cancelled') as held_cancelled,
              (select coalesce(sum(greatest(reserved - on_hand, 0)), 0)::int from inventory) as oversold`.execute(db),
-    fetch(`${carrierUrl}/stats`).then((r) => r.json() as Promise<{ issued: number }>),
+    fetch(`${carrierUrl}/stats`).then((r) => r.json() as Promise<{ issued: number; voided: number }>),
     fetch(`${smsUrl}/stats`).then((r) => r.json() as Promise<{ byTemplate: Record<string, number> }>),
   ]);
   const c = counts.rows[0]!;
@@ -45,7 +45,8 @@ export async function countOutcomes(db: Db, carrierUrl: string, smsUrl: string):
     over(c.notified, notifiedOrders) +
     over(c.reminders, notifiedOrders) +
     over(c.points, notifiedOrders) +
-    over(carrier.issued, c.shipments) +
+    // A voided number (an intercepted parcel, one asked for an old address) is no waybill in use.
+    over(carrier.issued - carrier.voided, c.shipments) +
     over(c.reserved_lines, c.lines) +
     // A cancelled order's reservation still held: stock kept for a sale that is gone.
     c.held_cancelled;

@@ -5,16 +5,17 @@ import type { Outcomes } from '../bench/count-outcomes.ts';
 /** What the carrier and SMS simulators had recorded, from their own `/stats`. */
 export interface SimulatorRecords {
   issued: number;
+  voided: number;
   byTemplate: Record<string, number>;
 }
 
 /** Reads the simulators' own records. */
 export async function readSimulatorRecords(carrierUrl: string, smsUrl: string): Promise<SimulatorRecords> {
   const [carrier, sms] = await Promise.all([
-    fetch(`${carrierUrl}/stats`).then((r) => r.json() as Promise<{ issued: number }>),
+    fetch(`${carrierUrl}/stats`).then((r) => r.json() as Promise<{ issued: number; voided: number }>),
     fetch(`${smsUrl}/stats`).then((r) => r.json() as Promise<{ byTemplate: Record<string, number> }>),
   ]);
-  return { issued: carrier.issued, byTemplate: sms.byTemplate };
+  return { issued: carrier.issued, voided: carrier.voided, byTemplate: sms.byTemplate };
 }
 
 /**
@@ -34,7 +35,7 @@ export async function countRunOutcomes(db: Db, orderIds: readonly string[], carr
              (select count(*)::int from notifications n join run on run.id = n.order_id where n.kind = 'review_reminder') as reminders,
              (select count(*)::int from loyalty_points p join run on run.id = p.order_id) as points,
              (select count(*)::int from orders o join run on run.id = o.id where o.status = 'exception') as exceptions,
-             (select count(distinct s.id)::int from shipments s join shipment_orders so on so.shipment_id = s.id join run on run.id = so.order_id where s.waybill_no is not null) as shipments,
+             (select count(distinct s.id)::int from shipments s join shipment_orders so on so.shipment_id = s.id join run on run.id = so.order_id where s.waybill_no is not null and s.interception is distinct from 'voided') as shipments,
              (select count(*)::int from reservations r join run on run.id = r.order_id where r.status = 'held') as reserved_lines,
              (select count(*)::int from order_lines l join orders o on o.id = l.order_id join run on run.id = o.id where o.status in ('routed', 'waybilled', 'notified', 'exception')) as lines,
              (select count(*)::int from reservations r join orders o on o.id = r.order_id join run on run.id = o.id where r.status = 'held' and o.status = 'cancelled') as held_cancelled,
@@ -50,7 +51,7 @@ export async function countRunOutcomes(db: Db, orderIds: readonly string[], carr
     over(c.notified, c.notified_orders) +
     over(c.reminders, c.notified_orders) +
     over(c.points, c.notified_orders) +
-    over(after && before ? after.issued - before.issued : 0, c.shipments) +
+    over(after && before ? after.issued - after.voided - (before.issued - before.voided) : 0, c.shipments) +
     over(c.reserved_lines, c.lines) +
     // A cancelled order's reservation still held: stock kept for a sale that is gone.
     c.held_cancelled;

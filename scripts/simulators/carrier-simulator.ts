@@ -8,7 +8,8 @@ export const CARRIER_BATCH_LIMIT = 100;
  * A carrier's e-waybill API: POST /waybills with an Idempotency-Key header returns a waybill
  * number; the same key always returns the same number. POST /waybills/batch takes up to 100
  * `{key, shipmentId, ...}` items and answers each with its own result, under the same per-key
- * rule. POST /waybills/NO/cancel voids one (a cancelled order's parcel is never handed over).
+ * rule. POST /waybills/NO/cancel voids one (a cancelled order's parcel is never handed over),
+ * unless the courier has collected it (POST /admin/pickup {"waybillNo"}: then 409).
  * GET /waybills/NO shows what it was asked for (the address printed on it); GET /stats counts
  * what was issued and voided.
  */
@@ -17,6 +18,8 @@ export async function startCarrierSimulator(port: number, faults: Faults): Promi
   /** What each waybill was asked for: the shipment and the address it was printed with. */
   const requested = new Map<string, unknown>();
   const voided = new Set<string>();
+  /** Numbers the courier has collected the parcel of: too late to void. */
+  const pickedUp = new Set<string>();
   let requests = 0;
   let duplicates = 0;
   const issue = (key: string, body: unknown): JsonResponse => {
@@ -36,6 +39,12 @@ export async function startCarrierSimulator(port: number, faults: Faults): Promi
   return startJsonServer(port, faultGate(faults), ({ method, path, headers, body }) => {
     if (method === 'POST' && path === '/waybills/batch') return batchOf(body, CARRIER_BATCH_LIMIT, issue);
     if (method === 'GET' && path === '/stats') return { status: 200, body: { issued: byKey.size, voided: voided.size, requests, duplicates } };
+    if (method === 'POST' && path === '/admin/pickup') {
+      const waybillNo = (body as { waybillNo?: unknown } | undefined)?.waybillNo;
+      if (typeof waybillNo !== 'string') return { status: 400, body: { error: 'waybillNo: required string' } };
+      pickedUp.add(waybillNo);
+      return { status: 200, body: { waybillNo, pickedUp: true } };
+    }
     const one = /^\/waybills\/([^/]+)$/.exec(path);
     if (method === 'GET' && one) {
       const waybillNo = decodeURIComponent(one[1]!);
@@ -46,6 +55,7 @@ export async function startCarrierSimulator(port: number, faults: Faults): Promi
     if (method === 'POST' && cancel) {
       const waybillNo = decodeURIComponent(cancel[1]!);
       if (![...byKey.values()].includes(waybillNo)) return { status: 404, body: { error: `no waybill ${waybillNo}` } };
+      if (pickedUp.has(waybillNo)) return { status: 409, body: { error: `${waybillNo}: the courier has collected the parcel` } };
       voided.add(waybillNo);
       return { status: 200, body: { waybillNo, voided: true } };
     }

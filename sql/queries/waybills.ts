@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Address } from '../../streams/canonical-order.ts';
-import type { Db } from '../database.ts';
-import { flagExceptions, moveOrders } from './orders.ts';
+import type { Database, Db } from '../database.ts';
+import { flagExceptions, moveOrders, recordEvents } from './orders.ts';
 
 /** A shipment of a routed order, with where it goes. */
 export interface ShipmentToNumber {
@@ -97,5 +97,69 @@ export async function recordWaybills(
     // A number asked for an address the order no longer has is voided: its next one is for the new address.
     toVoid.push(...issued.filter((i) => stale.has(i.orderId) && !kept.has(i.shipmentId)));
     return { waybilled, gone: moving.filter((m) => !stillRouted.has(m) && !stale.has(m)), readdressed, flagged, toVoid };
+  });
+}
+
+/**
+ * Asks for the interception of the parcels of an order cancelled after its waybill: each of its
+ * numbered shipments that no other live order shares is marked `requested`, for the
+ * interception sweep to have the carrier void it. Returns whether a live order shares a parcel
+ * of it: such a parcel still ships, and only an operator can take the order's items out.
+ */
+export async function requestInterception(trx: Transaction<Database>, orderId: string): Promise<{ sharedParcel: boolean }> {
+  const { rows } = await sql<{ shipment_id: string; shared: boolean }>`
+    select s.id as shipment_id,
+           exists (select 1 from shipment_orders other join orders o on o.id = other.order_id
+                    where other.shipment_id = s.id and other.order_id <> ${orderId} and o.status <> 'cancelled') as shared
+      from shipment_orders so join shipments s on s.id = so.shipment_id
+     where so.order_id = ${orderId} and s.waybill_no is not null`.execute(trx);
+  const own = rows.filter((r) => !r.shared).map((r) => r.shipment_id);
+  if (own.length > 0) await trx.updateTable('shipments').set({ interception: 'requested' }).where('id', 'in', own).where('interception', 'is', null).execute();
+  return { sharedParcel: rows.some((r) => r.shared) };
+}
+
+/** A parcel waiting for the carrier to void its waybill. */
+export interface InterceptionRequest {
+  shipmentId: string;
+  waybillNo: string;
+}
+
+/** Up to `limit` parcels whose interception was requested, oldest first. */
+export async function requestedInterceptions(db: Db, limit: number): Promise<InterceptionRequest[]> {
+  const rows = await db.selectFrom('shipments').select(['id', 'waybill_no']).where('interception', '=', 'requested').orderBy('id').limit(limit).execute();
+  return rows.map((r) => ({ shipmentId: r.id, waybillNo: r.waybill_no ?? '' }));
+}
+
+/**
+ * What the carrier said to a void: `voided` records the interception on each order of the parcel;
+ * `refused` (the courier has it) makes each of its cancelled orders a `cancel_after_waybill`
+ * exception for an operator. Orders are locked before the shipment, as everywhere.
+ */
+export async function recordInterception(db: Db, request: InterceptionRequest, outcome: { kind: 'voided' } | { kind: 'refused'; reason: string }): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const orders = await trx
+      .selectFrom('orders')
+      .innerJoin('shipment_orders', 'shipment_orders.order_id', 'orders.id')
+      .select(['orders.id', 'orders.status'])
+      .where('shipment_orders.shipment_id', '=', request.shipmentId)
+      .orderBy('orders.id')
+      .forUpdate()
+      .execute();
+    const updated = await trx
+      .updateTable('shipments')
+      .set({ interception: outcome.kind, intercepted_at: sql`now()` })
+      .where('id', '=', request.shipmentId)
+      .where('interception', '=', 'requested')
+      .executeTakeFirst();
+    // Another process recorded it first.
+    if (Number(updated.numUpdatedRows) === 0) return;
+    const ids = orders.map((o) => o.id);
+    if (outcome.kind === 'voided') {
+      await recordEvents(trx, ids.map((orderId) => ({ orderId, key: `intercepted:${request.waybillNo}`, type: 'intercepted', detail: { waybillNo: request.waybillNo } })));
+      return;
+    }
+    const detail = `cancelled after the waybill and the carrier would not void ${request.waybillNo} (${outcome.reason}): intercept the parcel by hand`;
+    await trx.updateTable('orders').set({ status: 'exception', exception_type: 'cancel_after_waybill', exception_detail: detail, modified_at: sql`now()` }).where('id', 'in', ids).where('status', '=', 'cancelled').execute();
+    await recordEvents(trx, ids.map((orderId) => ({ orderId, key: `exception:intercept:${request.waybillNo}`, type: 'exception', detail: { type: 'cancel_after_waybill', detail } })));
   });
 }

@@ -32,9 +32,9 @@ describe('decideUpdate', () => {
     expect(decideUpdate(known('routed'), order({ version: 101, refundStatus: 'partial' }))).toMatchObject({ action: { kind: 'record' } });
   });
 
-  it.each(['waybilled', 'notified'] as const)('makes a cancel of a %s order an exception to intercept the parcel', (status) => {
+  it.each(['waybilled', 'notified'] as const)('stops a cancelled %s order and intercepts its parcel', (status) => {
     expect(decideUpdate(known(status), order({ version: 101, channelStatus: 'cancelled' }))).toMatchObject({
-      action: { kind: 'exception', type: 'cancel_after_waybill' },
+      action: { kind: 'intercept', reason: 'cancelled by the platform after the waybill: intercepting the parcel' },
     });
   });
 
@@ -58,9 +58,9 @@ describe('decideUpdate', () => {
     expect(decideUpdate(knownSealed, sealOrder(order({ version: 101 }), ring))).toMatchObject({ action: { kind: 'record' } });
   });
 
-  it('keeps an exception raised after the waybill after the waybill: a later refund or address change is no cancel', () => {
+  it('keeps an exception raised after the waybill after the waybill: a later refund intercepts the parcel, an address change is no readdress', () => {
     expect(decideUpdate(known('exception', 100, true), order({ version: 101, refundStatus: 'refunded' }))).toMatchObject({
-      action: { kind: 'exception', type: 'cancel_after_waybill' },
+      action: { kind: 'intercept', reason: 'fully refunded after the waybill: intercepting the parcel' },
     });
     const moved = order({ version: 101, address: { ...order().address, detail: '新地址 8 号' } });
     expect(decideUpdate(known('exception', 100, true), moved)).toMatchObject({ action: { kind: 'exception', type: 'address_change_after_waybill' } });

@@ -17,8 +17,10 @@ const BEFORE_WAYBILL = statusesBefore('waybill');
 export type UpdateAction =
   /** Stop the order where it is and release its stock. */
   | { kind: 'cancel'; reason: string }
-  /** Too late to stop or change by ourselves: an operator must intercept the parcel. */
-  | { kind: 'exception'; type: 'cancel_after_waybill' | 'address_change_after_waybill'; detail: string }
+  /** Cancelled after the waybill: stop the order, release its stock and have the carrier void the waybill (intercept the parcel). */
+  | { kind: 'intercept'; reason: string }
+  /** Too late to change by ourselves: an operator must redirect the parcel. */
+  | { kind: 'exception'; type: 'address_change_after_waybill'; detail: string }
   /** Ship to the new address. */
   | { kind: 'readdress' }
   /** The buyer paid: the order enters the pipeline. */
@@ -46,8 +48,9 @@ function stopsOrder(order: Pick<CanonicalOrder, 'channelStatus' | 'refundStatus'
 /**
  * Decides what a delivery of a known order means. Pure: versions decide the order of updates (an
  * older one is stale), and the order's place in the pipeline decides what an update may still
- * change. A cancel or full refund before the waybill stops the order; after it, an operator has
- * to intercept the parcel. The same holds for an address change.
+ * change. A cancel or full refund before the waybill stops the order; after it, the order stops
+ * too and its parcel is intercepted (the carrier voids the waybill). An address change after the
+ * waybill is an operator's to redirect.
  */
 export function decideUpdate(known: KnownOrder, incoming: CanonicalOrder): UpdateDecision {
   if (incoming.version === known.version) return { kind: 'duplicate' };
@@ -62,11 +65,7 @@ export function decideUpdate(known: KnownOrder, incoming: CanonicalOrder): Updat
   if (stopsOrder(incoming)) {
     const why = incoming.channelStatus === 'cancelled' ? 'cancelled by the platform' : 'fully refunded';
     if (beforeWaybill) return { kind: 'update', action: { kind: 'cancel', reason: why }, changes };
-    return {
-      kind: 'update',
-      action: { kind: 'exception', type: 'cancel_after_waybill', detail: `${why} after the waybill: intercept the parcel` },
-      changes,
-    };
+    return { kind: 'update', action: { kind: 'intercept', reason: `${why} after the waybill: intercepting the parcel` }, changes };
   }
   if (addressChanged) {
     if (beforeWaybill) return { kind: 'update', action: { kind: 'readdress' }, changes };

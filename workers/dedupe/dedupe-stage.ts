@@ -4,6 +4,7 @@ import { nextStage } from '../../streams/pipeline.ts';
 import { insertNewOrders, recordEvents, type OrderEvent } from '../../sql/queries/orders.ts';
 import { countStale, lockKnownOrders, storeVersion } from '../../sql/queries/order-updates.ts';
 import { releaseReservations } from '../../sql/queries/reservations.ts';
+import { requestInterception } from '../../sql/queries/waybills.ts';
 import { decodeJson, done, type Stage } from '../stage.ts';
 import { decideUpdate, initialStatus } from './decide-update.ts';
 
@@ -60,6 +61,20 @@ export const dedupeStage: Stage<CanonicalOrder> = {
                 cancelled.push(id);
                 events.push({ orderId: id, key: 'cancelled', type: 'cancelled', detail: { reason: action.reason } });
                 break;
+              case 'intercept': {
+                const { sharedParcel } = await requestInterception(trx, id);
+                if (sharedParcel) {
+                  // Its parcel ships anyway with another order's goods: only an operator can take its items out.
+                  const exception = { type: 'cancel_after_waybill', detail: `${action.reason}: its parcel carries other orders too; take its items out by hand` };
+                  await storeVersion(trx, incoming, { status: 'exception', exception });
+                  events.push({ orderId: id, key: `exception:v${incoming.version}`, type: 'exception', detail: exception });
+                  break;
+                }
+                await storeVersion(trx, incoming, { status: 'cancelled' });
+                cancelled.push(id);
+                events.push({ orderId: id, key: 'cancelled', type: 'cancelled', detail: { reason: action.reason, interception: 'requested' } });
+                break;
+              }
               case 'exception':
                 await storeVersion(trx, incoming, { status: 'exception', exception: { type: action.type, detail: action.detail } });
                 events.push({ orderId: id, key: `exception:v${incoming.version}`, type: 'exception', detail: { type: action.type, detail: action.detail } });

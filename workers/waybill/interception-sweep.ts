@@ -1,0 +1,53 @@
+import { recordInterception, requestedInterceptions } from '../../sql/queries/waybills.ts';
+import type { Db } from '../../sql/database.ts';
+import { errorText } from '../error-text.ts';
+import { idempotentPost } from '../idempotent-post.ts';
+import { sleep } from '../sleep.ts';
+
+export interface InterceptionSweepOptions {
+  db: Db;
+  carrierUrl: string;
+  log: (line: string) => void;
+  /** How often requested interceptions are looked for. */
+  intervalMs?: number;
+}
+
+/** Parcels voided per round at most. */
+const BATCH = 100;
+
+/**
+ * Has the carrier void the waybills of parcels whose orders were cancelled after their waybill
+ * (dedupe marks them `requested`, in the same transaction as the cancel). The request waits in
+ * Postgres, so a failed call or a crash only delays it: the next round asks again, with the
+ * waybill number as the idempotency key. A refusal (the courier has the parcel) becomes an
+ * operator's `cancel_after_waybill` exception.
+ */
+export function startInterceptionSweep(opts: InterceptionSweepOptions): { stop(): Promise<void> } {
+  const abort = new AbortController();
+  const intervalMs = opts.intervalMs ?? 2000;
+  const loop = (async () => {
+    while (!abort.signal.aborted) {
+      try {
+        for (const request of await requestedInterceptions(opts.db, BATCH)) {
+          if (abort.signal.aborted) break;
+          const answer = await idempotentPost(`${opts.carrierUrl}/waybills/${encodeURIComponent(request.waybillNo)}/cancel`, `cancel:${request.waybillNo}`, { shipmentId: request.shipmentId });
+          if (answer.kind === 'transient') {
+            opts.log(`interception: could not reach the carrier to void ${request.waybillNo}: ${answer.error}; trying again`);
+            break;
+          }
+          await recordInterception(opts.db, request, answer.kind === 'ok' ? { kind: 'voided' } : { kind: 'refused', reason: answer.error });
+          if (answer.kind === 'rejected') opts.log(`interception: the carrier would not void ${request.waybillNo}: ${answer.error}; an operator's exception now`);
+        }
+      } catch (error) {
+        opts.log(`interception: ${errorText(error)}; trying again`);
+      }
+      await sleep(intervalMs, abort.signal);
+    }
+  })();
+  return {
+    stop: async () => {
+      abort.abort();
+      await loop;
+    },
+  };
+}
