@@ -13,6 +13,7 @@ import * as reservationLedger from './migrations/0012-reservation-ledger.ts';
 import * as stockNotifications from './migrations/0013-stock-notifications.ts';
 import * as exceptionResolutions from './migrations/0014-exception-resolutions.ts';
 import * as waybillInterceptions from './migrations/0020-waybill-interceptions.ts';
+import * as shipmentsPerDay from './migrations/0021-shipments-per-day.ts';
 
 /** Migrations in order; the list is explicit so no file-system scan is needed at run time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013-stock-notifications': stockNotifications,
   '0014-exception-resolutions': exceptionResolutions,
   '0020-waybill-interceptions': waybillInterceptions,
+  '0021-shipments-per-day': shipmentsPerDay,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

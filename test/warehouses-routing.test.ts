@@ -67,4 +67,15 @@ describe('warehouses and routing rules as data', () => {
     expect(shown.reservations).toEqual([{ lineId: '1', sku: 'NOODLE', warehouse: 'xian', shipment: 'shop:8801#1', qty: 2, status: 'held' }]);
     expect((await run(['order', 'show', 'shop:8801'])).stdout).toContain('routed by rules v2 (region northwest): ships whole from xian');
   }, 120_000);
+
+  it('passes over a warehouse that has shipped its daily capacity today, saying so', async () => {
+    // xian (first for 陕西 under rules v2) may ship one parcel a day: 8801 above took it.
+    expect(await run(['warehouses', 'set', 'xian', '--capacity', '1'])).toMatchObject({ code: 0 });
+    await setStock(p.db, 'NOODLE', 'chengdu', 5);
+    await insertPricedOrder(p.db, { id: 'shop:8802', sku: 'NOODLE', qty: 1, address: { province: '陕西省', provinceCode: '610000', city: '西安市', district: '雁塔区', street: '', detail: '2号', receiver: '李*', phone: '', postcode: '' } });
+    await routeBatch(p.db, ['shop:8802'], 0);
+    const shown = orderView((await loadOrderDetail(p.db, 'shop:8802'))!);
+    expect(shown.warehouse).toBe('chengdu');
+    expect(shown.routing).toMatchObject({ reason: { decision: 'ships whole from chengdu', considered: [{ warehouse: 'xian', verdict: 'full', detail: 'has shipped its daily capacity today' }, { warehouse: 'chengdu', verdict: 'fills' }, {}, {}, {}] } });
+  }, 60_000);
 });

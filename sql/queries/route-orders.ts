@@ -67,6 +67,22 @@ export async function readStock(db: Executor, skus: readonly string[], warehouse
   return new Map(rows.map((r) => [`${r.sku}|${r.warehouse}`, r.on_hand - r.reserved]));
 }
 
+/**
+ * Parcels each of `warehouses` can still ship today (China time): its daily capacity less the
+ * shipments it opened since midnight. Warehouses without a capacity are left out (no limit). A
+ * planning limit, read without locks: concurrent batches may together go a batch over it.
+ */
+export async function readParcelsLeftToday(db: Executor, warehouses: readonly string[]): Promise<Map<string, number>> {
+  if (warehouses.length === 0) return new Map();
+  const { rows } = await sql<{ code: string; left: number }>`
+    select w.code, w.daily_capacity - (select count(*)::int from shipments s
+                                        where s.warehouse = w.code
+                                          and s.created_at >= date_trunc('day', now() at time zone 'Asia/Shanghai') at time zone 'Asia/Shanghai') as left
+      from warehouses w
+     where w.code = any(${[...warehouses]}::text[]) and w.daily_capacity > 0`.execute(db);
+  return new Map(rows.map((r) => [r.code, r.left]));
+}
+
 /** The open shipments (no waybill yet, created within the window) of the given merge keys, newest first; with `lock`, locked. */
 export async function readOpenShipments(db: Executor, mergeKeys: readonly string[], windowSeconds: number, lock: boolean): Promise<{ id: string; mergeKey: string; warehouse: string }[]> {
   if (mergeKeys.length === 0 || windowSeconds <= 0) return [];

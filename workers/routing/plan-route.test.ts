@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import defaultRules from './default-routing-rules.json' with { type: 'json' };
 import { lookupProvince } from '../ingest/adapters/province.ts';
 import { planRoute, type RouteLine } from './plan-route.ts';
+import { planRouting } from './plan-routing.ts';
 import { compileRoutingRules, parseRoutingRules, type RoutingRules } from './routing-rules.ts';
 
 const parsed = parseRoutingRules(defaultRules);
@@ -112,5 +113,23 @@ describe('parseRoutingRules', () => {
       ok: false,
       errors: [expect.stringMatching(/^default: must list at least one warehouse/), expect.stringMatching(/^split\.minShipmentValueFen: /)],
     });
+  });
+});
+
+describe('daily capacity', () => {
+  const xinjiang = { orderId: 'o', lines: [line('1', 'TEA', 1)], address: at('新疆') };
+
+  it('passes over a warehouse with no parcels left today, and backorders when none has any', () => {
+    const plan = planRoute(xinjiang, everywhere('TEA', 9), rules, new Map([['chengdu', 0]]));
+    expect(plan.kind === 'ship' && plan.shipments.map((s) => s.warehouse)).toEqual(['beijing']);
+    expect(plan.reason.considered[0]).toEqual({ warehouse: 'chengdu', verdict: 'full', detail: 'has shipped its daily capacity today' });
+    const none = planRoute(xinjiang, everywhere('TEA', 9), rules, new Map(['chengdu', 'beijing', 'suzhou', 'guangzhou'].map((w) => [w, 0])));
+    expect(none).toMatchObject({ kind: 'backorder', detail: expect.stringContaining('at daily capacity') });
+  });
+
+  it('counts each new parcel of a batch against its warehouse', () => {
+    const orders = ['a', 'b', 'c'].map((id) => ({ ...xinjiang, orderId: id, mergeKey: null }));
+    const plan = planRouting(orders, everywhere('TEA', 9), [], rules, new Map([['chengdu', 2]]));
+    expect(plan.orders.map((o) => (o.outcome === 'routed' ? o.warehouse : o.outcome))).toEqual(['chengdu', 'chengdu', 'beijing']);
   });
 });

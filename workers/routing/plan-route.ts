@@ -20,7 +20,7 @@ export interface RouteOrder {
 /** One warehouse looked at, and what was found there. */
 export interface WarehouseConsidered {
   warehouse: string;
-  verdict: 'fills' | 'short' | 'part' | 'not_needed' | 'unused';
+  verdict: 'fills' | 'short' | 'part' | 'not_needed' | 'unused' | 'full';
   detail: string;
 }
 
@@ -47,18 +47,23 @@ export type RoutePlan =
  * the next; else a split across the region's warehouses, in list order, each taking the whole
  * line groups it can fill, when every shipment is worth at least the rules' minimum and there
  * are no more than their maximum; else a backorder. A gift travels with its main line (the line
- * `X` of a gift `X-gift`, else the order's first paid line), never alone. Pure.
+ * `X` of a gift `X-gift`, else the order's first paid line), never alone. A warehouse with no
+ * parcels left today (`parcelsLeft`: warehouse -> parcels it can still ship today; one missing
+ * has no daily limit) is passed over, with that reason. Pure.
  *
  * @example
  * planRoute({ orderId: 'shop:1', lines: [{ lineId: '1', sku: 'TEA', qty: 2, gift: false, valueFen: 5000 }], address: { provinceCode: '650000', province: '新疆维吾尔自治区' } },
  *   new Map([['TEA|chengdu', 5]]), rules)
  * // { kind: 'ship', shipments: [{ warehouse: 'chengdu', lines: [...] }], reason: { region: 'remote', ... } }
  */
-export function planRoute(order: RouteOrder, available: ReadonlyMap<string, number>, rules: CompiledRoutingRules): RoutePlan {
-  const { region, warehouses } = rules.routeFor(order.address);
+export function planRoute(order: RouteOrder, available: ReadonlyMap<string, number>, rules: CompiledRoutingRules, parcelsLeft: ReadonlyMap<string, number> = new Map()): RoutePlan {
+  const { region, warehouses: listed } = rules.routeFor(order.address);
   const reason = (considered: WarehouseConsidered[], decision: string): RouteReason => ({ ruleVersion: rules.version, region, considered, decision });
   const need = neededBySku(order.lines);
-  const considered: WarehouseConsidered[] = [];
+  const full = listed.filter((w) => (parcelsLeft.get(w) ?? 1) <= 0);
+  const fullConsidered = full.map((warehouse): WarehouseConsidered => ({ warehouse, verdict: 'full', detail: 'has shipped its daily capacity today' }));
+  const warehouses = listed.filter((w) => !full.includes(w));
+  const considered: WarehouseConsidered[] = [...fullConsidered];
   for (const [i, warehouse] of warehouses.entries()) {
     const short = shortages(need, available, warehouse);
     if (short.length === 0) {
@@ -68,22 +73,22 @@ export function planRoute(order: RouteOrder, available: ReadonlyMap<string, numb
     }
     considered.push({ warehouse, verdict: 'short', detail: short.join('; ') });
   }
-  const firstShort = considered[0]?.detail ?? 'no warehouse in the rules';
+  const firstShort = considered[fullConsidered.length]?.detail ?? (full.length > 0 ? `${full.join(', ')} at daily capacity` : 'no warehouse in the rules');
   const whole = `${firstShort}${warehouses.length > 1 ? `; no other warehouse of ${region} (${warehouses.slice(1).join(', ')}) has it all` : ''}`;
   const split = planSplit(order.lines, available, warehouses, rules.maxShipments);
   if (split.unplaced.length > 0) {
     const detail = `backorder: ${whole}`;
     const why = split.shipments.length === 0 ? 'no warehouse can fill any line' : `no split either: ${split.unplaced.map((l) => l.sku).join(', ')} cannot be placed${split.shipments.length >= rules.maxShipments ? ` within ${rules.maxShipments} shipments` : ''}`;
-    return { kind: 'backorder', detail, reason: reason(splitConsidered(warehouses, split.shipments), `backorder: ${why}`) };
+    return { kind: 'backorder', detail, reason: reason([...fullConsidered, ...splitConsidered(warehouses, split.shipments)], `backorder: ${why}`) };
   }
   const small = split.shipments.filter((s) => valueOf(s.lines) < rules.minShipmentValueFen);
   const parts = split.shipments.map((s) => `${s.warehouse} (${s.lines.map((l) => l.lineId).join(', ')}; ${valueOf(s.lines)} fen)`).join(' + ');
   if (small.length > 0) {
     const under = small.map((s) => `${s.warehouse}'s part is worth ${valueOf(s.lines)} fen`).join(', ');
     const detail = `backorder: ${whole}; a split ${parts} is not worth shipping: ${under}, under the minimum ${rules.minShipmentValueFen} fen`;
-    return { kind: 'backorder', detail, reason: reason(splitConsidered(warehouses, split.shipments), `backorder: split not worth shipping (${under})`) };
+    return { kind: 'backorder', detail, reason: reason([...fullConsidered, ...splitConsidered(warehouses, split.shipments)], `backorder: split not worth shipping (${under})`) };
   }
-  return { kind: 'ship', shipments: split.shipments, reason: reason(splitConsidered(warehouses, split.shipments), `split: ${parts}`) };
+  return { kind: 'ship', shipments: split.shipments, reason: reason([...fullConsidered, ...splitConsidered(warehouses, split.shipments)], `split: ${parts}`) };
 }
 
 function neededBySku(lines: readonly RouteLine[]): Map<string, number> {

@@ -40,8 +40,8 @@ export interface RoutingPlan {
  * Routes a batch: orders in turn, each planned by `planRoute` against the stock the orders
  * before it left (so the batch never takes stock below zero), each shipment joining the open
  * shipment of its merge key in that warehouse or opening one (`ORDER#n`) that later orders of
- * the batch may join. An order with an undeliverable address is held (`bad_address`) and takes
- * no stock. Pure.
+ * the batch may join; each new parcel takes one of its warehouse's parcels left today. An order
+ * with an undeliverable address is held (`bad_address`) and takes no stock. Pure.
  *
  * @example
  * planRouting([{ orderId: 'shop:1', lines, address, mergeKey: null }], new Map([['TEA|suzhou', 5]]), [], rules)
@@ -52,8 +52,10 @@ export function planRouting(
   stock: ReadonlyMap<string, number>,
   open: readonly OpenShipment[],
   rules: CompiledRoutingRules,
+  parcelsLeftToday: ReadonlyMap<string, number> = new Map(),
 ): RoutingPlan {
   const available = new Map(stock);
+  const parcelsLeft = new Map(parcelsLeftToday);
   const openByKey = new Map(open.map((s) => [`${s.mergeKey}|${s.warehouse}`, s.id]));
   const plan: RoutingPlan = { orders: [], newShipments: [], reserve: new Map() };
   for (const order of orders) {
@@ -61,7 +63,7 @@ export function planRouting(
       plan.orders.push({ orderId: order.orderId, outcome: 'bad_address', detail: order.addressProblem });
       continue;
     }
-    const route = planRoute(order, available, rules);
+    const route = planRoute(order, available, rules, parcelsLeft);
     if (route.kind === 'backorder') {
       plan.orders.push({ orderId: order.orderId, outcome: 'backorder', detail: route.detail, reason: route.reason });
       continue;
@@ -76,6 +78,8 @@ export function planRouting(
       let shipmentId = mergeSlot === undefined ? undefined : openByKey.get(mergeSlot);
       if (shipmentId === undefined) {
         shipmentId = `${order.orderId}#${i + 1}`;
+        // A new parcel counts against its warehouse's day; joining an open one does not.
+        if (parcelsLeft.has(s.warehouse)) parcelsLeft.set(s.warehouse, parcelsLeft.get(s.warehouse)! - 1);
         plan.newShipments.push({ id: shipmentId, orderId: order.orderId, warehouse: s.warehouse, mergeKey: order.mergeKey });
         if (mergeSlot !== undefined) openByKey.set(mergeSlot, shipmentId);
       }

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { applyRoutingAtomically, readOpenShipments, readPricedOrders, readStock, type RoutingEffects } from '../../sql/queries/route-orders.ts';
+import { applyRoutingAtomically, readOpenShipments, readParcelsLeftToday, readPricedOrders, readStock, type RoutingEffects } from '../../sql/queries/route-orders.ts';
 import { orderStepStage, type StepResult } from '../order-step.ts';
 import { activeRoutingRules } from './active-routing-rules.ts';
 import { addressProblem } from './address-problem.ts';
@@ -41,7 +41,7 @@ export async function routeBatch(db: Db, ids: readonly string[], mergeWindowSeco
   const active = rules ?? (await activeRoutingRules(db));
   const merge = { windowSeconds: mergeWindowSeconds };
   const snapshot = await readInputs(db, ids, merge, active, false);
-  const plan = planRouting(snapshot.orders, snapshot.stock, snapshot.open, active);
+  const plan = planRouting(snapshot.orders, snapshot.stock, snapshot.open, active, snapshot.parcelsLeft);
   const first = await applyRoutingAtomically(db, snapshot.orders.map((o) => o.orderId), effectsOf(plan));
   if (first.ok) return plan;
   // The snapshot moved (stock taken, an order cancelled, a shipment numbered): plan again on what the write saw.
@@ -49,11 +49,11 @@ export async function routeBatch(db: Db, ids: readonly string[], mergeWindowSeco
   const orders = snapshot.orders.filter((o) => conflict.stillPriced.has(o.orderId));
   const stock = new Map([...snapshot.stock, ...conflict.stock]);
   const open = snapshot.open.filter((s) => conflict.stillOpen.has(s.id));
-  const replanned = planRouting(orders, stock, open, active);
+  const replanned = planRouting(orders, stock, open, active, snapshot.parcelsLeft);
   if ((await applyRoutingAtomically(db, orders.map((o) => o.orderId), effectsOf(replanned))).ok) return replanned;
   return db.transaction().execute(async (trx) => {
     const locked = await readInputs(trx, ids, merge, active, true);
-    const lockedPlan = planRouting(locked.orders, locked.stock, locked.open, active);
+    const lockedPlan = planRouting(locked.orders, locked.stock, locked.open, active, locked.parcelsLeft);
     if (!(await applyRoutingAtomically(trx, locked.orders.map((o) => o.orderId), effectsOf(lockedPlan))).ok) {
       throw new Error('routing: a plan made under locks did not hold when written');
     }
@@ -61,7 +61,7 @@ export async function routeBatch(db: Db, ids: readonly string[], mergeWindowSeco
   });
 }
 
-/** What routing decides on: the orders still priced, their stock and the open shipments of their merge keys. */
+/** What routing decides on: the orders still priced, their stock, the open shipments of their merge keys and the parcels each warehouse has left today. */
 async function readInputs(db: Db | Transaction<Database>, ids: readonly string[], merge: MergeRules, rules: CompiledRoutingRules, lock: boolean) {
   const priced = await readPricedOrders(db, ids, lock);
   const orders: OrderToRoute[] = priced.map((o) => {
@@ -74,11 +74,12 @@ async function readInputs(db: Db | Transaction<Database>, ids: readonly string[]
       ...(problem === undefined ? {} : { addressProblem: problem }),
     };
   });
-  const [stock, open] = await Promise.all([
+  const [stock, open, parcelsLeft] = await Promise.all([
     readStock(db, priced.flatMap((o) => o.lines.map((l) => l.sku)), rules.warehouses, lock),
     readOpenShipments(db, orders.flatMap((o) => (o.mergeKey === null ? [] : [o.mergeKey])), merge.windowSeconds, lock),
+    readParcelsLeftToday(db, rules.warehouses),
   ]);
-  return { orders, stock, open: open as OpenShipment[] };
+  return { orders, stock, open: open as OpenShipment[], parcelsLeft };
 }
 
 function effectsOf(plan: RoutingPlan): RoutingEffects {
