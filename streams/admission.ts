@@ -21,6 +21,12 @@ export interface Admission {
 export function admissionGate(jsm: JetStreamManager, names: Names, limit: number, refreshMs = 500) {
   let cached: { at: number; value: Admission } | undefined;
   let reading: Promise<Admission> | undefined;
+  /** Messages this intake added since the cached reading: a fast intake sees its own additions before the next reading does. */
+  let admittedSince = 0;
+  const withOwn = (value: Admission): Admission => {
+    const coreBacklog = value.coreBacklog + admittedSince;
+    return { ...value, coreBacklog, open: coreBacklog < limit };
+  };
   const read = async (): Promise<Admission> => {
     const infos = await Promise.all(CORE_STAGES.map((stage) => jsm.consumers.info(names.stageStream(stage), names.durable(stage))));
     const coreBacklog = infos.reduce((n, i) => n + i.num_pending + i.num_ack_pending, 0);
@@ -29,11 +35,18 @@ export function admissionGate(jsm: JetStreamManager, names: Names, limit: number
   return {
     /** The admission now (at most `refreshMs` old). */
     async check(): Promise<Admission> {
-      if (cached && Date.now() - cached.at < refreshMs) return cached.value;
+      if (cached && Date.now() - cached.at < refreshMs) return withOwn(cached.value);
       reading ??= read().finally(() => (reading = undefined));
+      const started = admittedSince;
       const value = await reading;
+      // What was added before the reading began is in it; what came during it may not be: kept.
+      admittedSince -= started;
       cached = { at: Date.now(), value };
-      return value;
+      return withOwn(value);
+    },
+    /** Tells the gate this intake has just added `count` messages to ingest. */
+    admitted(count: number): void {
+      admittedSince += count;
     },
     /**
      * Resolves once intake may go on (or `signal` aborts); calls `onWait` once per wait. A

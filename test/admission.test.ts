@@ -5,6 +5,8 @@ import { setStock } from '../sql/queries/inventory.ts';
 import { admissionGate } from '../streams/admission.ts';
 import { submitPayload } from '../streams/submit.ts';
 import { startWebhookServer, type WebhookServer } from '../workers/ingest/connectors/webhook-server.ts';
+import { startConnectors, type RunningConnectors } from '../workers/ingest/connectors/start-connectors.ts';
+import { startPlatformSimulator } from '../scripts/simulators/platforms/platform-simulator.ts';
 import { signWebhookBody } from '../workers/ingest/connectors/webhook-signature.ts';
 import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
 
@@ -57,3 +59,39 @@ describe('admission: intake holds while the core backlog is at its limit', () =>
     await eventually(async () => ((await notified([refused.id])) === 1 ? true : undefined), 20_000, 'the refused order notified');
   }, 90_000);
 });
+
+describe('admission: a connector stops within a page when a piled-up window would overrun the limit', () => {
+  let p: TestPipeline;
+  beforeAll(async () => {
+    p = await createTestPipeline();
+    for (const item of DEMO_CATALOGUE) await setStock(p.db, item.sku, 'suzhou', 10_000);
+  });
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('publishes at most the limit and a page while the core backlog is full, and the rest once it drains', async () => {
+    const sim = await startPlatformSimulator(SHOP, { firstSeq: 90_000 });
+    const gate = admissionGate(p.bus.jsm, p.names, 60, 100);
+    let connectors: RunningConnectors | undefined;
+    try {
+      // 400 orders waiting at the platform, all in the first window: 8 pages of 50.
+      const now = Date.now();
+      for (let i = 0; i < 400; i++) sim.addOrder({ createdAt: new Date(now - 30_000 + (i % 20) * 1000) });
+      connectors = await startConnectors({ js: p.bus.js, names: p.names, db: p.db, platforms: [{ channel: 'shop', url: sim.url }], pageSize: 50, pull: { intervalMs: 200, overlapMs: 5000, initialLookbackMs: 120_000 }, admission: gate, log: () => undefined });
+      // No workers: what intake let in sits in ingest.
+      await eventually(async () => ((await p.bus.jsm.streams.info(p.names.stageStream('ingest'))).state.messages >= 60 ? true : undefined), 10_000, 'intake up to the limit');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const held = (await p.bus.jsm.streams.info(p.names.stageStream('ingest'))).state.messages;
+      expect(held).toBeGreaterThanOrEqual(60);
+      expect(held).toBeLessThanOrEqual(60 + 50);
+      await p.startWorkers();
+      const received = async () => Number((await p.db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      await eventually(async () => ((await received()) === 400 ? true : undefined), 60_000, 'all 400 taken in');
+    } finally {
+      await connectors?.stop();
+      await sim.close();
+    }
+  }, 90_000);
+});
+

@@ -96,6 +96,7 @@ const publishOne = async (order: FeedItem, payload: Uint8Array): Promise<void> =
     const at = Date.now();
     try {
       await submitPayload(bus.js, names, order.channel, payload);
+      gate?.admitted(1);
       if (!order.update) publishedAt.push([order.orderId, at]);
       return;
     } catch {

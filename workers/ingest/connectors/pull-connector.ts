@@ -119,7 +119,8 @@ const encoder = new TextEncoder();
 /**
  * Polls once from the stored cursor up to now: windows of the platform's longest span, each
  * starting `overlapMs` before the cursor, every page published and acked by JetStream before the
- * next is fetched, and the cursor stored after each complete window, never before. A failure
+ * next is fetched (and only while admission lets intake in), and the cursor stored after each
+ * complete window, never before. A failure
  * anywhere leaves the cursor where the last complete window put it, so the next attempt reads
  * the failed window again from its start.
  */
@@ -135,6 +136,10 @@ export async function pollOnce(target: PullTarget, settings: PullSettings, deps:
     const toMs = Math.min(nowMs, cursorMs + step);
     let published = 0;
     for await (const page of api.ordersModified({ fromMs: cursorMs - settings.overlapMs, toMs }, signal)) {
+      // A window that has piled up at the platform (intake held, or a long outage) can hold tens
+      // of thousands of orders: the gate is asked before every page, so intake stops within a page.
+      await deps.admission?.waitForRoom(signal);
+      if (signal.aborted) return;
       const bodies = page.map((payload) => encoder.encode(JSON.stringify(payload)));
       const acks = await Promise.all(
         bodies.map(async (body) => {
@@ -145,15 +150,18 @@ export async function pollOnce(target: PullTarget, settings: PullSettings, deps:
           return undefined;
         }),
       );
+      let added = 0;
       for (const ack of acks) {
         if (ack === undefined) continue;
         if (ack.duplicate) {
           stats.duplicates++;
         } else {
-          published++;
+          added++;
           stats.published++;
         }
       }
+      published += added;
+      deps.admission?.admitted(added);
     }
     // Stopped mid-window: what was read is published, but the window is not complete.
     if (signal.aborted) return;
