@@ -2,6 +2,7 @@ import type { FeederOut } from '../bench/feeder-process.ts';
 import type { PrivateCluster } from '../bench/private-cluster.ts';
 import { offeredBy, rateAt, type RateSegment } from '../bench/rate-schedule.ts';
 import type { PlatformsOut } from './platforms-process.ts';
+import { SATURATING_RATE } from './load-profiles.ts';
 
 /** What a run offered: every order and when (published into ingest, or created at its platform). */
 export interface Offered {
@@ -23,8 +24,8 @@ export interface LoadIntake {
   offered(): number;
   /** Seconds intake was held by admission, where the intake reports it (the feeder does). */
   heldMs(): number;
-  /** Called about every second, `atS` seconds into the current schedule (a new one starts at 0). */
-  tick(atS: number): void;
+  /** Called about every second, `atS` seconds into the current schedule (a new one starts at 0), with the orders taken in so far. */
+  tick(atS: number, takenIn: number): void;
   /** From now on, `schedule`; resolves with the run's orders in all. */
   reschedule(schedule: RateSegment[]): Promise<number>;
   /** The schedule has ended: offer what is still owed (a buyer's later payment, say). */
@@ -82,11 +83,14 @@ export async function directIntake(cluster: PrivateCluster, s: IntakeSettings): 
   };
 }
 
+/** Orders a saturating lead-in keeps waiting at the platforms: always more than intake can take in a second, never a pile-up. */
+const SATURATING_BACKLOG = 5_000;
+
 /**
- * The platform simulators create the orders at the schedule's rate (a rate no platform here keeps
- * up with, a saturating lead-in's, is capped at `maxRate()`), and `ordersurge connect` polls them
- * into ingest; while the core is saturated the connectors stop polling ahead and the orders wait
- * at their platform.
+ * The platform simulators create the orders at the schedule's rate, and `ordersurge connect`
+ * polls them into ingest; while the core is saturated the connectors stop polling ahead and the
+ * orders wait at their platform. A saturating lead-in (a rate no pipeline keeps up with) creates
+ * as many as keep about SATURATING_BACKLOG waiting at the platforms, at most `maxRate()`.
  */
 export async function platformIntake(cluster: PrivateCluster, s: IntakeSettings, maxRate: () => number): Promise<LoadIntake> {
   const platforms = cluster.startPlatforms({ seed: s.seed, feed: s.feed });
@@ -121,10 +125,13 @@ export async function platformIntake(cluster: PrivateCluster, s: IntakeSettings,
   };
   return {
     kind: 'platforms',
-    go: () => setRate(rateAt(schedule, 0)),
+    go: () => setRate(Math.min(rateAt(schedule, 0), SATURATING_BACKLOG)),
     offered: () => created,
     heldMs: () => 0,
-    tick: (atS) => setRate(rateAt(schedule, atS)),
+    tick(atS, takenIn) {
+      const wanted = rateAt(schedule, atS);
+      setRate(wanted >= SATURATING_RATE ? Math.max(0, SATURATING_BACKLOG - (created - takenIn)) : wanted);
+    },
     reschedule(next) {
       schedule = next;
       setRate(rateAt(schedule, 0));

@@ -245,7 +245,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
         opts.log(`load: the core sustained ${sustainable} orders/s over the lead-in from ${Math.round(windowFrom)} s; now offering ${sustainable * 2}/s; ${orders} orders in all`);
       }
       // After a calibrating lead-in has decided the rest: the schedule's rate now, or its end.
-      intake.tick((now - schedule.fromMs) / 1000);
+      intake.tick((now - schedule.fromMs) / 1000, counts.received - base.received);
       if (now > feedEndsAt && !finished) {
         intake.finish();
         finished = true;
