@@ -56,6 +56,27 @@ describe('webhooks', () => {
     expect(row).toEqual({ id: `shop:${id}`, channel: 'shop', external_id: id });
   });
 
+  it("accepts a shop order with 64-bit ids (Shopify's own sample id) and keeps every digit", async () => {
+    const { payload } = SHOP.create(1003, PLACED);
+    // JSON.stringify cannot write these numbers; the platform sends them as bare digits.
+    const body = JSON.stringify({ ...payload, id: 0, customer: { id: 1 }, line_items: (payload.line_items as object[]).slice(0, 2).map((line, i) => ({ ...line, id: 2 + i })) })
+      .replace('"id":0', '"id":820982911946154508')
+      .replace('"id":1}', '"id":115310627314723954}')
+      .replace('"id":2,', '"id":866550311766439020,')
+      .replace('"id":3,', '"id":141249953214522974,');
+    expect(body).toContain('"id":820982911946154508,');
+    const res = await post('/webhooks/shop', body, shopHeaders(body));
+    expect(res.status).toBe(200);
+    const id = 'shop:820982911946154508';
+    // Rounded through a double, the id would read shop:820982911946154500.
+    const row = await eventually(() => orderRow(id), 10_000, `${id} in orders`);
+    expect(row).toEqual({ id, channel: 'shop', external_id: '820982911946154508' });
+    const lines = await p.db.selectFrom('order_lines').select('line_id').where('order_id', '=', id).orderBy('line_id').execute();
+    expect(lines.map((l) => l.line_id)).toEqual(['141249953214522974', '866550311766439020']);
+    const buyer = await p.db.selectFrom('orders').select('buyer').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(buyer.buyer).toBe('115310627314723954');
+  });
+
   it('acks a retried delivery as a duplicate, so a platform retry is harmless', async () => {
     const { body } = shopBody(1001);
     const before = await ingestStored();

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { readInput } from '../read-input.ts';
 import { channelSchema, type FieldError } from '../../streams/canonical-order.ts';
 import { adapterFor } from '../../workers/ingest/adapters/index.ts';
+import { parsePayload } from '../../workers/ingest/payload-json.ts';
 import { action, InputError } from '../run-action.ts';
 
 /**
@@ -36,7 +37,7 @@ export function normalizeCommand(): Command {
 
 function parseJson(file: string, text: string): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return parsePayload(text);
   } catch (error) {
     throw new InputError(`${file}: not a JSON payload (${error instanceof Error ? error.message : String(error)})`);
   }

@@ -8,6 +8,7 @@ import { done, type Decoded, type Stage } from '../stage.ts';
 import { payloadShapeErrors } from './adapters/payload-shape.ts';
 import { maskPhonesIn } from './adapters/phone.ts';
 import normalizeTask from './normalize-task.ts';
+import { parsePayload } from './payload-json.ts';
 
 const NEXT = nextStage('ingest')!;
 const decoder = new TextDecoder();
@@ -34,7 +35,7 @@ export const ingestStage: Stage<unknown> = {
     if (oversize) return { ok: false, error: `body: ${oversize}` };
     let value: unknown;
     try {
-      value = JSON.parse(decoder.decode(data));
+      value = parsePayload(decoder.decode(data));
     } catch (error) {
       return { ok: false, error: `body: not valid JSON (${jsonProblem(error)})` };
     }

@@ -74,7 +74,12 @@ export class PayloadReader {
       }
       return text;
     }
-    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+    if (typeof value === 'number' && Number.isFinite(value)) {
+      if (!Number.isInteger(value) || Number.isSafeInteger(value)) return String(value);
+      // Its digits are already rounded: a code or id read from it would name something else.
+      this.fail(key, `is too large to be exact as a JSON number, got ${value}; send the platform's string form`);
+      return '';
+    }
     if (isEmpty(value)) {
       if (options.required) this.fail(key, 'is required');
     } else {

@@ -172,6 +172,31 @@ describe('normalizeShop', () => {
     ]);
   });
 
+  it('takes an id rounded by a plain JSON.parse from admin_graphql_api_id, and refuses one without it', () => {
+    // JSON.parse reads Shopify's sample id 820982911946154508 as 820982911946154500.
+    const rounded = JSON.parse('820982911946154508') as number;
+    const fixed = normalizeShop(
+      withChanges('paid-multi-line.json', (order) => {
+        order.id = rounded;
+        order.admin_graphql_api_id = 'gid://shopify/Order/820982911946154508';
+        order.customer = { id: JSON.parse('115310627314723954') as number, admin_graphql_api_id: 'gid://shopify/Customer/115310627314723954' };
+      }),
+    );
+    expect(errorLines(fixed)).toEqual([]);
+    expect(fixed.ok && [fixed.order.externalId, fixed.order.buyer]).toEqual(['820982911946154508', '115310627314723954']);
+
+    const refused = normalizeShop(
+      withChanges('paid-multi-line.json', (order) => {
+        order.id = rounded;
+        order.line_items[0].id = JSON.parse('866550311766439020') as number;
+      }),
+    );
+    expect(errorLines(refused)).toEqual([
+      "id: is too large to be exact as a JSON number, got 820982911946154500; send the platform's string form",
+      "line_items[0].id: is too large to be exact as a JSON number, got 866550311766439000; send the platform's string form",
+    ]);
+  });
+
   it('rejects an order without lines and one in another currency', () => {
     const result = normalizeShop(
       withChanges('paid-multi-line.json', (order) => {

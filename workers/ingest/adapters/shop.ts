@@ -53,7 +53,7 @@ function normalize(payload: unknown): NormalizeResult {
   const order = PayloadReader.root(payload, errors);
   if (!order) return { ok: false, errors: errors.list };
 
-  const externalId = order.id('id');
+  const externalId = shopifyId(order, 'id');
   const financial = order.oneOf('financial_status', FINANCIAL_STATES, { required: true });
   const placedAt = order.time('created_at', { required: true });
   const processedAt = order.time('processed_at');
@@ -74,7 +74,7 @@ function normalize(payload: unknown): NormalizeResult {
     const lineDiscount = item.yuan('total_discount');
     const listAmount = unitPrice * qty;
     return {
-      lineId: lineIds.check(item, 'id', item.id('id')),
+      lineId: lineIds.check(item, 'id', shopifyId(item, 'id')),
       sku,
       platformSkuId,
       title: item.text('title'),
@@ -118,7 +118,8 @@ function normalize(payload: unknown): NormalizeResult {
         postcode: to.text('zip'),
       })
     : NO_ADDRESS;
-  const buyer = order.object('customer')?.text('id') ?? '';
+  const customer = order.object('customer');
+  const buyer = customer?.has('id') ? shopifyId(customer, 'id') : '';
   const note = order.text('note');
   const goods = goodsAmount(lines, order.pathOf('line_items'), errors);
 
@@ -142,6 +143,24 @@ function normalize(payload: unknown): NormalizeResult {
     paymentMethod: isCashOnDelivery(order) ? 'cod' : 'online',
     raw: payload,
   });
+}
+
+// gid://shopify/Order/820982911946154508: the same id, as text.
+const GRAPHQL_ID = /^gid:\/\/shopify\/[A-Za-z]+\/(\d+)$/;
+
+/**
+ * A Shopify id. One a double could not hold (parsed by a plain JSON.parse somewhere upstream) is
+ * taken from `admin_graphql_api_id` beside it when that names the same number, since its digits
+ * were sent as text; without one it is an error, never a rounded id.
+ */
+function shopifyId(object: PayloadReader, key: string): string {
+  const value = object.raw(key);
+  if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+    const gid = object.raw('admin_graphql_api_id');
+    const digits = typeof gid === 'string' ? GRAPHQL_ID.exec(gid.trim())?.[1] : undefined;
+    if (digits !== undefined && Number(digits) === value) return digits;
+  }
+  return object.id(key);
 }
 
 function channelStatusOf(financial: ChannelStatus, cancelled: boolean, fulfillment: unknown): ChannelStatus {

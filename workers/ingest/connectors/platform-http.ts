@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Channel } from '../../../streams/canonical-order.ts';
 import { sleep } from '../../sleep.ts';
 import { PlatformRequestError, PlatformResponseError, RateLimitedError } from './connector-errors.ts';
+import { parsePayload } from '../payload-json.ts';
 
 export interface PlatformHttpOptions {
   channel: Channel;
@@ -92,7 +93,7 @@ export class PlatformHttp {
       }
       if (!res.ok) throw new PlatformRequestError(this.channel, call, res.status, text.slice(0, DETAIL_MAX) || res.statusText);
       try {
-        return { body: JSON.parse(text), headers: res.headers };
+        return { body: parsePayload(text), headers: res.headers };
       } catch {
         throw new PlatformResponseError(this.channel, call, `answer is not JSON: ${text.slice(0, DETAIL_MAX)}`);
       }
