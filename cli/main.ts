@@ -1,68 +1,25 @@
-import { Command } from 'commander';
-import { InputError } from './run-action.ts';
+import { Command, Help } from 'commander';
+import { COMMANDS, invokedCommand } from './command-index.ts';
+import { InputError } from './input-error.ts';
 import { setDisplayTimeZone } from './time-display.ts';
 import { exitCodeOf, packageVersion, throwOnUsageErrors } from './usage-errors.ts';
-import { benchCommand } from './commands/bench.ts';
-import { dlqCommand } from './commands/dlq.ts';
-import { exceptionsCommand } from './commands/exceptions.ts';
-import { inventoryCommand } from './commands/inventory.ts';
-import { kpiCommand } from './commands/kpi.ts';
-import { connectCommand } from './commands/connect.ts';
-import { countCheckCommand } from './commands/count-check.ts';
-import { migrateCommand } from './commands/migrate.ts';
-import { normalizeCommand } from './commands/normalize.ts';
-import { orderCommand } from './commands/order.ts';
-import { loadCommand } from './commands/load.ts';
-import { peakCommand } from './commands/peak.ts';
-import { priceCommand } from './commands/price.ts';
-import { redriveCommand } from './commands/redrive.ts';
-import { routingCommand } from './commands/routing.ts';
-import { catalogueCommand, rulesCommand } from './commands/rules.ts';
-import { setupCommand } from './commands/setup.ts';
-import { simulateCommand } from './commands/simulate.ts';
-import { startCommand } from './commands/start.ts';
-import { statusCommand } from './commands/status.ts';
-import { streamsCommand } from './commands/streams.ts';
-import { submitCommand } from './commands/submit.ts';
-import { warehousesCommand } from './commands/warehouses.ts';
-import { tuiCommand } from './commands/tui.ts';
-import { workerCommand } from './commands/worker.ts';
 
 const program = new Command('ordersurge')
   .description('order pipeline for multi-channel sellers: NATS JetStream transport, Postgres system of record')
   .showHelpAfterError('(add --help for usage)')
   .addHelpText('after', '\nOrders are addressed as CHANNEL:EXTERNAL_ID, e.g. shop:5012345. Environment variables: see README.md.');
 
-for (const command of [
-  setupCommand(),
-  startCommand(),
-  benchCommand(),
-  loadCommand(),
-  workerCommand(),
-  streamsCommand(),
-  migrateCommand(),
-  simulateCommand(),
-  submitCommand(),
-  connectCommand(),
-  countCheckCommand(),
-  orderCommand(),
-  statusCommand(),
-  tuiCommand(),
-  kpiCommand(),
-  peakCommand(),
-  dlqCommand(),
-  redriveCommand(),
-  inventoryCommand(),
-  warehousesCommand(),
-  routingCommand(),
-  exceptionsCommand(),
-  normalizeCommand(),
-  priceCommand(),
-  rulesCommand(),
-  catalogueCommand(),
-]) {
-  program.addCommand(command);
+// Commands come from cli/command-index.ts (add a new command there, not here). Only the one that
+// runs is loaded; the others are listed by name and description, which is all the top-level help
+// and commander's "did you mean" need, so startup does not import every command's dependencies.
+const wanted = invokedCommand(process.argv.slice(2));
+const terms = new Map<string, string>();
+for (const entry of COMMANDS) {
+  terms.set(entry.name, entry.term);
+  program.addCommand(entry.name === wanted ? await entry.load() : new Command(entry.name).description(entry.description));
 }
+const help = new Help();
+program.configureHelp({ subcommandTerm: (command) => terms.get(command.name()) ?? help.subcommandTerm(command) });
 
 program.version(packageVersion(), '-V, --version', 'print the version');
 program

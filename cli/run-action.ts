@@ -1,4 +1,7 @@
 import { InventoryError } from '../sql/queries/inventory.ts';
+import { InputError } from './input-error.ts';
+
+export { InputError };
 
 /**
  * Wraps a command's action: an error becomes one line on stderr and exit code 1 (2 for a
@@ -15,12 +18,6 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
       process.exitCode = error instanceof InputError || error instanceof InventoryError ? 2 : 1;
     }
   };
-}
-
-/** Bad input on the command line or in a file: exit code 2. */
-export class InputError extends Error {
-  readonly code = 'INPUT';
-  override name = 'InputError';
 }
 
 /** Parses a non-negative integer option, naming the option when it is not one. */

@@ -1,4 +1,4 @@
-import { InputError } from './run-action.ts';
+import { InputError } from './input-error.ts';
 
 /** Times are shown in China time unless `--tz` or `TZ` names another zone. */
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';

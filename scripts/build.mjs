@@ -1,0 +1,59 @@
+// Compiles the CLI once (npm's `prepare`, run by `npm ci`/`npm install`, or `npm run build`), so
+// `ordersurge` starts without compiling TypeScript on every run. bin/ordersurge.mjs runs the build
+// only while it is fresh (see build-manifest.json below) and falls back to tsx otherwise.
+//
+// One bundle with code splitting: cli/main.ts and one chunk per lazily loaded command, npm packages
+// left as imports. Plain JavaScript, so the build needs no TypeScript loader and takes well under
+// a second.
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = path.join(ROOT, 'dist', 'cli');
+// Built beside the live output, then swapped in, so a running `ordersurge` never sees half a build.
+const STAGING = `${OUT}.building-${process.pid}`;
+
+/**
+ * Bundled code runs from dist/cli/, but modules find files next to their source through
+ * `import.meta.url` (the package.json, bin/ordersurge.mjs for worker processes, the pool worker
+ * and task modules, keys under the project root). Each source's `import.meta.url` is rewritten
+ * to its own file's URL, relative to the output, so those paths resolve as they do under tsx.
+ */
+const sourceUrls = {
+  name: 'source-import-meta-url',
+  setup(build) {
+    build.onLoad({ filter: /\.[mc]?tsx?$/ }, async (args) => {
+      if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+      const text = await readFile(args.path, 'utf8');
+      const fromOutput = path.relative(OUT, args.path).split(path.sep).join('/');
+      const contents = text.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromOutput)}, import.meta.url).href`);
+      return { contents, loader: args.path.endsWith('x') ? 'tsx' : 'ts' };
+    });
+  },
+};
+
+// Sources changed after this instant make the build stale (an edit during the build included).
+const builtFrom = Date.now();
+await rm(STAGING, { recursive: true, force: true });
+const result = await esbuild.build({
+  absWorkingDir: ROOT,
+  entryPoints: ['cli/main.ts'],
+  outdir: STAGING,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  metafile: true,
+  logLevel: 'warning',
+  plugins: [sourceUrls],
+});
+const inputs = [...Object.keys(result.metafile.inputs), 'tsconfig.json', 'scripts/build.mjs'].sort();
+// The bin checks every input's modification time against builtFrom before it runs the build.
+await writeFile(path.join(STAGING, 'build-manifest.json'), `${JSON.stringify({ builtFrom, inputs }, null, 1)}\n`);
+await rm(OUT, { recursive: true, force: true });
+await rename(STAGING, OUT);
