@@ -19,6 +19,8 @@ export { ORDER_STATUSES, type OrderStatus } from '../streams/pipeline.ts';
 export interface OrdersTable {
   id: string;
   channel: string;
+  /** The shop account's code (`shop_accounts.code`); filled with the channel when an insert leaves it out. */
+  shop: Generated<string>;
   external_id: string;
   status: OrderStatus;
   channel_status: string;

@@ -82,6 +82,8 @@ export const canonicalOrderSchema = z.object({
   /** `CHANNEL:EXTERNAL_ID`, e.g. `shop:5012345`. */
   id: z.string().min(3),
   channel: channelSchema,
+  /** The shop account it came from (its code); a channel's default account is named after the channel. */
+  shop: z.string().min(1),
   externalId: z.string().min(1),
   channelStatus: channelStatusSchema,
   refundStatus: refundStatusSchema,

@@ -14,6 +14,8 @@ export interface DeadLetter {
   attempts: number;
   failedAt: string;
   payload: Uint8Array;
+  /** The shop account of an ingest message (its `Os-Shop` header), kept so a replay lands in the same shop. */
+  shop?: string;
 }
 
 /** Stores a failed message in the dead-letter stream with its stage, error and attempt count. */
@@ -29,6 +31,7 @@ export async function publishDeadLetter(
   h.set(HEADERS.error, letter.error.replace(/[\r\n]+/g, ' ').slice(0, 2000));
   h.set(HEADERS.attempts, String(letter.attempts));
   h.set(HEADERS.failedAt, new Date().toISOString());
+  if (letter.shop) h.set(HEADERS.shop, letter.shop);
   await js.publish(names.deadLetterSubject(letter.stage), letter.payload, { headers: h });
 }
 
@@ -44,6 +47,7 @@ function fromJsMsg(msg: JsMsg): DeadLetter {
     attempts: Number(get(HEADERS.attempts) || 0),
     failedAt: get(HEADERS.failedAt),
     payload: msg.data,
+    ...(get(HEADERS.shop) ? { shop: get(HEADERS.shop) } : {}),
   };
 }
 
@@ -84,7 +88,9 @@ export async function replayDeadLetters(
   const replayed: DeadLetter[] = [];
   for (const letter of letters) {
     // A fresh id: the original one may still sit in the stage stream's duplicate window.
-    await js.publish(letter.subject, letter.payload, { msgID: `replay:${names.deadLetterStream}:${letter.seq}` });
+    const h = headers();
+    if (letter.shop) h.set(HEADERS.shop, letter.shop);
+    await js.publish(letter.subject, letter.payload, { msgID: `replay:${names.deadLetterStream}:${letter.seq}`, ...(letter.shop ? { headers: h } : {}) });
     await jsm.streams.deleteMessage(names.deadLetterStream, letter.seq);
     replayed.push(letter);
   }

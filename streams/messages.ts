@@ -27,8 +27,9 @@ export function stageMsgId(stage: StageName, orderId: string, version?: number):
 }
 
 /** Raw channel payloads have no order id before normalization, so their id is their content. */
-export function payloadMsgId(channel: string, payload: Uint8Array): string {
-  return `ingest:${channel}:${createHash('sha256').update(payload).digest('hex').slice(0, 32)}`;
+export function payloadMsgId(channel: string, payload: Uint8Array, shop?: string): string {
+  const hash = createHash('sha256').update(payload).digest('hex').slice(0, 32);
+  return shop === undefined ? `ingest:${channel}:${hash}` : `ingest:${channel}:${shop}:${hash}`;
 }
 
 /** Headers the runner reads and the dead-letter stream keeps. */
@@ -38,4 +39,6 @@ export const HEADERS = {
   error: 'Os-Error',
   attempts: 'Os-Attempts',
   failedAt: 'Os-Failed-At',
+  /** On ingest messages: the shop account a connector polled the payload from (absent: the channel's default account). */
+  shop: 'Os-Shop',
 } as const;

@@ -1,15 +1,21 @@
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isBusUnavailable } from './bus-unavailable.ts';
-import { payloadMsgId } from './messages.ts';
+import { headers } from '@nats-io/transport-node';
+import { HEADERS, payloadMsgId } from './messages.ts';
 import type { Names } from './names.ts';
 
 /**
  * Publishes one raw channel payload into the ingest stage. The message id is the payload's
- * hash, so the same delivery submitted twice within the duplicate window is stored once.
+ * hash, so the same delivery submitted twice within the duplicate window is stored once. `shop`
+ * names the shop account it came from (a header, since the payload itself does not say); without
+ * it the order belongs to the channel's default account.
  */
-export function submitPayload(js: JetStreamClient, names: Names, channel: string, payload: Uint8Array): Promise<PubAck> {
-  return js.publish(names.stageSubject('ingest', channel), payload, { msgID: payloadMsgId(channel, payload) });
+export function submitPayload(js: JetStreamClient, names: Names, channel: string, payload: Uint8Array, shop?: string): Promise<PubAck> {
+  if (shop === undefined || shop === channel) return js.publish(names.stageSubject('ingest', channel), payload, { msgID: payloadMsgId(channel, payload) });
+  const h = headers();
+  h.set(HEADERS.shop, shop);
+  return js.publish(names.stageSubject('ingest', channel), payload, { msgID: payloadMsgId(channel, payload, shop), headers: h });
 }
 
 const MAX_WAIT_MS = 10_000;

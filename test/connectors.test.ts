@@ -32,9 +32,9 @@ describe('channel connectors', () => {
 
   const settings = (over: Partial<PullSettings> = {}): PullSettings => ({ ...DEFAULT_PULL, intervalMs: 100, retryBaseMs: 50, overlapMs: 5000, ...over });
   const deps = (nowMs?: number) => ({ js: p.bus.js, names: p.names, db: p.db, log: (line: string) => logs.push(line), ...(nowMs === undefined ? {} : { now: () => nowMs }) });
-  const targetOf = (sim: PlatformSimulator<unknown>, shop = 'default', pageSize?: number): PullTarget => ({
+  const targetOf = (sim: PlatformSimulator<unknown>, shop?: string, pageSize?: number): PullTarget => ({
     channel: sim.channel,
-    shop,
+    shop: shop ?? sim.channel,
     api: platformApiFor(sim.channel, { baseUrl: sim.url, ...(pageSize ? { pageSize } : {}) }),
   });
   const simulate = async <P>(def: PlatformDefinition<P>, opts: PlatformSimulatorOptions): Promise<PlatformSimulator<P>> => {
@@ -82,7 +82,7 @@ describe('channel connectors', () => {
         expected.set(channel, Array.from({ length: 7 }, (_, i) => sim.addOrder({ createdAt: new Date(createdAt.getTime() + i * 1000) }).externalId).sort());
       }
       // Pages of 3: every platform's paging is exercised (7 orders = 3 pages).
-      const targets = CHANNELS.map((c) => targetOf(all.simulators[c]! as PlatformSimulator<unknown>, 'default', 3));
+      const targets = CHANNELS.map((c) => targetOf(all.simulators[c]! as PlatformSimulator<unknown>, undefined, 3));
       // A poll reads up to the current whole second and leaves the cursor there.
       const firstPollAt = floorToSecond(Date.now());
       await Promise.all(targets.map((t) => pollOnce(t, settings({ initialLookbackMs: 15 * MINUTE }), deps(firstPollAt), newPullStats(t.channel, t.shop), abort.signal)));

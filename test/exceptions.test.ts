@@ -40,6 +40,10 @@ describe('the exceptions queue', () => {
     const listed = await run(['exceptions', 'list', '--type', 'backorder', '--json']);
     expect(listed.code).toBe(0);
     expect((JSON.parse(listed.stdout) as { id: string; retry: unknown }[]).map((e) => [e.id, e.retry])).toEqual([['shop:ex2', { ok: true, to: 'priced' }]]);
+    // JSON times are ISO-8601 with the display zone's offset; text shows the zone asked for.
+    expect((JSON.parse(listed.stdout) as { since: string }[])[0]?.since).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+08:00$/);
+    const shown = await run(['--tz', 'UTC', 'exceptions', 'show', 'shop:ex2']);
+    expect(shown.stdout).toMatch(/^shop:ex2  backorder since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+00:00\n/);
 
     await setStock(p.db, 'SHORT-SKU', 'suzhou', 5);
     const workers = await p.startWorkers(['routing']);

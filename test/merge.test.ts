@@ -36,7 +36,7 @@ describe('merge (合单)', () => {
     expect(await shipmentOf(603)).not.toBe(first);
     await early.stop();
 
-    const all = await p.startWorkers(['ingest', 'dedupe', 'pricing', 'routing', 'waybill', 'notify']);
+    const all = await p.startWorkers(['ingest', 'dedupe', 'pricing', 'routing', 'pick', 'waybill', 'notify']);
     for (const id of [601, 602, 603]) {
       await eventually(async () => ((await p.db.selectFrom('orders').select('status').where('id', '=', `shop:${id}`).executeTakeFirst())?.status === 'notified' ? true : undefined), 20_000, `shop:${id} notified`);
     }
@@ -64,7 +64,7 @@ describe('merge (合单)', () => {
     expect(members).toEqual([{ order_id: 'shop:612' }]);
 
     const before = (await (await fetch(`${p.carrier.url}/stats`)).json()) as { voided: number };
-    const late = await p.startWorkers(['ingest', 'dedupe', 'pricing', 'routing', 'waybill', 'notify']);
+    const late = await p.startWorkers(['ingest', 'dedupe', 'pricing', 'routing', 'pick', 'waybill', 'notify']);
     await eventually(async () => ((await p.db.selectFrom('orders').select('status').where('id', '=', 'shop:612').executeTakeFirst())?.status === 'notified' ? true : undefined), 20_000, 'shop:612 notified');
     await late.stop();
     const after = (await (await fetch(`${p.carrier.url}/stats`)).json()) as { voided: number };
@@ -82,5 +82,24 @@ describe('merge (合单)', () => {
     await routeBatch(p.db, ['shop:701', 'shop:702'], 0);
     const shipments = await p.db.selectFrom('shipment_orders').select('shipment_id').where('order_id', 'in', ['shop:701', 'shop:702']).execute();
     expect(new Set(shipments.map((s) => s.shipment_id)).size).toBe(2);
+  });
+
+  it('never merges orders of two shop accounts of one platform, each order keeping its shop', async () => {
+    const early = await p.startWorkers(['ingest', 'dedupe', 'pricing', 'routing']);
+    const submitTo = (shop: string | undefined, payload: object) => submitPayload(p.bus.js, p.names, 'shop', encoder.encode(JSON.stringify(payload)), shop);
+    await submitTo('shop-outlet', sameBuyer(621));
+    const outlet = await shipmentOf(621);
+    // Same buyer and address, same platform, the seller's other store: a parcel of its own.
+    await submitTo(undefined, sameBuyer(622));
+    await submitTo('shop-outlet', sameBuyer(623));
+    expect(await shipmentOf(622)).not.toBe(outlet);
+    expect(await shipmentOf(623)).toBe(outlet);
+    await early.stop();
+    const shops = await p.db.selectFrom('orders').select(['id', 'shop']).where('id', 'in', ['shop:621', 'shop:622', 'shop:623']).orderBy('id').execute();
+    expect(shops).toEqual([
+      { id: 'shop:621', shop: 'shop-outlet' },
+      { id: 'shop:622', shop: 'shop' },
+      { id: 'shop:623', shop: 'shop-outlet' },
+    ]);
   });
 });

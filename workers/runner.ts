@@ -1,7 +1,7 @@
 import type { Consumer, JsMsg } from '@nats-io/jetstream';
 import { millis } from '@nats-io/transport-node';
 import type { Bus } from '../streams/connect.ts';
-import type { Downstream } from '../streams/messages.ts';
+import { HEADERS, type Downstream } from '../streams/messages.ts';
 import { publishDeadLetter } from '../streams/dead-letter.ts';
 import type { Names } from '../streams/names.ts';
 import { backoff } from './backoff.ts';
@@ -296,6 +296,7 @@ export class StageRunner<T> {
   }
 
   private async deadLetter(msg: JsMsg, error: string): Promise<void> {
+    const shop = msg.headers?.get(HEADERS.shop);
     try {
       await publishDeadLetter(this.bus.js, this.names, {
         stage: this.stage.name,
@@ -303,6 +304,7 @@ export class StageRunner<T> {
         error,
         attempts: msg.info.deliveryCount,
         payload: this.stage.deadLetterBody?.(msg.data) ?? msg.data,
+        ...(shop ? { shop } : {}),
       });
     } catch (publishError) {
       // Keep the message rather than lose it: it comes back after the delay.
@@ -344,10 +346,12 @@ function outcomeOf(failure: ErrorClass): Outcome {
 }
 
 function toDelivery<T>(msg: JsMsg, body: T): Delivery<T> {
+  const shop = msg.headers?.get(HEADERS.shop);
   return {
     body,
     subject: msg.subject,
     channel: msg.subject.slice(msg.subject.lastIndexOf('.') + 1),
     attempt: msg.info.deliveryCount,
+    ...(shop ? { shop } : {}),
   };
 }

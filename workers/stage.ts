@@ -14,6 +14,8 @@ export interface Delivery<T> {
   channel: string;
   /** 1 on first delivery. */
   attempt: number;
+  /** The shop account of an ingest message, when a connector named one (the `Os-Shop` header). */
+  shop?: string;
 }
 
 /**

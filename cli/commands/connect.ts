@@ -53,7 +53,7 @@ export function connectCommand(): Command {
   return new Command('connect')
     .description("bring orders in: poll each platform's order API and receive webhooks, publishing every order into ingest, until Ctrl-C")
     .option('--channels <list>', 'only these channels, comma-separated (default: every channel given a --platform-url; all six with --simulate)', parseChannels)
-    .option('--platform-url <channel[:shop]=url>', 'order API of one platform account (repeat for each; shop names accounts apart, default "default")', collectPlatformUrl, [])
+    .option('--platform-url <channel[:shop]=url>', "order API of one platform account (repeat for each; shop names accounts apart, default the channel's name)", collectPlatformUrl, [])
     .option('--interval-s <n>', 'seconds between polls of each account, at least 1 (default 600; 1 with --simulate)', positiveIntOption('--interval-s'))
     .option('--overlap-s <n>', 'seconds every window re-reads before the cursor, catching orders the platform shows late (default 120; 5 with --simulate)', intOption('--overlap-s'))
     .option('--initial-lookback-s <n>', 'how far back the first poll of an account without a cursor starts (default 86400; 60 with --simulate)', intOption('--initial-lookback-s'))

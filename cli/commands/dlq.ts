@@ -9,13 +9,20 @@ import { maskPhonesIn } from '../../workers/ingest/adapters/phone.ts';
 import { maskedPayload } from '../masked-payload.ts';
 import { action, InputError, intOption } from '../run-action.ts';
 import { connectRunning } from '../servers.ts';
+import { TEXT_WIDTH, wrapLines } from '../text-cell.ts';
+import { timeJson, timeText } from '../time-display.ts';
 import { parseStages } from './worker.ts';
 
 const decoder = new TextDecoder();
 
 /** A dead letter as printed: the payload (opened if sealed) with buyers' phones, names and streets masked, phones in the reason too (replay uses the stored one). */
 export function letterView(l: DeadLetter) {
-  return { seq: l.seq, stage: l.stage, subject: l.subject, error: maskPhonesIn(l.error), attempts: l.attempts, failedAt: l.failedAt, payload: shownPayload(l.payload) };
+  return { seq: l.seq, stage: l.stage, subject: l.subject, error: maskPhonesIn(l.error), attempts: l.attempts, failedAt: failedAt(l, timeJson), payload: shownPayload(l.payload) };
+}
+
+/** When it failed, in the display zone; a letter without the header (written by hand) shows what it has. */
+function failedAt(l: DeadLetter, format: (at: string) => string): string {
+  return Number.isNaN(Date.parse(l.failedAt)) ? l.failedAt : format(l.failedAt);
 }
 
 /** Ingest's dead letters keep the raw payload sealed: shown opened, then masked like any other. */
@@ -41,7 +48,7 @@ export function dlqCommand(): Command {
     .description('list dead letters, oldest first')
     .option('--stage <stage>', 'only this stage', oneStage)
     .option('--limit <n>', 'at most this many', intOption('--limit'), 100)
-    .option('--json', 'print JSON (with the payloads)')
+    .option('--json', 'print JSON (with the payloads; failedAt ISO-8601 with offset)')
     .action(
       action(async (opts: { stage?: StageName; limit: number; json?: boolean }) => {
         const conn = await connectRunning(loadConfig(), { bus: true });
@@ -49,7 +56,7 @@ export function dlqCommand(): Command {
           const letters = await listDeadLetters(conn.bus!.js, conn.bus!.jsm, conn.names, { limit: opts.limit, ...(opts.stage ? { stage: opts.stage } : {}) });
           if (opts.json) console.log(JSON.stringify(letters.map(letterView), null, 2));
           else if (letters.length === 0) console.log('no dead letters');
-          else for (const l of letters) console.log(`#${l.seq}  ${l.failedAt}  ${l.stage}  attempts ${l.attempts}  ${maskPhonesIn(l.error)}`);
+          else for (const l of letters) console.log([`#${l.seq}  ${failedAt(l, timeText)}  ${l.stage}  attempts ${l.attempts}`, ...wrapLines(maskPhonesIn(l.error), TEXT_WIDTH, '  ')].join('\n'));
         } finally {
           await conn.close();
         }

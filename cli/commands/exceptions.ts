@@ -1,10 +1,12 @@
 import os from 'node:os';
 import { Command } from 'commander';
-import { exceptionOf, exceptionQueue, resolveException } from '../../sql/queries/exception-queue.ts';
+import { exceptionOf, exceptionQueue, resolveException, type QueuedException } from '../../sql/queries/exception-queue.ts';
 import { retryDecision, retryExceptions } from '../../workers/exception-retry.ts';
 import { loadConfig } from '../config.ts';
 import { action, InputError, positiveIntOption } from '../run-action.ts';
 import { connectRunning } from '../servers.ts';
+import { cell, TEXT_WIDTH, wrapLines } from '../text-cell.ts';
+import { timeCell, timeJson, timeText, zoneHeader } from '../time-display.ts';
 import { parseOrderId } from './order.ts';
 
 export function exceptionsCommand(): Command {
@@ -14,16 +16,15 @@ export function exceptionsCommand(): Command {
     .description('unresolved exceptions, oldest first')
     .option('--type <type>', 'only this exception type')
     .option('--limit <n>', 'at most this many', positiveIntOption('--limit'), 100)
-    .option('--json', 'print JSON: [{ id, channel, type, detail, since, retry }]')
+    .option('--json', 'print JSON: [{ id, channel, type, detail, since, retry }], whole ids and details, since ISO-8601 with offset')
+    .addHelpText('after', '\nText: one row per exception, its detail wrapped below it, within 80 columns.')
     .action(
       action(async (opts: { type?: string; limit: number; json?: boolean }) => {
         const conn = await connectRunning(loadConfig(), { db: true });
         try {
           const queue = await exceptionQueue(conn.db!, { ...(opts.type === undefined ? {} : { type: opts.type }), limit: opts.limit });
-          const rows = queue.map((e) => ({ ...e, since: e.since.toISOString(), retry: retryDecision(e.type, e.detail) }));
-          if (opts.json) console.log(JSON.stringify(rows, null, 2));
-          else if (rows.length === 0) console.log('no exceptions');
-          else for (const e of rows) console.log(`${e.id.padEnd(24)} ${e.type.padEnd(18)} ${e.since}  ${e.detail}`);
+          if (opts.json) console.log(JSON.stringify(queue.map((e) => ({ ...e, since: timeJson(e.since), retry: retryDecision(e.type, e.detail) })), null, 2));
+          else console.log(formatExceptionList(queue));
         } finally {
           await conn.close();
         }
@@ -33,7 +34,7 @@ export function exceptionsCommand(): Command {
     .command('show')
     .description('one exception: its type, detail, whether a retry can help, and its resolution')
     .argument('<id>', 'CHANNEL:EXTERNAL_ID')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON (times ISO-8601 with offset)')
     .action(
       action(async (id: string, opts: { json?: boolean }) => {
         const orderId = parseOrderId(id);
@@ -42,11 +43,13 @@ export function exceptionsCommand(): Command {
           const e = await exceptionOf(conn.db!, orderId);
           if (!e) throw new InputError(`ID: ${orderId} is not an exception`);
           const retry = retryDecision(e.type, e.detail);
-          if (opts.json) console.log(JSON.stringify({ ...e, retry }, null, 2));
-          else {
-            console.log(`${e.id}  ${e.type} since ${e.since.toISOString()}\n  ${e.detail}`);
+          if (opts.json) {
+            const resolution = e.resolution && { ...e.resolution, at: timeJson(e.resolution.at) };
+            console.log(JSON.stringify({ ...e, since: timeJson(e.since), resolution, retry }, null, 2));
+          } else {
+            console.log(`${e.id}  ${e.type} since ${timeText(e.since)}\n  ${e.detail}`);
             console.log(retry.ok ? `  retry: back to ${retry.to}` : `  retry: no (${retry.why})`);
-            console.log(e.resolution ? `  resolved by ${e.resolution.by} at ${e.resolution.at.toISOString()}: ${e.resolution.note}` : '  unresolved');
+            console.log(e.resolution ? `  resolved by ${e.resolution.by} at ${timeText(e.resolution.at)}: ${e.resolution.note}` : '  unresolved');
           }
         } finally {
           await conn.close();
@@ -97,4 +100,14 @@ export function exceptionsCommand(): Command {
       }),
     );
   return exceptions;
+}
+
+/**
+ * `exceptions list` for people: the order, its type and since when (the zone's offset in the
+ * header), then its detail wrapped below it, every line within 80 columns.
+ */
+export function formatExceptionList(queue: readonly QueuedException[]): string {
+  if (queue.length === 0) return 'no exceptions';
+  const header = `${cell('order', 24)}  ${cell('type', 28)}  since ${zoneHeader()}`;
+  return [header, ...queue.flatMap((e) => [`${cell(e.id, 24)}  ${cell(e.type, 28)}  ${timeCell(e.since)}`, ...wrapLines(e.detail, TEXT_WIDTH, '  ')])].join('\n');
 }

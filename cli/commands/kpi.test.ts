@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import stringWidth from 'string-width';
+import { afterEach, describe, expect, it } from 'vitest';
 import { InputError } from '../run-action.ts';
+import { setDisplayTimeZone } from '../time-display.ts';
 import { formatReport, periodOf } from './kpi.ts';
 
 // 2026-11-12 03:00 UTC is 11:00 China time.
@@ -47,11 +49,34 @@ describe('formatReport', () => {
       3,
     );
     expect(text.split('\n')).toEqual([
-      'KPIs 2026-11-11 00:00 .. 2026-11-12 00:00 (China time)',
+      'KPIs 2026-11-11 00:00:00 +08:00 .. 2026-11-12 00:00:00 +08:00',
       ' ok   processing_time                1.63 h  healthy <= 2 h',
       ' BAD  exception_rate                 12.50%  healthy < 8%',
-      '  -   complaint_rate                    n/a  healthy <= 0.5%   no data source yet',
-      'ALERT exception rate over its limit for 3 consecutive periods; top exceptions of the latest: backorder 7, bad_address 2',
+      '  -   complaint_rate                    n/a  healthy <= 0.5%',
+      '      no data source yet',
+      'ALERT exception rate over its limit for 3 consecutive periods; top exceptions of',
+      'the latest: backorder 7, bad_address 2',
     ]);
+  });
+});
+
+describe('formatReport in another zone', () => {
+  afterEach(() => setDisplayTimeZone(undefined));
+
+  it('shows the period in the zone asked for, with its offset, and keeps every line within 80 columns', () => {
+    setDisplayTimeZone('UTC');
+    const note = "5 of 5 SKUs: reserved counter equals held reservations, as of now; platforms' listed counts are not synced yet";
+    const text = formatReport(
+      {
+        from: new Date('2026-11-10T16:00:00Z'),
+        to: new Date('2026-11-11T16:00:00Z'),
+        kpis: [{ name: 'inventory_accuracy', value: 1, unit: 'ratio', limit: '>= 99.2%', healthy: true, note }],
+        alert: { firing: false, periods: 0, topExceptions: [] },
+      },
+      3,
+    );
+    expect(text.split('\n')[0]).toBe('KPIs 2026-11-10 16:00:00 +00:00 .. 2026-11-11 16:00:00 +00:00');
+    expect(text).toContain("platforms' listed counts are not synced yet");
+    for (const line of text.split('\n')) expect(stringWidth(line)).toBeLessThanOrEqual(80);
   });
 });

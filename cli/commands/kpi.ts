@@ -5,6 +5,8 @@ import type { Kpi, KpiReport } from '../../workers/kpi/kpi-report.ts';
 import { loadConfig } from '../config.ts';
 import { action, InputError } from '../run-action.ts';
 import { connectRunning } from '../servers.ts';
+import { TEXT_WIDTH, wrapLines } from '../text-cell.ts';
+import { timeJson, timeText } from '../time-display.ts';
 
 const DAY_MS = 86_400_000;
 const CHINA_OFFSET = '+08:00';
@@ -29,7 +31,7 @@ export function kpiCommand(): Command {
     .option('--to <date>', 'end, exclusive: YYYY-MM-DD (China-time midnight) or an ISO time; default now')
     .option('--today', 'since China-time midnight (the default)')
     .option('--week', 'the last seven China-time days, today included')
-    .option('--json', 'print the report as JSON')
+    .option('--json', 'print the report as JSON (from and to ISO-8601 with offset)')
     .action(
       action(async (opts: KpiOptions) => {
         const period = periodOf(opts, new Date());
@@ -37,7 +39,7 @@ export function kpiCommand(): Command {
         const conn = await connectRunning(config, { db: true });
         try {
           const report = await readKpis(conn.db!, period, config.exceptionAlert);
-          console.log(opts.json ? JSON.stringify(report) : formatReport(report, config.exceptionAlert.periods));
+          console.log(opts.json ? JSON.stringify({ ...report, from: timeJson(report.from), to: timeJson(report.to) }) : formatReport(report, config.exceptionAlert.periods));
         } finally {
           await conn.close();
         }
@@ -57,7 +59,7 @@ export function periodOf(opts: KpiOptions, now: Date): { from: Date; to: Date } 
   if (opts.from === undefined) throw new InputError('--from: required with --to');
   const from = timeOption('--from', opts.from);
   const to = opts.to === undefined ? now : timeOption('--to', opts.to);
-  if (to.getTime() <= from.getTime()) throw new InputError(`--to: must be after --from (${from.toISOString()}), got ${to.toISOString()}`);
+  if (to.getTime() <= from.getTime()) throw new InputError(`--to: must be after --from (${timeText(from)}), got ${timeText(to)}`);
   return { from, to };
 }
 
@@ -70,21 +72,24 @@ function timeOption(name: string, value: string): Date {
   return at;
 }
 
-/** The report as an operator reads it: one line per KPI with its limit and health, then the alert. */
+/**
+ * The report as an operator reads it: the period in the display zone with its offset, one line
+ * per KPI with its limit and health and its note wrapped below it, then the alert; every line
+ * within 80 columns.
+ */
 export function formatReport(report: KpiReport, alertPeriods: number): string {
-  const china = (d: Date): string => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
-  const lines = [`KPIs ${china(report.from)} .. ${china(report.to)} (China time)`];
+  const lines = [`KPIs ${timeText(report.from)} .. ${timeText(report.to)}`];
   for (const k of report.kpis) {
     const health = k.healthy === null ? '  -  ' : k.healthy ? ' ok  ' : ' BAD ';
-    lines.push(`${health} ${k.name.padEnd(26)} ${formatValue(k).padStart(10)}  healthy ${k.limit.padEnd(9)} ${k.note ?? ''}`.trimEnd());
+    lines.push(`${health} ${k.name.padEnd(26)} ${formatValue(k).padStart(10)}  healthy ${k.limit}`);
+    if (k.note) lines.push(...wrapLines(k.note, TEXT_WIDTH, '      '));
   }
   const a = report.alert;
   const top = a.topExceptions.map((t) => `${t.type} ${t.count}`).join(', ') || 'none';
-  lines.push(
-    a.firing
-      ? `ALERT exception rate over its limit for ${a.periods} consecutive periods; top exceptions of the latest: ${top}`
-      : `exception alert not firing (${a.periods} of ${alertPeriods} periods over the limit); top exceptions of the latest period: ${top}`,
-  );
+  const alert = a.firing
+    ? `ALERT exception rate over its limit for ${a.periods} consecutive periods; top exceptions of the latest: ${top}`
+    : `exception alert not firing (${a.periods} of ${alertPeriods} periods over the limit); top exceptions of the latest period: ${top}`;
+  lines.push(...wrapLines(alert));
   return lines.join('\n');
 }
 

@@ -3,6 +3,7 @@ import { openPeakStore, PEAK_SETTINGS, setPeakSetting, type PeakSetting } from '
 import { loadConfig } from '../config.ts';
 import { action, InputError } from '../run-action.ts';
 import { connectRunning } from '../servers.ts';
+import { timeJson, timeText } from '../time-display.ts';
 
 /**
  * `ordersurge peak on|off|auto|status`: peak mode as operators see and force it. The setting goes
@@ -13,7 +14,7 @@ export function peakCommand(): Command {
     .description('show peak mode, or force it: on (defer non-core work now), off (run it inline, replay what was deferred), auto (the guard follows the inflow)')
     .argument('[mode]', `${PEAK_SETTINGS.join(', ')} or status`, 'status')
     .option('--reason <text>', 'why, kept with the change', '')
-    .option('--json', 'print the state as JSON')
+    .option('--json', 'print the state as JSON (since ISO-8601 with offset)')
     .action(
       action(async (mode: string, opts: { reason: string; json?: boolean }) => {
         if (mode !== 'status' && !(PEAK_SETTINGS as readonly string[]).includes(mode)) {
@@ -24,9 +25,10 @@ export function peakCommand(): Command {
           const store = await openPeakStore(conn.bus!, conn.names);
           if (mode !== 'status') await setPeakSetting(store, mode as PeakSetting, opts.reason, `ordersurge peak (${process.env.USER ?? 'operator'})`);
           const { state } = await store.read();
-          if (opts.json) console.log(JSON.stringify(state));
+          const known = Date.parse(state.since) > 0;
+          if (opts.json) console.log(JSON.stringify(known ? { ...state, since: timeJson(state.since) } : state));
           else {
-            const since = Date.parse(state.since) > 0 ? ` since ${state.since}` : '';
+            const since = known ? ` since ${timeText(state.since)}` : '';
             console.log(`peak mode ${state.active ? 'ON' : 'off'} (setting ${state.setting})${since}: ${state.reason} [${state.changedBy}]`);
           }
         } finally {

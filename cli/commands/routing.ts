@@ -7,6 +7,7 @@ import { loadConfig } from '../config.ts';
 import { action, InputError, intOption } from '../run-action.ts';
 import { readInput } from '../read-input.ts';
 import { connectRunning } from '../servers.ts';
+import { timeJson, timeText } from '../time-display.ts';
 
 export function routingCommand(): Command {
   const routing = new Command('routing').description('routing rules: provinces -> regions -> warehouses in preference order, split thresholds; versioned data in Postgres');
@@ -44,7 +45,7 @@ export function routingCommand(): Command {
     );
   routing
     .command('show')
-    .description('print a routing rule version (default: the newest) as JSON')
+    .description('print a routing rule version (default: the newest) as JSON (createdAt ISO-8601 with offset)')
     .option('--version <n>', 'version number', intOption('--version'))
     .action(
       action(async (opts: { version?: number }) => {
@@ -53,7 +54,7 @@ export function routingCommand(): Command {
           const version = opts.version ?? (await latestRoutingRulesVersion(conn.db!))?.version;
           const stored = version === undefined ? undefined : await loadRoutingRules(conn.db!, version);
           if (!stored) throw new InputError(version === undefined ? 'no routing rules yet: `ordersurge migrate` stores the default file' : `--version: no routing rules version ${version}`);
-          console.log(JSON.stringify({ version: stored.version, createdBy: stored.createdBy, createdAt: stored.createdAt, note: stored.note, rules: stored.rules }, null, 2));
+          console.log(JSON.stringify({ version: stored.version, createdBy: stored.createdBy, createdAt: timeJson(stored.createdAt), note: stored.note, rules: stored.rules }, null, 2));
         } finally {
           await conn.close();
         }
@@ -66,7 +67,7 @@ export function routingCommand(): Command {
       action(async () => {
         const conn = await connectRunning(loadConfig(), { db: true });
         try {
-          for (const h of await routingRulesHistory(conn.db!)) console.log(`v${h.version}  ${h.createdAt.toISOString()}  ${h.createdBy}  ${h.note}`);
+          for (const h of await routingRulesHistory(conn.db!)) console.log(`v${h.version}  ${timeText(h.createdAt)}  ${h.createdBy}  ${h.note}`);
         } finally {
           await conn.close();
         }

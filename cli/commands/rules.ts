@@ -6,7 +6,7 @@ import { loadConfig } from '../config.ts';
 import { action, InputError, intOption } from '../run-action.ts';
 import { connectRunning } from '../servers.ts';
 import { readInput } from '../read-input.ts';
-import { timeText } from '../time-display.ts';
+import { timeJson, timeText } from '../time-display.ts';
 
 export function rulesCommand(): Command {
   const rules = new Command('rules').description('promotion rule sets: versioned data in Postgres; the newest version prices new orders');
@@ -47,7 +47,7 @@ export function rulesCommand(): Command {
           const version = opts.version ?? (await latestRuleSetVersion(conn.db!));
           const stored = version === undefined ? undefined : await loadRuleSet(conn.db!, version);
           if (!stored) throw new InputError(version === undefined ? 'no rule set yet: `ordersurge rules set FILE` stores one' : `--version: no rule set version ${version}`);
-          console.log(JSON.stringify({ version: stored.version, createdBy: stored.createdBy, createdAt: stored.createdAt, note: stored.note, rules: stored.rules }, null, 2));
+          console.log(JSON.stringify({ version: stored.version, createdBy: stored.createdBy, createdAt: timeJson(stored.createdAt), note: stored.note, rules: stored.rules }, null, 2));
         } finally {
           await conn.close();
         }

@@ -29,6 +29,7 @@ export async function insertNewOrders(
       orders.map((o) => ({
         id: o.id,
         channel: o.channel,
+        shop: o.shop,
         external_id: o.externalId,
         status: statusOf(o),
         channel_status: o.channelStatus,

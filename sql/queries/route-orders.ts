@@ -8,6 +8,7 @@ type Executor = Db | Trx;
 export interface PricedOrder {
   id: string;
   channel: string;
+  shop: string;
   buyer: string;
   address: Address;
   paymentMethod: string;
@@ -24,7 +25,7 @@ export async function readPricedOrders(db: Executor, ids: readonly string[], loc
   if (ids.length === 0) return [];
   const query = db
     .selectFrom('orders')
-    .select(['id', 'channel', 'buyer', 'address', 'payment_method'])
+    .select(['id', 'channel', 'shop', 'buyer', 'address', 'payment_method'])
     .where('id', 'in', ids)
     .where('status', '=', 'priced')
     .orderBy('id');
@@ -42,6 +43,7 @@ export async function readPricedOrders(db: Executor, ids: readonly string[], loc
   return rows.map((r) => ({
     id: r.id,
     channel: r.channel,
+    shop: r.shop,
     buyer: r.buyer,
     address: r.address,
     paymentMethod: r.payment_method,

@@ -50,10 +50,11 @@ export const ingestStage: Stage<unknown> = {
       normalizeTask,
       batch.map((d) => ({ channel: d.channel, payload: d.body })),
     );
-    return results.map((result) => {
+    return results.map((result, i) => {
       // A field error may quote a value: the reason is kept and shown, so no mobile number in it.
       if (!result.ok) return { kind: 'dead', error: maskPhonesIn(formatFieldErrors(result.errors)) };
-      const order = result.order;
+      const shop = batch[i]!.shop;
+      const order = shop === undefined ? result.order : { ...result.order, shop };
       return done([
         { stage: NEXT, channel: order.channel, body: order, msgId: stageMsgId(NEXT, order.id, order.version) },
       ]);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mergeKey, type MergeCandidate } from './merge-key.ts';
 
 const order: MergeCandidate = {
-  channel: 'shop',
+  shop: 'tmall',
   buyer: '6200000001',
   paymentMethod: 'online',
   address: { province: '江苏省', provinceCode: '320000', city: '苏州市', district: '工业园区', street: '', detail: '星湖街 328 号', receiver: '林伟', phone: '138****8000', postcode: '215000' },
@@ -17,7 +17,8 @@ describe('mergeKey', () => {
 
   it('differs across shops, buyers and addresses', () => {
     const key = mergeKey(order, on);
-    expect(mergeKey({ ...order, channel: 'pos' }, on)).not.toBe(key);
+    // Two stores of one seller on the same platform: never one parcel.
+    expect(mergeKey({ ...order, shop: 'tmall-outlet' }, on)).not.toBe(key);
     expect(mergeKey({ ...order, buyer: 'someone else' }, on)).not.toBe(key);
     expect(mergeKey({ ...order, address: { ...order.address, detail: '星湖街 329 号' } }, on)).not.toBe(key);
   });

@@ -70,7 +70,7 @@ async function readInputs(db: Db | Transaction<Database>, ids: readonly string[]
       orderId: o.id,
       lines: o.lines,
       address: { provinceCode: o.address.provinceCode ?? '', province: o.address.province ?? '' },
-      mergeKey: mergeKey({ channel: o.channel, buyer: o.buyer, address: o.address, paymentMethod: o.paymentMethod }, merge),
+      mergeKey: mergeKey({ shop: o.shop, buyer: o.buyer, address: o.address, paymentMethod: o.paymentMethod }, merge),
       ...(problem === undefined ? {} : { addressProblem: problem }),
     };
   });

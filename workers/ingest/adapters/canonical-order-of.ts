@@ -2,7 +2,7 @@ import { orderIdOf, type CanonicalOrder, type NormalizeResult } from '../../../s
 import type { Instant } from './china-time.ts';
 
 /** What an adapter reads; the rest of the canonical order is derived from it. */
-export interface OrderParts extends Omit<CanonicalOrder, 'id' | 'placedAt' | 'paidAt' | 'updatedAt' | 'version'> {
+export interface OrderParts extends Omit<CanonicalOrder, 'id' | 'shop' | 'placedAt' | 'paidAt' | 'updatedAt' | 'version'> {
   placedAt: Instant;
   paidAt: Instant | null;
   /** The platform's modified time: also the order's version, so newer updates win. */
@@ -11,7 +11,8 @@ export interface OrderParts extends Omit<CanonicalOrder, 'id' | 'placedAt' | 'pa
 
 /**
  * Assembles an adapter's successful result: the id is `CHANNEL:EXTERNAL_ID` and the version the
- * modified time in epoch milliseconds, the same for every channel.
+ * modified time in epoch milliseconds, the same for every channel. The shop is the channel's default
+ * account: the payload does not say which account polled it, so ingest sets it from the delivery.
  */
 export function canonicalOrderOf(parts: OrderParts): NormalizeResult {
   return {
@@ -19,6 +20,7 @@ export function canonicalOrderOf(parts: OrderParts): NormalizeResult {
     order: {
       id: orderIdOf(parts.channel, parts.externalId),
       channel: parts.channel,
+      shop: parts.channel,
       externalId: parts.externalId,
       channelStatus: parts.channelStatus,
       refundStatus: parts.refundStatus,

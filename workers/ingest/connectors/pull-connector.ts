@@ -40,7 +40,7 @@ export const DEFAULT_PULL: PullSettings = {
 /** One platform account to poll. */
 export interface PullTarget {
   channel: Channel;
-  /** The seller's account on the platform; `default` when there is one. */
+  /** The shop account's code; a channel's default account is named after the channel. */
   shop: string;
   api: PlatformApi;
 }
@@ -87,14 +87,15 @@ const KEPT_OF_OVERSIZE = 64 * 1024;
  * An order too large for the pipeline could never pass however often it is polled, so it goes
  * straight to the dead letters (stage ingest) with the reason, and the window moves on.
  */
-async function refuseOversize(deps: PullDeps, channel: Channel, body: Uint8Array, problem: string): Promise<void> {
-  deps.log(`connector ${channel}: an order ${problem}; dead-lettered, not published`);
+async function refuseOversize(deps: PullDeps, channel: Channel, shop: string, body: Uint8Array, problem: string): Promise<void> {
+  deps.log(`connector ${channel}/${shop}: an order ${problem}; dead-lettered, not published`);
   await publishDeadLetter(deps.js, deps.names, {
     stage: 'ingest',
     subject: deps.names.stageSubject('ingest', channel),
     error: `body: ${problem} (the dead letter keeps its first ${KEPT_OF_OVERSIZE} bytes)`,
     attempts: 0,
     payload: body.subarray(0, KEPT_OF_OVERSIZE),
+    shop,
   });
 }
 
@@ -144,8 +145,8 @@ export async function pollOnce(target: PullTarget, settings: PullSettings, deps:
       const acks = await Promise.all(
         bodies.map(async (body) => {
           const oversize = oversizeProblem(body.byteLength, maxBytes);
-          if (oversize === undefined) return submitPayload(deps.js, deps.names, channel, body);
-          await refuseOversize(deps, channel, body, oversize);
+          if (oversize === undefined) return submitPayload(deps.js, deps.names, channel, body, shop);
+          await refuseOversize(deps, channel, shop, body, oversize);
           stats.refused++;
           return undefined;
         }),

@@ -13,7 +13,7 @@ import type { WebhookSecrets } from './webhook-secrets.ts';
 /** Where one platform account's order API answers. */
 export interface PlatformEndpoint {
   channel: Channel;
-  /** The seller's account on that platform; default `default`. */
+  /** The shop account's code; default the channel's default account, named after the channel. */
   shop?: string;
   url: string;
 }
@@ -66,7 +66,7 @@ export async function startConnectors(opts: StartConnectorsOptions): Promise<Run
   const seen = new Set<string>();
   const targets: { target: PullTarget; stats: PullStats }[] = [];
   for (const endpoint of opts.platforms ?? []) {
-    const shop = endpoint.shop ?? 'default';
+    const shop = endpoint.shop ?? endpoint.channel;
     const key = `${endpoint.channel}/${shop}`;
     if (seen.has(key)) throw new ConnectorConfigError(`platform ${key}: given twice; name the accounts apart (channel:shop=URL)`);
     seen.add(key);
