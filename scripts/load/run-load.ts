@@ -146,6 +146,10 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
       // The workers' peak guard stays in peak mode while intake is held at this limit.
       ORDERSURGE_MAX_CORE_BACKLOG: String(opts.maxCoreBacklog),
     };
+    // A run replays a sale day in minutes, and its own pipeline stocks only suzhou: the daily
+    // parcel capacity (50,000 there) would turn the rest of a peak into backorders, a figure of
+    // the planning cap rather than of the pipeline. A running cluster keeps its own.
+    if (own) await db.updateTable('warehouses').set({ daily_capacity: 0 }).execute();
     const workers = own ? cluster.startWorkers(Array.from({ length: opts.processes }, () => ['all']), opts.workerArgs, env) : [];
     const intakeSettings = { seed, schedule: profile.schedule, orders, feed: profile.feed ?? 'bench', maxCoreBacklog: opts.maxCoreBacklog } as const;
     // Through the platforms, a saturating lead-in creates orders at the relay ceiling's rate: far
