@@ -155,6 +155,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/exceptions.ts')).exceptionsCommand(),
   },
   {
+    name: 'aftersales',
+    term: 'aftersales',
+    description: 'after-sales tickets (refund only, return and refund, exchange): open, approve or reject, track the return, inspect, refund or ship the exchange',
+    load: async () => (await import('./commands/aftersales.ts')).aftersalesCommand(),
+  },
+  {
     name: 'normalize',
     term: 'normalize [options] <file>',
     description: 'show the canonical order a channel payload becomes, or why it is rejected (no servers needed)',

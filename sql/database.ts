@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, type ColumnType, type Generated } from 'kysely';
 import pg from 'pg';
+import type { AftersalesTables } from './aftersales-tables.ts';
 import type { Address } from '../streams/canonical-order.ts';
 import type { OrderStatus } from '../streams/pipeline.ts';
 
@@ -214,8 +215,8 @@ export interface ConnectorCursorsTable {
   last_error_at: Timestamp | null;
 }
 
-/** The typed schema Kysely checks every query against. */
-export interface Database {
+/** The typed schema Kysely checks every query against; each part of the product may bring its tables. */
+export interface Database extends AftersalesTables {
   products: ProductsTable;
   rule_sets: RuleSetsTable;
   order_pricing: OrderPricingTable;

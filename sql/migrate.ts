@@ -15,6 +15,7 @@ import * as exceptionResolutions from './migrations/0014-exception-resolutions.t
 import * as orderShop from './migrations/0015-order-shop.ts';
 import * as waybillInterceptions from './migrations/0020-waybill-interceptions.ts';
 import * as shipmentsPerDay from './migrations/0021-shipments-per-day.ts';
+import * as aftersalesTickets from './migrations/0030-aftersales-tickets.ts';
 
 /** Migrations in order; the list is explicit so no file-system scan is needed at run time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0015-order-shop': orderShop,
   '0020-waybill-interceptions': waybillInterceptions,
   '0021-shipments-per-day': shipmentsPerDay,
+  '0030-aftersales-tickets': aftersalesTickets,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,0 +1,218 @@
+import { sql, type Transaction } from 'kysely';
+import type { Condition, TicketState, TicketType, TicketUnits } from '../../workers/aftersales/ticket-machine.ts';
+import type { Database, Db, OrderStatus } from '../database.ts';
+
+type Trx = Transaction<Database>;
+type Executor = Db | Trx;
+
+/** Tickets whose units count as refunded (or being refunded): money tickets not rejected. */
+const REFUNDING = (ticketTable: string) => sql<boolean>`${sql.ref(`${ticketTable}.type`)} in ('refund_only', 'return_refund') and ${sql.ref(`${ticketTable}.state`)} <> 'rejected'`;
+
+/** An order as a new ticket sees it, with the order row locked until the transaction ends. */
+export interface TicketOrder {
+  id: string;
+  channel: string;
+  status: OrderStatus;
+  paidAt: Date | null;
+  paidFen: number;
+  /** What earlier tickets refund (refunded or on their way), `exceptTicket` left out. */
+  refundedFen: number;
+  hasWaybill: boolean;
+  lines: { lineId: string; sku: string; qty: number; payableFen: number | null; refundedQty: number }[];
+}
+
+/**
+ * Locks an order and reads what refunds need of it: its lines with their apportioned payables,
+ * and the units and fen earlier tickets already refund. Locking the order serialises the tickets
+ * of one order, so two cannot refund the same unit.
+ */
+export async function lockTicketOrder(trx: Trx, orderId: string, exceptTicket?: number): Promise<TicketOrder | undefined> {
+  const order = await trx
+    .selectFrom('orders')
+    .select(['id', 'channel', 'status', 'paid_at', 'paid_fen'])
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('shipment_orders')
+            .innerJoin('shipments', 'shipments.id', 'shipment_orders.shipment_id')
+            .whereRef('shipment_orders.order_id', '=', 'orders.id')
+            .where('shipments.waybill_no', 'is not', null)
+            .select(sql`1`.as('one')),
+        )
+        .as('has_waybill'),
+    )
+    .where('id', '=', orderId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!order) return undefined;
+  const except = exceptTicket ?? -1;
+  const [lines, refunded] = await Promise.all([
+    trx
+      .selectFrom('order_lines as l')
+      .select(['l.line_id', 'l.sku', 'l.qty', 'l.payable_fen'])
+      .select(
+        sql<number>`coalesce((select sum(tl.qty) from aftersales_ticket_lines tl join aftersales_tickets t on t.id = tl.ticket_id
+                     where t.order_id = l.order_id and tl.line_id = l.line_id and t.id <> ${except} and ${REFUNDING('t')}), 0)::int`.as('refunded_qty'),
+      )
+      .where('l.order_id', '=', orderId)
+      .orderBy('l.line_id')
+      .execute(),
+    trx
+      .selectFrom('aftersales_tickets as t')
+      .select(sql<number>`coalesce(sum(t.refund_fen), 0)::bigint`.as('fen'))
+      .where('t.order_id', '=', orderId)
+      .where('t.id', '<>', except)
+      .where(REFUNDING('t'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return {
+    id: order.id,
+    channel: order.channel,
+    status: order.status,
+    paidAt: order.paid_at,
+    paidFen: order.paid_fen,
+    refundedFen: refunded.fen,
+    hasWaybill: Boolean(order.has_waybill),
+    lines: lines.map((l) => ({ lineId: l.line_id, sku: l.sku, qty: l.qty, payableFen: l.payable_fen, refundedQty: l.refunded_qty })),
+  };
+}
+
+export interface NewTicket {
+  shop: string;
+  platformTicketId: string;
+  orderId: string;
+  type: TicketType;
+  reason: string;
+  complaint: boolean;
+  createdBy: string;
+  refundFen: number;
+  lines: { lineId: string; sku: string; qty: number; refundFen: number }[];
+}
+
+/** Inserts a ticket, its lines and its `created` event; undefined when (shop, platform ticket id) is taken. */
+export async function insertTicket(trx: Trx, t: NewTicket): Promise<number | undefined> {
+  const row = await trx
+    .insertInto('aftersales_tickets')
+    .values({ shop: t.shop, platform_ticket_id: t.platformTicketId, order_id: t.orderId, type: t.type, state: 'requested', reason: t.reason, complaint: t.complaint, refund_fen: t.refundFen, created_by: t.createdBy, return_carrier: null, return_waybill: null, received_warehouse: null, condition: null, exchange_warehouse: null, exchange_carrier: null, exchange_waybill: null })
+    .onConflict((oc) => oc.columns(['shop', 'platform_ticket_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!row) return undefined;
+  await trx.insertInto('aftersales_ticket_lines').values(t.lines.map((l) => ({ ticket_id: row.id, line_id: l.lineId, sku: l.sku, qty: l.qty, refund_fen: l.refundFen }))).execute();
+  await insertTicketEvent(trx, { ticketId: row.id, type: 'created', from: null, to: 'requested', actor: t.createdBy, detail: { type: t.type, refundFen: t.refundFen, lines: t.lines } });
+  return row.id;
+}
+
+/** The ticket created under (shop, platform ticket id), if any. */
+export async function findTicketId(db: Executor, shop: string, platformTicketId: string): Promise<number | undefined> {
+  const row = await db.selectFrom('aftersales_tickets').select('id').where('shop', '=', shop).where('platform_ticket_id', '=', platformTicketId).executeTakeFirst();
+  return row?.id;
+}
+
+export async function insertTicketEvent(trx: Trx, e: { ticketId: number; type: string; from: TicketState | null; to: TicketState; actor: string; detail: Record<string, unknown> }): Promise<void> {
+  await trx.insertInto('aftersales_events').values({ ticket_id: e.ticketId, type: e.type, from_state: e.from, to_state: e.to, actor: e.actor, detail: JSON.stringify(e.detail) }).execute();
+}
+
+/** A ticket with its lines, its row locked until the transaction ends. */
+export async function lockTicket(trx: Trx, id: number) {
+  const ticket = await trx.selectFrom('aftersales_tickets').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!ticket) return undefined;
+  const lines = await trx.selectFrom('aftersales_ticket_lines').selectAll().where('ticket_id', '=', id).orderBy('line_id').execute();
+  return { ...ticket, lines };
+}
+
+/** What a move writes on the ticket besides its state. */
+export interface TicketChanges {
+  return_carrier?: string;
+  return_waybill?: string;
+  received_warehouse?: string;
+  condition?: Condition;
+  exchange_warehouse?: string;
+  exchange_carrier?: string;
+  exchange_waybill?: string;
+}
+
+export async function setTicketState(trx: Trx, id: number, to: TicketState, changes: TicketChanges): Promise<void> {
+  await trx.updateTable('aftersales_tickets').set({ state: to, updated_at: sql`now()`, ...changes }).where('id', '=', id).execute();
+}
+
+export async function warehouseExists(db: Executor, code: string): Promise<boolean> {
+  return (await db.selectFrom('warehouses').select('code').where('code', '=', code).executeTakeFirst()) !== undefined;
+}
+
+/** Units by SKU, sorted: stock rows are locked in (sku, warehouse) order, as routing locks them. */
+function bySku(units: readonly TicketUnits[]): TicketUnits[] {
+  const sums = new Map<string, number>();
+  for (const u of units) sums.set(u.sku, (sums.get(u.sku) ?? 0) + u.qty);
+  return [...sums].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([sku, qty]) => ({ sku, qty }));
+}
+
+/** Returned sellable units back on hand in `warehouse` (a stock row made when the SKU had none there). */
+export async function restock(trx: Trx, warehouse: string, units: readonly TicketUnits[]): Promise<void> {
+  for (const u of bySku(units)) {
+    await trx
+      .insertInto('inventory')
+      .values({ sku: u.sku, warehouse, on_hand: u.qty })
+      .onConflict((oc) => oc.columns(['sku', 'warehouse']).doUpdateSet({ on_hand: sql`inventory.on_hand + excluded.on_hand`, updated_at: sql`now()` }))
+      .execute();
+  }
+}
+
+/** Returned units unfit for sale, counted per SKU in `warehouse`. */
+export async function countDamaged(trx: Trx, warehouse: string, units: readonly TicketUnits[]): Promise<void> {
+  for (const u of bySku(units)) {
+    await trx
+      .insertInto('damaged_stock')
+      .values({ sku: u.sku, warehouse, qty: u.qty })
+      .onConflict((oc) => oc.columns(['sku', 'warehouse']).doUpdateSet({ qty: sql`damaged_stock.qty + excluded.qty`, updated_at: sql`now()` }))
+      .execute();
+  }
+}
+
+/** Takes units out of `warehouse`'s available stock; returns the SKUs that had too few available (nothing taken then). */
+export async function takeStock(trx: Trx, warehouse: string, units: readonly TicketUnits[]): Promise<string[]> {
+  const short: string[] = [];
+  for (const u of bySku(units)) {
+    const done = await trx
+      .updateTable('inventory')
+      .set({ on_hand: sql`on_hand - ${u.qty}`, updated_at: sql`now()` })
+      .where('sku', '=', u.sku)
+      .where('warehouse', '=', warehouse)
+      .where(sql<boolean>`on_hand - reserved >= ${u.qty}`)
+      .executeTakeFirst();
+    if (Number(done.numUpdatedRows) === 0) short.push(u.sku);
+  }
+  return short;
+}
+
+/** Marks a refunded order cancelled (its reservations are released by the caller, in the same transaction). */
+export async function markOrderRefunded(trx: Trx, orderId: string): Promise<void> {
+  await trx.updateTable('orders').set({ status: 'cancelled', refund_status: 'refunded', modified_at: sql`now()` }).where('id', '=', orderId).execute();
+}
+
+/** One ticket with its lines and events, for `aftersales show`. */
+export async function loadTicketDetail(db: Db, id: number) {
+  const ticket = await db.selectFrom('aftersales_tickets').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!ticket) return undefined;
+  const [lines, events] = await Promise.all([
+    db.selectFrom('aftersales_ticket_lines').select(['line_id', 'sku', 'qty', 'refund_fen']).where('ticket_id', '=', id).orderBy('line_id').execute(),
+    db.selectFrom('aftersales_events').select(['type', 'from_state', 'to_state', 'actor', 'detail', 'at']).where('ticket_id', '=', id).orderBy('id').execute(),
+  ]);
+  return { ...ticket, lines, events };
+}
+
+export type TicketDetail = NonNullable<Awaited<ReturnType<typeof loadTicketDetail>>>;
+
+/** Tickets newest first, optionally of one state or order. */
+export async function listTickets(db: Db, filter: { state?: TicketState; orderId?: string; limit: number }) {
+  let q = db.selectFrom('aftersales_tickets').select(['id', 'shop', 'platform_ticket_id', 'order_id', 'type', 'state', 'refund_fen', 'complaint', 'created_at', 'updated_at']);
+  if (filter.state) q = q.where('state', '=', filter.state);
+  if (filter.orderId) q = q.where('order_id', '=', filter.orderId);
+  return q.orderBy('id', 'desc').limit(filter.limit).execute();
+}
+
+/** Damaged units per warehouse of a SKU. */
+export async function damagedStock(db: Db, sku: string): Promise<{ warehouse: string; qty: number }[]> {
+  return db.selectFrom('damaged_stock').select(['warehouse', 'qty']).where('sku', '=', sku).orderBy('warehouse').execute();
+}

@@ -1,0 +1,231 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDatabaseIfMissing, dropDatabase } from '../scripts/servers/postgres-server.ts';
+import { loadTicketDetail } from '../sql/queries/aftersales.ts';
+import { setStock } from '../sql/queries/inventory.ts';
+import { createDb, type Db } from '../sql/database.ts';
+import { migrateToLatest } from '../sql/migrate.ts';
+import { AftersalesError } from '../workers/aftersales/aftersales-error.ts';
+import { applyTicketCommand, createTicket, type CreateTicketInput } from '../workers/aftersales/aftersales-tickets.ts';
+
+const BIN = fileURLToPath(new URL('../bin/ordersurge.mjs', import.meta.url));
+let db: Db;
+let dbUrl: string;
+let adminUrl: string;
+const dbName = `ordersurge_aftersales_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+
+beforeAll(async () => {
+  const admin = new URL(inject('databaseUrl'));
+  admin.pathname = '/postgres';
+  adminUrl = admin.toString();
+  await createDatabaseIfMissing(adminUrl, dbName);
+  const url = new URL(inject('databaseUrl'));
+  url.pathname = `/${dbName}`;
+  dbUrl = url.toString();
+  db = createDb(dbUrl);
+  await migrateToLatest(db);
+});
+
+afterAll(async () => {
+  await db?.destroy();
+  if (adminUrl) await dropDatabase(adminUrl, dbName);
+});
+
+/**
+ * A priced Tmall order of two lines after a 满300减50 coupon apportioned by pricing: TEA x3 at
+ * 99.00 (297.00, payable 261.49) and CUP x1 at 42.00 (payable 27.51); paid 289.00 + 10.00 shipping.
+ * `status` routed holds its reservations in suzhou; waybilled gives its shipment a waybill number.
+ */
+async function order(id: string, status: 'routed' | 'waybilled' | 'awaiting_payment' = 'waybilled'): Promise<void> {
+  const now = new Date();
+  await db
+    .insertInto('orders')
+    .values({ id, channel: 'tmall', external_id: id.slice(6), status, channel_status: status === 'awaiting_payment' ? 'pending_payment' : 'paid', refund_status: 'none', version: 1, placed_at: now, paid_at: status === 'awaiting_payment' ? null : now, channel_updated_at: now, buyer: '', address: '{}', payment_method: 'online', goods_fen: 33900, discount_fen: 5000, shipping_fen: 1000, paid_fen: status === 'awaiting_payment' ? 0 : 29900, coupons: '[]', buyer_message: '', seller_memo: '', raw: '{}' })
+    .execute();
+  await db
+    .insertInto('order_lines')
+    .values([
+      { order_id: id, line_id: '1', sku: 'TEA', platform_sku_id: '', title: 'tea', qty: 3, unit_price_fen: 9900, payable_fen: 26149, refund_status: 'none', gift: false },
+      { order_id: id, line_id: '2', sku: 'CUP', platform_sku_id: '', title: 'cup', qty: 1, unit_price_fen: 4200, payable_fen: 2751, refund_status: 'none', gift: false },
+    ])
+    .execute();
+  if (status === 'awaiting_payment') return;
+  await db.insertInto('shipments').values({ id: `${id}/1`, order_id: id, warehouse: 'suzhou', waybill_no: status === 'waybilled' ? `SF${id.slice(6)}` : null, carrier: 'sf', merge_key: null, waybilled_at: status === 'waybilled' ? now : null, interception: null, intercepted_at: null }).execute();
+  await db.insertInto('shipment_orders').values({ shipment_id: `${id}/1`, order_id: id }).execute();
+  await db
+    .insertInto('reservations')
+    .values([
+      { order_id: id, line_id: '1', sku: 'TEA', warehouse: 'suzhou', qty: 3, shipment_id: `${id}/1` },
+      { order_id: id, line_id: '2', sku: 'CUP', warehouse: 'suzhou', qty: 1, shipment_id: `${id}/1` },
+    ])
+    .execute();
+}
+
+const ticket = (orderId: string, platformTicketId: string, rest: Partial<CreateTicketInput> = {}): CreateTicketInput => ({ orderId, platformTicketId, type: 'return_refund', lines: [], reason: 'test', complaint: false, actor: 'tester', ...rest });
+
+async function stock(sku: string, warehouse: string) {
+  const [inv, damaged] = await Promise.all([
+    db.selectFrom('inventory').select(['on_hand', 'reserved']).where('sku', '=', sku).where('warehouse', '=', warehouse).executeTakeFirst(),
+    db.selectFrom('damaged_stock').select('qty').where('sku', '=', sku).where('warehouse', '=', warehouse).executeTakeFirst(),
+  ]);
+  return { onHand: inv?.on_hand ?? 0, reserved: inv?.reserved ?? 0, damaged: damaged?.qty ?? 0 };
+}
+
+async function refused(promise: Promise<unknown>): Promise<AftersalesError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof AftersalesError)) throw new Error(`expected an AftersalesError, got ${String(error)}`);
+  return error;
+}
+
+describe('after-sales tickets against Postgres', () => {
+  beforeAll(async () => {
+    for (const sku of ['TEA', 'CUP']) for (const w of ['suzhou', 'chengdu']) await setStock(db, sku, w, 100);
+  });
+
+  it('return and refund: the goods come back sellable into the receiving warehouse, the refund is the apportioned payable to the fen, every step an event', async () => {
+    await order('tmall:1001');
+    const { id, created } = await createTicket(db, ticket('tmall:1001', 'RF-1001', { lines: [{ lineId: '1', qty: 2 }] }));
+    expect(created).toBe(true);
+    await applyTicketCommand(db, id, { kind: 'approve' }, 'lin');
+    await applyTicketCommand(db, id, { kind: 'ship_return', carrier: 'sf', waybill: 'SF-BACK-1' }, 'buyer');
+    await applyTicketCommand(db, id, { kind: 'receive', warehouse: 'chengdu', condition: 'sellable' }, 'chengdu-dock');
+    await applyTicketCommand(db, id, { kind: 'refund' }, 'finance');
+
+    const detail = (await loadTicketDetail(db, id))!;
+    // 261.49 over 3 units: 87.17, 87.16, 87.16; the first two units refund 174.33.
+    expect(detail).toMatchObject({ state: 'refunded', refund_fen: 17433, return_waybill: 'SF-BACK-1', received_warehouse: 'chengdu', condition: 'sellable' });
+    expect(detail.lines).toEqual([{ line_id: '1', sku: 'TEA', qty: 2, refund_fen: 17433 }]);
+    expect(detail.events.map((e) => [e.type, e.from_state, e.to_state, e.actor])).toEqual([
+      ['created', null, 'requested', 'tester'],
+      ['approve', 'requested', 'approved', 'lin'],
+      ['ship_return', 'approved', 'return_shipped', 'buyer'],
+      ['receive', 'return_shipped', 'received', 'chengdu-dock'],
+      ['refund', 'received', 'refunded', 'finance'],
+    ]);
+    expect(await stock('TEA', 'chengdu')).toEqual({ onHand: 102, reserved: 0, damaged: 0 });
+    expect(await stock('TEA', 'suzhou')).toMatchObject({ onHand: 100, damaged: 0 });
+    const orderEvents = await db.selectFrom('order_events').select('type').where('order_id', '=', 'tmall:1001').orderBy('id').execute();
+    expect(orderEvents.map((e) => e.type)).toEqual(['aftersales_requested', 'aftersales_approved', 'aftersales_return_shipped', 'aftersales_received', 'aftersales_refunded']);
+
+    // The last unit is worth the rest of the line's payable: 261.49 refunded in all, never more.
+    const rest = await createTicket(db, ticket('tmall:1001', 'RF-1001b', { lines: [{ lineId: '1', qty: 1 }] }));
+    expect((await loadTicketDetail(db, rest.id))!.refund_fen).toBe(8716);
+    const over = await refused(createTicket(db, ticket('tmall:1001', 'RF-1001c', { lines: [{ lineId: '1', qty: 1 }] })));
+    expect(over.code).toBe('INVALID_REFUND');
+    expect(over.message).toBe('lines[0].qty: line 1 has 0 of 3 units left to refund, asked 1');
+  });
+
+  it('counts damaged returns apart and leaves sellable stock alone', async () => {
+    await order('tmall:1002');
+    const { id } = await createTicket(db, ticket('tmall:1002', 'RF-1002', { lines: [{ lineId: '2', qty: 1 }] }));
+    const before = await stock('CUP', 'suzhou');
+    await applyTicketCommand(db, id, { kind: 'approve' }, 'lin');
+    await applyTicketCommand(db, id, { kind: 'ship_return', carrier: 'yto', waybill: 'YT-2' }, 'buyer');
+    await applyTicketCommand(db, id, { kind: 'receive', warehouse: 'suzhou', condition: 'damaged' }, 'dock');
+    expect(await stock('CUP', 'suzhou')).toEqual({ ...before, damaged: 1 });
+    const { id: second } = await createTicket(db, ticket('tmall:1001', 'RF-1001-cup', { lines: [{ lineId: '2', qty: 1 }] }));
+    await applyTicketCommand(db, second, { kind: 'approve' }, 'lin');
+    await applyTicketCommand(db, second, { kind: 'ship_return', carrier: 'yto', waybill: 'YT-3' }, 'buyer');
+    await applyTicketCommand(db, second, { kind: 'receive', warehouse: 'suzhou', condition: 'damaged' }, 'dock');
+    expect(await stock('CUP', 'suzhou')).toEqual({ ...before, damaged: 2 });
+  });
+
+  it('refund only before the waybill: approving it stops the order and releases its reservations (the cancel path)', async () => {
+    const tea = await stock('TEA', 'suzhou');
+    const cup = await stock('CUP', 'suzhou');
+    await order('tmall:1003', 'routed');
+    expect(await stock('TEA', 'suzhou')).toEqual({ ...tea, reserved: tea.reserved + 3 });
+    const { id } = await createTicket(db, ticket('tmall:1003', 'RF-1003', { type: 'refund_only' }));
+    const applied = await applyTicketCommand(db, id, { kind: 'approve' }, 'lin');
+    expect(applied.effects).toEqual([{ kind: 'stop_order' }]);
+    expect(await stock('TEA', 'suzhou')).toEqual(tea);
+    expect(await stock('CUP', 'suzhou')).toEqual(cup);
+    expect(await db.selectFrom('orders').select(['status', 'refund_status']).where('id', '=', 'tmall:1003').executeTakeFirst()).toEqual({ status: 'cancelled', refund_status: 'refunded' });
+    expect(await db.selectFrom('reservations').select('status').where('order_id', '=', 'tmall:1003').execute()).toEqual([{ status: 'released' }, { status: 'released' }]);
+    await applyTicketCommand(db, id, { kind: 'refund' }, 'finance');
+    // The whole payable of both lines: 261.49 + 27.51 (shipping is not a line's).
+    expect((await loadTicketDetail(db, id))!).toMatchObject({ state: 'refunded', refund_fen: 28900 });
+  });
+
+  it('refund only after the waybill moves money only', async () => {
+    await order('tmall:1004');
+    const { id } = await createTicket(db, ticket('tmall:1004', 'RF-1004', { type: 'refund_only' }));
+    expect((await applyTicketCommand(db, id, { kind: 'approve' }, 'lin')).effects).toEqual([]);
+    expect(await db.selectFrom('orders').select('status').where('id', '=', 'tmall:1004').executeTakeFirst()).toEqual({ status: 'waybilled' });
+  });
+
+  it('is one ticket per (shop, platform ticket id), and a rejected ticket frees its units', async () => {
+    await order('tmall:1005');
+    const first = await createTicket(db, ticket('tmall:1005', 'RF-1005'));
+    const again = await createTicket(db, ticket('tmall:1005', 'RF-1005'));
+    expect(again).toEqual({ id: first.id, created: false });
+    expect(await db.selectFrom('aftersales_tickets').select('id').where('order_id', '=', 'tmall:1005').execute()).toHaveLength(1);
+    // Another shop may use the same platform id.
+    const otherShop = await createTicket(db, ticket('tmall:1005', 'RF-1005', { shop: 'tmall-flagship', type: 'exchange', lines: [{ lineId: '2', qty: 1 }] }));
+    expect(otherShop.created).toBe(true);
+
+    expect((await refused(createTicket(db, ticket('tmall:1005', 'RF-1005-2')))).message).toBe('lines: every unit of the order has been refunded already');
+    await applyTicketCommand(db, first.id, { kind: 'reject', reason: 'outside the return window' }, 'lin');
+    const after = await createTicket(db, ticket('tmall:1005', 'RF-1005-2'));
+    expect((await loadTicketDetail(db, after.id))!.refund_fen).toBe(28900);
+  });
+
+  it('refuses an invalid transition, an unknown warehouse and an unpaid order, changing nothing', async () => {
+    await order('tmall:1006');
+    const { id } = await createTicket(db, ticket('tmall:1006', 'RF-1006'));
+    const early = await refused(applyTicketCommand(db, id, { kind: 'receive', warehouse: 'suzhou', condition: 'sellable' }, 'dock'));
+    expect(early.code).toBe('INVALID_TRANSITION');
+    expect(early.message).toBe(`ticket ${id}: a return and refund ticket in state requested cannot receive: from requested it can: approve, reject`);
+    const nowhere = await refused(applyTicketCommand(db, id, { kind: 'receive', warehouse: 'atlantis', condition: 'sellable' }, 'dock'));
+    expect(nowhere.code).toBe('UNKNOWN_WAREHOUSE');
+    expect((await loadTicketDetail(db, id))!).toMatchObject({ state: 'requested', events: [{ type: 'created' }] });
+    expect((await refused(applyTicketCommand(db, 999_999, { kind: 'approve' }, 'lin'))).code).toBe('NOT_FOUND');
+    await order('tmall:1007', 'awaiting_payment');
+    expect((await refused(createTicket(db, ticket('tmall:1007', 'RF-1007')))).code).toBe('ORDER_NOT_PAID');
+  });
+
+  it('an exchange takes the replacement from the shipping warehouse\'s available stock, or refuses without it', async () => {
+    await order('tmall:1008');
+    const { id } = await createTicket(db, ticket('tmall:1008', 'EX-1008', { type: 'exchange', lines: [{ lineId: '2', qty: 1 }] }));
+    expect((await loadTicketDetail(db, id))!.refund_fen).toBe(0);
+    await applyTicketCommand(db, id, { kind: 'approve' }, 'lin');
+    await applyTicketCommand(db, id, { kind: 'ship_return', carrier: 'sf', waybill: 'SF-X' }, 'buyer');
+    await applyTicketCommand(db, id, { kind: 'receive', warehouse: 'chengdu', condition: 'sellable' }, 'dock');
+    const before = await stock('CUP', 'chengdu');
+    await setStock(db, 'CUP', 'beijing', 0);
+    const short = await refused(applyTicketCommand(db, id, { kind: 'ship_exchange', warehouse: 'beijing', carrier: 'sf', waybill: 'SF-NEW' }, 'dock'));
+    expect(short.code).toBe('NO_STOCK');
+    await applyTicketCommand(db, id, { kind: 'ship_exchange', warehouse: 'chengdu', carrier: 'sf', waybill: 'SF-NEW' }, 'dock');
+    expect(await stock('CUP', 'chengdu')).toEqual({ ...before, onHand: before.onHand - 1 });
+    expect((await loadTicketDetail(db, id))!).toMatchObject({ state: 'exchange_shipped', exchange_waybill: 'SF-NEW', exchange_warehouse: 'chengdu' });
+  });
+
+  it('from the command line: create, approve, a refused move exits 2 naming what the ticket can do, show --json', async () => {
+    await order('tmall:1009');
+    const cli = (...args: string[]) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: dbUrl }, timeout: 60_000 });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    const created = await cli('aftersales', 'create', 'tmall:1009', '--type', 'return-refund', '--line', '1:1', '--line', '2', '--ticket-id', 'TM-9', '--by', 'lin');
+    expect(created.stderr).toBe('');
+    const id = /ticket (\d+) /.exec(created.stdout)?.[1];
+    expect(created.stdout).toBe(`created ticket ${id} (tmall/TM-9) return and refund on tmall:1009: requested, refund 114.68\n`);
+    expect((await cli('aftersales', 'create', 'tmall:1009', '--type', 'return-refund', '--ticket-id', 'TM-9')).stdout).toMatch(/^already there: ticket /);
+    expect(await cli('aftersales', 'approve', id!, '--by', 'lin')).toMatchObject({ code: 0, stdout: `ticket ${id}: requested -> approved\n` });
+    const refused = await cli('aftersales', 'refund', id!);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(`ordersurge: ticket ${id}: a return and refund ticket in state approved cannot refund: from approved it can: ship_return [INVALID_TRANSITION]\n`);
+    const shown = JSON.parse((await cli('aftersales', 'show', id!, '--json')).stdout) as { state: string; refund_fen: number; lines: unknown[]; next: string[] };
+    expect(shown).toMatchObject({ state: 'approved', refund_fen: 11468, lines: [{ line_id: '1', qty: 1, refund_fen: 8717 }, { line_id: '2', qty: 1, refund_fen: 2751 }], next: ['ship_return'] });
+  }, 60_000);
+});

@@ -1,0 +1,128 @@
+import { insertTicket, findTicketId, insertTicketEvent, lockTicket, lockTicketOrder, setTicketState, restock, countDamaged, takeStock, markOrderRefunded, warehouseExists, type TicketChanges } from '../../sql/queries/aftersales.ts';
+import { recordEvents } from '../../sql/queries/orders.ts';
+import { releaseReservations } from '../../sql/queries/reservations.ts';
+import type { Db } from '../../sql/database.ts';
+import { statusesBefore } from '../../streams/pipeline.ts';
+import { AftersalesError } from './aftersales-error.ts';
+import { planRefund, type RequestedLine } from './refund-amounts.ts';
+import { transition, type TicketCommand, type TicketEffect, type TicketState, type TicketType } from './ticket-machine.ts';
+
+const BEFORE_WAYBILL = statusesBefore('waybill');
+
+export interface CreateTicketInput {
+  orderId: string;
+  type: TicketType;
+  /** The ticket's id at the platform; an operator's ticket gets one of its own. */
+  platformTicketId: string;
+  /** The shop's code; the order's channel when not given. */
+  shop?: string;
+  /** Units asked for; none means every unit not yet refunded (every unit, for an exchange). */
+  lines: readonly RequestedLine[];
+  reason: string;
+  complaint: boolean;
+  actor: string;
+}
+
+/**
+ * Opens a ticket in `requested`, its refund valued line by line (`planRefund`) with the order
+ * locked, so tickets of one order never refund a unit twice. Idempotent per (shop, platform
+ * ticket id): asking again returns the ticket already there, `created` false.
+ *
+ * @example
+ * await createTicket(db, { orderId: 'tmall:1001', type: 'return_refund', platformTicketId: 'RF-88', lines: [{ lineId: '1', qty: 1 }], reason: 'too small', complaint: false, actor: 'lin' })
+ * // { id: 7, created: true }
+ */
+export async function createTicket(db: Db, input: CreateTicketInput): Promise<{ id: number; created: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const order = await lockTicketOrder(trx, input.orderId);
+    if (!order) throw new AftersalesError('NOT_FOUND', `order: no order ${JSON.stringify(input.orderId)}`);
+    const shop = input.shop ?? order.channel;
+    const known = await findTicketId(trx, shop, input.platformTicketId);
+    if (known !== undefined) return { id: known, created: false };
+    if (order.paidAt === null || order.paidFen === 0) throw new AftersalesError('ORDER_NOT_PAID', `order: ${order.id} is not paid (status ${order.status}): nothing to refund or exchange`);
+    const plan = planRefund(order.lines, input.lines, { paidFen: order.paidFen, refundedFen: order.refundedFen }, input.type !== 'exchange');
+    if (!plan.ok) throw new AftersalesError('INVALID_REFUND', plan.errors.join('; '));
+    const id = await insertTicket(trx, { shop, platformTicketId: input.platformTicketId, orderId: order.id, type: input.type, reason: input.reason, complaint: input.complaint, createdBy: input.actor, refundFen: plan.totalFen, lines: plan.lines });
+    // Taken meanwhile by a concurrent create of the same ticket: that one stands.
+    if (id === undefined) return { id: (await findTicketId(trx, shop, input.platformTicketId))!, created: false };
+    await recordEvents(trx, [{ orderId: order.id, key: `aftersales:${id}:requested`, type: 'aftersales_requested', detail: { ticket: id, type: input.type, refundFen: plan.totalFen } }]);
+    return { id, created: true };
+  });
+}
+
+/**
+ * Moves a ticket by one command: the machine (`transition`) decides, and its effects are
+ * applied here in one transaction with the ticket, its order and the stock rows locked in that
+ * order: state and event, stock back on hand or counted damaged, the replacement taken from
+ * stock, the order stopped and its reservations released. A refused move changes nothing and
+ * throws `AftersalesError` with the reason.
+ */
+export async function applyTicketCommand(db: Db, ticketId: number, command: TicketCommand, actor: string): Promise<{ from: TicketState; to: TicketState; effects: TicketEffect[] }> {
+  if ((command.kind === 'receive' || command.kind === 'ship_exchange') && !(await warehouseExists(db, command.warehouse))) {
+    throw new AftersalesError('UNKNOWN_WAREHOUSE', `warehouse: unknown warehouse ${JSON.stringify(command.warehouse)} (see ordersurge warehouses show)`);
+  }
+  return db.transaction().execute(async (trx) => {
+    const ticket = await lockTicket(trx, ticketId);
+    if (!ticket) throw new AftersalesError('NOT_FOUND', `ticket: no after-sales ticket ${ticketId}`);
+    const order = (await lockTicketOrder(trx, ticket.order_id, ticket.id))!;
+    const mine = new Map(ticket.lines.map((l) => [l.line_id, l.qty]));
+    const refundsRestOfOrder = order.lines.every((l) => l.qty - l.refundedQty === (mine.get(l.lineId) ?? 0));
+    const units = ticket.lines.map((l) => ({ sku: l.sku, qty: l.qty }));
+    const decided = transition(
+      { type: ticket.type, state: ticket.state, units, refundFen: ticket.refund_fen },
+      command,
+      { beforeWaybill: !order.hasWaybill && BEFORE_WAYBILL.has(order.status), refundsRestOfOrder },
+    );
+    if (!decided.ok) throw new AftersalesError(decided.code, `ticket ${ticket.id}: ${decided.message}`);
+
+    for (const effect of decided.effects) {
+      switch (effect.kind) {
+        case 'restock':
+          await restock(trx, effect.warehouse, effect.units);
+          break;
+        case 'count_damaged':
+          await countDamaged(trx, effect.warehouse, effect.units);
+          break;
+        case 'take_stock': {
+          const short = await takeStock(trx, effect.warehouse, effect.units);
+          if (short.length > 0) throw new AftersalesError('NO_STOCK', `warehouse: ${effect.warehouse} has too few available of ${short.join(', ')} for the exchange`);
+          break;
+        }
+        case 'stop_order':
+          await markOrderRefunded(trx, order.id);
+          await releaseReservations(trx, [order.id]);
+          await recordEvents(trx, [{ orderId: order.id, key: 'cancelled', type: 'cancelled', detail: { reason: `refunded in full by after-sales ticket ${ticket.id}` } }]);
+          break;
+        case 'pay_refund':
+          break;
+        default: {
+          const never: never = effect;
+          throw new Error(`unknown ticket effect ${JSON.stringify(never)}`);
+        }
+      }
+    }
+    await setTicketState(trx, ticket.id, decided.to, changesOf(command));
+    const detail = { ...detailOf(command), ...(decided.effects.length > 0 ? { effects: decided.effects.map((e) => e.kind) } : {}) };
+    await insertTicketEvent(trx, { ticketId: ticket.id, type: command.kind, from: ticket.state, to: decided.to, actor, detail });
+    await recordEvents(trx, [{ orderId: order.id, key: `aftersales:${ticket.id}:${decided.to}`, type: `aftersales_${decided.to}`, detail: { ticket: ticket.id, ...detail } }]);
+    return { from: ticket.state, to: decided.to, effects: decided.effects };
+  });
+}
+
+function changesOf(command: TicketCommand): TicketChanges {
+  switch (command.kind) {
+    case 'ship_return':
+      return { return_carrier: command.carrier, return_waybill: command.waybill };
+    case 'receive':
+      return { received_warehouse: command.warehouse, condition: command.condition };
+    case 'ship_exchange':
+      return { exchange_warehouse: command.warehouse, exchange_carrier: command.carrier, exchange_waybill: command.waybill };
+    default:
+      return {};
+  }
+}
+
+function detailOf(command: TicketCommand): Record<string, unknown> {
+  const { kind: _kind, ...rest } = command;
+  return rest;
+}
