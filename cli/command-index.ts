@@ -83,6 +83,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/connect.ts')).connectCommand(),
   },
   {
+    name: 'shops',
+    term: 'shops',
+    description: 'shop accounts: each seller account on a platform, its API address, app key and sealed credentials',
+    load: async () => (await import('./commands/shops.ts')).shopsCommand(),
+  },
+  {
     name: 'count-check',
     term: 'count-check [options]',
     description: "compare each platform's order count for a China-time day with the orders ingested that day, and list the missing order ids",

@@ -215,6 +215,24 @@ export interface ConnectorCursorsTable {
   last_error_at: Timestamp | null;
 }
 
+/** A seller account on a platform (migration 0016); secret and tokens sealed with the PII keyring. */
+export interface ShopAccountsTable {
+  code: string;
+  channel: string;
+  display_name: string;
+  api_base_url: string;
+  app_key: string;
+  app_secret: string;
+  access_token: Generated<string>;
+  refresh_token: Generated<string>;
+  token_expires_at: Timestamp | null;
+  refreshed_at: Timestamp | null;
+  refresh_failed_at: Timestamp | null;
+  refresh_error: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 /** The typed schema Kysely checks every query against; each part of the product may bring its tables. */
 export interface Database extends AftersalesTables {
   products: ProductsTable;
@@ -234,6 +252,7 @@ export interface Database extends AftersalesTables {
   shipment_orders: ShipmentOrdersTable;
   notifications: NotificationsTable;
   connector_cursors: ConnectorCursorsTable;
+  shop_accounts: ShopAccountsTable;
   loyalty_points: LoyaltyPointsTable;
 }
 

@@ -13,6 +13,7 @@ import * as reservationLedger from './migrations/0012-reservation-ledger.ts';
 import * as stockNotifications from './migrations/0013-stock-notifications.ts';
 import * as exceptionResolutions from './migrations/0014-exception-resolutions.ts';
 import * as orderShop from './migrations/0015-order-shop.ts';
+import * as shopAccounts from './migrations/0016-shop-accounts.ts';
 import * as waybillInterceptions from './migrations/0020-waybill-interceptions.ts';
 import * as shipmentsPerDay from './migrations/0021-shipments-per-day.ts';
 import * as aftersalesTickets from './migrations/0030-aftersales-tickets.ts';
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013-stock-notifications': stockNotifications,
   '0014-exception-resolutions': exceptionResolutions,
   '0015-order-shop': orderShop,
+  '0016-shop-accounts': shopAccounts,
   '0020-waybill-interceptions': waybillInterceptions,
   '0021-shipments-per-day': shipmentsPerDay,
   '0030-aftersales-tickets': aftersalesTickets,

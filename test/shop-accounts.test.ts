@@ -1,0 +1,74 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestPipeline, type TestPipeline } from './pipeline-harness.ts';
+
+const BIN = fileURLToPath(new URL('../bin/ordersurge.mjs', import.meta.url));
+const APP_SECRET = 'app-secret-5f1e9c0d2b7a4e3f';
+const ACCESS_TOKEN = 'session-6200a1b2c3d4e5f60718293a';
+const REFRESH_TOKEN = 'refresh-7a8b9c0d1e2f3a4b5c6d7e8f';
+
+describe('ordersurge shops', () => {
+  let p: TestPipeline;
+  const dir = mkdtempSync(path.join(tmpdir(), 'ordersurge-shops-'));
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [BIN, ...args], {
+        env: { ...process.env, NATS_URL: p.config.natsUrl, DATABASE_URL: p.databaseUrl, ORDERSURGE_NAMESPACE: p.names.namespace, ...env },
+        timeout: 30_000,
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+
+  beforeAll(async () => {
+    p = await createTestPipeline();
+  });
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('adds, lists, shows and removes an account, the secret and tokens never printed nor stored in clear', async () => {
+    writeFileSync(path.join(dir, 'access'), `${ACCESS_TOKEN}\n`);
+    writeFileSync(path.join(dir, 'refresh'), REFRESH_TOKEN);
+    const added = await run(
+      ['shops', 'add', 'tmall-main', '--channel', 'tmall', '--name', '旗舰店', '--api-url', 'http://127.0.0.1:9/', '--app-key', '12345678', '--app-secret-env', 'TMALL_MAIN_SECRET',
+        '--access-token-file', path.join(dir, 'access'), '--refresh-token-file', path.join(dir, 'refresh'), '--token-expires-at', '2026-12-31T00:00:00+08:00'],
+      { TMALL_MAIN_SECRET: APP_SECRET },
+    );
+    expect(added).toMatchObject({ code: 0, stderr: '' });
+    const shown = await run(['shops', 'show', 'tmall-main']);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('app key        12345678');
+    expect(shown.stdout).toContain(`app secret     ******** (${APP_SECRET.length} characters)`);
+    expect(shown.stdout).toContain('expires        2026-12-31 00:00:00 +08:00');
+    const listed = await run(['shops', 'list', '--json']);
+    expect(JSON.parse(listed.stdout)).toEqual([
+      { code: 'tmall-main', channel: 'tmall', displayName: '旗舰店', apiBaseUrl: 'http://127.0.0.1:9', appKey: '12345678', tokenExpiresAt: '2026-12-30T16:00:00.000Z', refreshFailure: null },
+    ]);
+
+    // Nothing the operator or a dump sees holds a secret: the outputs, and the row as text.
+    const row = await sql<{ text: string }>`select s::text as text from shop_accounts s`.execute(p.db);
+    for (const text of [added.stdout, added.stderr, shown.stdout, listed.stdout, ...row.rows.map((r) => r.text)]) {
+      for (const secret of [APP_SECRET, ACCESS_TOKEN, REFRESH_TOKEN]) expect(text).not.toContain(secret);
+    }
+
+    expect(await run(['shops', 'remove', 'tmall-main'])).toMatchObject({ code: 0, stdout: 'removed tmall-main\n' });
+    expect(await run(['shops', 'show', 'tmall-main'])).toMatchObject({ code: 2, stderr: 'ordersurge: tmall-main: no such shop account (see `ordersurge shops list`)\n' });
+  }, 120_000);
+
+  it('names the option of a missing secret or bad input with exit code 2, never the value', async () => {
+    const base = ['shops', 'add', 'jd-1', '--channel', 'jd', '--api-url', 'http://127.0.0.1:9', '--app-key', 'k'];
+    expect(await run([...base, '--app-secret-env', 'NOT_SET_ANYWHERE'])).toMatchObject({ code: 2, stderr: 'ordersurge: --app-secret-env: the environment variable NOT_SET_ANYWHERE is not set\n' });
+    expect(await run(base)).toMatchObject({ code: 2, stderr: 'ordersurge: --app-secret-env or --app-secret-file: the app secret is required\n' });
+    expect(await run(['shops', 'add', 'jd 1', '--channel', 'jd', '--api-url', 'http://x', '--app-key', 'k'])).toMatchObject({ code: 2 });
+    expect((await run([...base.slice(0, 4), 'amazon', ...base.slice(5)])).stderr).toContain('--channel: unknown channel "amazon"');
+  }, 120_000);
+});
