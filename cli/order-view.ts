@@ -1,6 +1,8 @@
 import type { OrderDetail } from '../sql/queries/orders.ts';
 import { formatYuan } from '../streams/money.ts';
+import stringWidth from 'string-width';
 import { shownAddress } from './masked-payload.ts';
+import { cell, TEXT_WIDTH, wrapLines } from './text-cell.ts';
 import { timeJson, timeText } from './time-display.ts';
 import { explain, type PriceResult } from '../workers/pricing/engine/index.ts';
 import type { RouteReason } from '../workers/routing/plan-route.ts';
@@ -59,24 +61,41 @@ export function orderView(detail: OrderDetail) {
 
 export type OrderView = ReturnType<typeof orderView>;
 
-/** The same, for people. */
+/**
+ * The same, for people: amounts in yuan, times in the display zone with the offset, every table
+ * within 80 columns (a line's title shortened; the exception detail wrapped whole).
+ */
 export function formatOrder(view: OrderView): string {
   const out = [
-    `${view.id}  ${view.status}${view.exception ? ` (${view.exception.type}: ${view.exception.detail})` : ''}`,
+    `${view.id}  ${view.status}`,
+    ...(view.exception ? wrapLines(`${view.exception.type}: ${view.exception.detail ?? ''}`, TEXT_WIDTH, '  ') : []),
     `channel status ${view.channelStatus}, refund ${view.refundStatus}, ${view.paymentMethod}, warehouse ${view.warehouse ?? '-'}`,
     `placed ${timeText(view.placedAt)}, paid ${view.paidAt ? timeText(view.paidAt) : '-'}`,
     '',
     'lines (yuan):',
-    ...view.lines.map((l) => `  ${l.lineId.padEnd(12)} ${l.sku.padEnd(16)} x${String(l.qty).padEnd(4)} @ ${formatYuan(l.unitPrice).padStart(10)}${l.gift ? '  gift' : ''}  ${l.title}`),
+    ...orderLines(view.lines),
     '',
     `goods ${formatYuan(view.amounts.goods)} - discount ${formatYuan(view.amounts.discount)} + shipping ${formatYuan(view.amounts.shipping)} = paid ${formatYuan(view.amounts.paid)}`,
   ];
   if (view.pricing) out.push('', ...pricingLines(view.pricing));
   if (view.routing) out.push('', ...routingLines(view.routing));
-  if (view.shipments.length) out.push('', ...view.shipments.map((s) => `shipment ${s.id} from ${s.warehouse}: waybill ${s.waybillNo ?? '(pending)'}${s.orders.length > 1 ? ` (merged: ${s.orders.join(', ')})` : ''}`));
+  for (const s of view.shipments) {
+    out.push('', ...wrapLines(`shipment ${s.id} from ${s.warehouse}: waybill ${s.waybillNo ?? '(pending)'}${s.orders.length > 1 ? ` (merged: ${s.orders.join(', ')})` : ''}`));
+  }
   out.push('', 'events:', ...view.events.map((e) => `  ${timeText(e.at)}  ${e.type}`));
   if (view.processingSeconds !== null) out.push('', `processing time (paid -> waybill): ${view.processingSeconds.toFixed(1)} s`);
   return out.join('\n');
+}
+
+/** The order's lines, the title shortened to what is left of 80 columns. */
+function orderLines(lines: OrderView['lines']): string[] {
+  const id = Math.max(...lines.map((l) => l.lineId.length));
+  const sku = Math.max(...lines.map((l) => l.sku.length));
+  const qty = Math.max(...lines.map((l) => String(l.qty).length));
+  return lines.map((l) => {
+    const start = `  ${l.lineId.padEnd(id)}  ${l.sku.padEnd(sku)}  x${String(l.qty).padEnd(qty)} @ ${formatYuan(l.unitPrice).padStart(9)}${l.gift ? '  gift' : ''}  `;
+    return `${start}${cell(l.title, Math.max(8, TEXT_WIDTH - stringWidth(start)))}`.trimEnd();
+  });
 }
 
 function routingLines(routing: NonNullable<OrderView['routing']>): string[] {
@@ -93,11 +112,14 @@ function pricingLines(pricing: NonNullable<OrderView['pricing']>): string[] {
       return [`priced by rule set v${pricing.ruleSetVersion}:`, explain(pricing.result as PriceResult)];
     case 'platform': {
       const result = pricing.result as { lines?: { lineId: string; listAmount: number; platformFunded: number; shopFunded: number; payable: number }[] };
+      const lines = result.lines ?? [];
+      const id = Math.max(4, ...lines.map((l) => l.lineId.length));
       return [
-        'priced by the platform; its discounts apportioned to lines:',
-        '  line          list      platform-funded  shop-funded   payable',
-        ...(result.lines ?? []).map(
-          (l) => `  ${l.lineId.padEnd(12)} ${formatYuan(l.listAmount).padStart(9)} ${formatYuan(l.platformFunded).padStart(16)} ${formatYuan(l.shopFunded).padStart(12)} ${formatYuan(l.payable).padStart(9)}`,
+        'priced by the platform; its discounts apportioned to lines (yuan):',
+        `  ${cell('line', id)}  ${cell('list', 9, 'right')}  ${cell('platform-funded', 15, 'right')}  ${cell('shop-funded', 11, 'right')}  ${cell('payable', 9, 'right')}`,
+        ...lines.map(
+          (l) =>
+            `  ${cell(l.lineId, id)}  ${cell(formatYuan(l.listAmount), 9, 'right')}  ${cell(formatYuan(l.platformFunded), 15, 'right')}  ${cell(formatYuan(l.shopFunded), 11, 'right')}  ${cell(formatYuan(l.payable), 9, 'right')}`,
         ),
       ];
     }

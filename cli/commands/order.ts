@@ -28,9 +28,9 @@ export function orderCommand(): Command {
   const order = new Command('order').description('look at orders');
   order
     .command('show')
-    .description('an order with its lines, amounts (fen), shipments and events')
+    .description('an order with its lines, amounts (yuan), pricing, routing, shipments and events')
     .argument('<id>', 'CHANNEL:EXTERNAL_ID, e.g. shop:5012345')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON (whole values, amounts in integer fen, times ISO-8601 with offset)')
     .action(
       action(async (id: string, opts: { json?: boolean }) => {
         const orderId = parseOrderId(id);

@@ -23,19 +23,13 @@ export function explain(result: PriceResult): string {
   } else {
     out.push(
       ...table(
-        ['#', 'level', 'promotion', 'type', 'lines', 'base', 'discount', 'why'],
-        result.trace.map((t) => [
-          String(t.step),
-          t.level,
-          t.promotionId,
-          t.type,
-          t.scope === undefined ? 'all' : t.scope.join(','),
-          formatYuan(t.base),
-          negative(t.discount),
-          [t.note === undefined ? undefined : noteInYuan(t.note), t.excludedBy === undefined ? undefined : `excluded by ${t.excludedBy}`]
+        ['#', 'level', 'promotion', 'type', 'lines', 'base', 'discount'],
+        result.trace.map((t) => ({
+          cells: [String(t.step), t.level, t.promotionId, t.type, t.scope === undefined ? 'all' : t.scope.join(','), formatYuan(t.base), negative(t.discount)],
+          below: [t.note === undefined ? undefined : noteInYuan(t.note), t.excludedBy === undefined ? undefined : `excluded by ${t.excludedBy}`]
             .filter((part) => part !== undefined)
             .join('; '),
-        ]),
+        })),
         new Set([5, 6]),
       ),
     );
@@ -43,20 +37,22 @@ export function explain(result: PriceResult): string {
   out.push('', 'Lines');
   out.push(
     ...table(
-      ['line', 'sku', 'qty', 'list', 'item discount', 'order discount', 'payable', 'order discount by promotion'],
+      ['line', 'sku', 'qty', 'list', 'item disc', 'order disc', 'payable'],
       result.lines.map((line) => {
         const allocations = Object.entries(line.allocations);
         const orderDiscount = allocations.reduce((sum, [, amount]) => sum + amount, 0);
-        return [
-          line.gift === true ? `${line.lineId} (gift)` : line.lineId,
-          line.sku,
-          String(line.qty),
-          formatYuan(line.listAmount),
-          negative(line.itemDiscount),
-          negative(orderDiscount),
-          formatYuan(line.payable),
-          allocations.map(([id, amount]) => `${id} ${formatYuan(amount)}`).join(', '),
-        ];
+        return {
+          cells: [
+            line.gift === true ? `${line.lineId} (gift)` : line.lineId,
+            line.sku,
+            String(line.qty),
+            formatYuan(line.listAmount),
+            negative(line.itemDiscount),
+            negative(orderDiscount),
+            formatYuan(line.payable),
+          ],
+          below: allocations.length === 0 ? '' : `order discount by promotion: ${allocations.map(([id, amount]) => `${id} ${formatYuan(amount)}`).join(', ')}`,
+        };
       }),
       new Set([2, 3, 4, 5, 6]),
     ),
@@ -68,15 +64,20 @@ function negative(amount: number): string {
   return amount === 0 ? '0.00' : `-${formatYuan(amount)}`;
 }
 
-/** Left-aligned columns two spaces apart; columns in `right` are right-aligned (amounts). */
-function table(header: readonly string[], rows: readonly (readonly string[])[], right: ReadonlySet<number>): string[] {
-  const widths = header.map((title, c) => Math.max(title.length, ...rows.map((row) => (row[c] ?? '').length)));
-  const render = (row: readonly string[]): string =>
-    `  ${row
+/**
+ * Left-aligned columns two spaces apart; columns in `right` are right-aligned (amounts). A row's
+ * free text (why a step applied, how a line's order discount splits) goes on a line of its own
+ * below it, indented past the first column, so the table stays within an 80-column terminal.
+ */
+function table(header: readonly string[], rows: readonly { cells: readonly string[]; below: string }[], right: ReadonlySet<number>): string[] {
+  const widths = header.map((title, c) => Math.max(title.length, ...rows.map((row) => (row.cells[c] ?? '').length)));
+  const render = (cells: readonly string[]): string =>
+    `  ${cells
       .map((cell, c) => (right.has(c) ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))
       .join('  ')
       .trimEnd()}`;
-  return [render(header), ...rows.map(render)];
+  const indent = ' '.repeat(2 + (widths[0] ?? 0) + 2);
+  return [render(header), ...rows.flatMap((row) => (row.below === '' ? [render(row.cells)] : [render(row.cells), `${indent}${row.below}`]))];
 }
 
 /**
