@@ -28,6 +28,8 @@ export interface Config {
   metricsPort: number;
   carrierUrl: string;
   smsUrl: string;
+  /** The WMS's pick-task API. */
+  wmsUrl: string;
   /** First port of the platform simulators (`ordersurge simulate`): one port per channel from here. */
   platformSimPort: number;
   /**
@@ -40,6 +42,9 @@ export interface Config {
   mergeWindowSeconds: number;
   carrierSimPort: number;
   smsSimPort: number;
+  wmsSimPort: number;
+  /** The WMS simulator ships an open pick task this many seconds after it opened; 0 only when told (`POST /admin/ship`). */
+  wmsShipAfterSeconds: number;
   /** The largest raw payload any intake (submit, webhooks, connectors, ingest) accepts. */
   maxPayloadBytes: number;
   /** Backpressure: intake (connectors, webhooks, submit) holds while the core stages hold this many messages. */
@@ -58,6 +63,7 @@ export interface Config {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const carrierSimPort = intVar(env, 'ORDERSURGE_CARRIER_PORT', 7311);
   const smsSimPort = intVar(env, 'ORDERSURGE_SMS_PORT', 7312);
+  const wmsSimPort = intVar(env, 'ORDERSURGE_WMS_PORT', 7313);
   return {
     natsUrl: env.NATS_URL || 'nats://127.0.0.1:4222',
     natsUrlExplicit: Boolean(env.NATS_URL),
@@ -69,11 +75,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsPort: intVar(env, 'METRICS_PORT', 9464),
     carrierUrl: env.CARRIER_URL || `http://127.0.0.1:${carrierSimPort}`,
     smsUrl: env.SMS_URL || `http://127.0.0.1:${smsSimPort}`,
+    wmsUrl: env.WMS_URL || `http://127.0.0.1:${wmsSimPort}`,
     platformSimPort: intVar(env, 'ORDERSURGE_PLATFORM_PORT', 7320),
     platformUrls: platformUrlsVar(env, intVar(env, 'ORDERSURGE_PLATFORM_PORT', 7320)),
     mergeWindowSeconds: intVar(env, 'ORDERSURGE_MERGE_WINDOW_S', 600, 7 * 24 * 3600),
     carrierSimPort,
     smsSimPort,
+    wmsSimPort,
+    wmsShipAfterSeconds: intVar(env, 'ORDERSURGE_WMS_SHIP_AFTER_S', 20, 86_400),
     maxPayloadBytes: payloadLimitVar(env),
     maxCoreBacklog: intVar(env, 'ORDERSURGE_MAX_CORE_BACKLOG', 10_000, 100_000_000),
     peak: {
@@ -167,6 +176,6 @@ export function workerSettingsOf(config: Config): { natsUrl: string; namespace: 
   return {
     natsUrl: config.natsUrl,
     namespace: config.namespace,
-    settings: { carrierUrl: config.carrierUrl, smsUrl: config.smsUrl, platformUrls: config.platformUrls, mergeWindowSeconds: config.mergeWindowSeconds },
+    settings: { carrierUrl: config.carrierUrl, smsUrl: config.smsUrl, wmsUrl: config.wmsUrl, platformUrls: config.platformUrls, mergeWindowSeconds: config.mergeWindowSeconds },
   };
 }

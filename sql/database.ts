@@ -154,6 +154,21 @@ export interface ShipmentsTable {
   /** A cancelled order's parcel after its waybill (migration 0020): requested, voided, or refused by the carrier. */
   interception: 'requested' | 'voided' | 'refused' | null;
   intercepted_at: Timestamp | null;
+  /** The WMS's pick task of the shipment (migration 0022), once the WMS took it. */
+  pick_task_id: string | null;
+  /** open at the WMS; cancel_requested, cancelled or refused for a cancelled order's parcel; shipped once it left the warehouse. */
+  pick_status: PickStatus | null;
+  picked_at: Timestamp | null;
+  shipped_at: Timestamp | null;
+}
+
+export type PickStatus = 'open' | 'cancel_requested' | 'cancelled' | 'refused' | 'shipped';
+
+/** How far the confirm-shipped feed of each WMS has been read (migration 0022). */
+export interface WmsFeedCursorsTable {
+  wms: string;
+  seq: number;
+  updated_at: Generated<Date>;
 }
 
 /** Which orders travel in which shipment; several when orders were merged. */
@@ -250,6 +265,7 @@ export interface Database extends AftersalesTables {
   reservations: ReservationsTable;
   shipments: ShipmentsTable;
   shipment_orders: ShipmentOrdersTable;
+  wms_feed_cursors: WmsFeedCursorsTable;
   notifications: NotificationsTable;
   connector_cursors: ConnectorCursorsTable;
   shop_accounts: ShopAccountsTable;

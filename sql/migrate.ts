@@ -16,6 +16,7 @@ import * as orderShop from './migrations/0015-order-shop.ts';
 import * as shopAccounts from './migrations/0016-shop-accounts.ts';
 import * as waybillInterceptions from './migrations/0020-waybill-interceptions.ts';
 import * as shipmentsPerDay from './migrations/0021-shipments-per-day.ts';
+import * as pickTasks from './migrations/0022-pick-tasks.ts';
 import * as aftersalesTickets from './migrations/0030-aftersales-tickets.ts';
 
 /** Migrations in order; the list is explicit so no file-system scan is needed at run time. */
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0016-shop-accounts': shopAccounts,
   '0020-waybill-interceptions': waybillInterceptions,
   '0021-shipments-per-day': shipmentsPerDay,
+  '0022-pick-tasks': pickTasks,
   '0030-aftersales-tickets': aftersalesTickets,
 };
 

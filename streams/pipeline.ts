@@ -7,7 +7,7 @@
  */
 
 /** Where an order can be in the pipeline: its `orders.status`. */
-export const ORDER_STATUSES = ['awaiting_payment', 'received', 'priced', 'routed', 'waybilled', 'notified', 'exception', 'cancelled'] as const;
+export const ORDER_STATUSES = ['awaiting_payment', 'received', 'priced', 'routed', 'picking', 'waybilled', 'notified', 'exception', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /**
@@ -38,8 +38,9 @@ export const PIPELINE = [
   { stage: 'ingest', from: null, to: null, next: 'dedupe', criticality: 'core', cpuTask: 'normalize', does: 'normalize each platform format, validate' },
   { stage: 'dedupe', from: null, to: 'received', next: 'pricing', criticality: 'core', cpuTask: null, does: 'one order per (channel, external id); updates overtake' },
   { stage: 'pricing', from: 'received', to: 'priced', next: 'routing', criticality: 'core', cpuTask: 'price', does: 'promotions, apportionment, payment check' },
-  { stage: 'routing', from: 'priced', to: 'routed', next: 'waybill', criticality: 'core', cpuTask: null, does: 'warehouse, stock reservation, merge' },
-  { stage: 'waybill', from: 'routed', to: 'waybilled', next: 'notify', criticality: 'core', cpuTask: null, does: 'carrier e-waybill' },
+  { stage: 'routing', from: 'priced', to: 'routed', next: 'pick', criticality: 'core', cpuTask: null, does: 'warehouse, stock reservation, merge' },
+  { stage: 'pick', from: 'routed', to: 'picking', next: 'waybill', criticality: 'core', cpuTask: null, does: 'pick task per shipment at the WMS' },
+  { stage: 'waybill', from: 'picking', to: 'waybilled', next: 'notify', criticality: 'core', cpuTask: null, does: 'carrier e-waybill' },
   { stage: 'notify', from: 'waybilled', to: 'notified', next: 'points', criticality: 'deferrable', cpuTask: null, does: '"being packed" SMS' },
   { stage: 'points', from: 'notified', to: null, next: 'review', criticality: 'sheddable', cpuTask: null, does: 'loyalty points into the ledger' },
   { stage: 'review', from: 'notified', to: null, next: null, criticality: 'sheddable', cpuTask: null, does: 'review reminder, scheduled through the SMS gateway' },
@@ -80,7 +81,7 @@ export const NON_CORE_STAGES: ReadonlySet<StageName> = new Set(PIPELINE.filter((
  * exception, or in the status of any stage up to and including `stage`.
  *
  * @example
- * statusesBefore('waybill') // Set { 'awaiting_payment', 'exception', 'received', 'priced', 'routed' }
+ * statusesBefore('waybill') // Set { 'awaiting_payment', 'exception', 'received', 'priced', 'routed', 'picking' }
  */
 export function statusesBefore(stage: StageName): ReadonlySet<OrderStatus> {
   const before = new Set<OrderStatus>(['awaiting_payment', 'exception']);

@@ -23,7 +23,7 @@ describe('a carrier outage', () => {
     for (const id of ids) await insertPricedOrder(p.db, { id, sku: 'OUTAGE-SKU', qty: 1 });
     const lines: string[] = [];
     // A delivery limit of 3 with 100 ms retries: without the breaker the outage would dead-letter every order in a second or two.
-    const workers = await p.startWorkers(['routing', 'waybill'], { maxDeliver: 3, retryBaseMs: 100 }, (line) => lines.push(line));
+    const workers = await p.startWorkers(['routing', 'pick', 'waybill'], { maxDeliver: 3, retryBaseMs: 100 }, (line) => lines.push(line));
     p.carrierFaults.failRate = 0.5;
     for (const id of ids) await p.bus.js.publish(p.names.stageSubject('routing', 'shop'), JSON.stringify({ orderId: id }), { msgID: `routing:${id}` });
     await new Promise((r) => setTimeout(r, 1500));

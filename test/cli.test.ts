@@ -56,7 +56,7 @@ describe('the ordersurge command', () => {
     const view = JSON.parse(shown.stdout);
     expect(view).toMatchObject({ id, channel: 'shop', externalId: String(orders[0]!.id), status: 'notified', amounts: { paid: 56500, goods: 58500, discount: 2000, shipping: 0 } });
     expect(view.lines.map((l: { sku: string }) => l.sku)).toEqual(['TEA-PE-357', 'CUP-WHITE']);
-    expect(view.events.map((e: { type: string }) => e.type)).toEqual(['received', 'priced', 'routed', 'waybilled', 'notified']);
+    expect(view.events.map((e: { type: string }) => e.type)).toEqual(['received', 'priced', 'routed', 'picking', 'waybilled', 'notified']);
     expect(view.shipments[0].waybillNo).toMatch(/^SIM/);
     expect(typeof view.processingSeconds).toBe('number');
   });
@@ -65,9 +65,9 @@ describe('the ordersurge command', () => {
     const status = await run(['status', '--json']);
     expect(status.code).toBe(0);
     const parsed = JSON.parse(status.stdout);
-    expect(parsed.stages.map((s: { stage: string }) => s.stage)).toEqual(['ingest', 'dedupe', 'pricing', 'routing', 'waybill', 'notify', 'points', 'review']);
+    expect(parsed.stages.map((s: { stage: string }) => s.stage)).toEqual(['ingest', 'dedupe', 'pricing', 'routing', 'pick', 'waybill', 'notify', 'points', 'review']);
     expect(Object.keys(parsed.stages[0]).sort()).toEqual(['ackPending', 'criticality', 'deadLetters', 'doneSeq', 'inRatePerSecond', 'lastSeq', 'oldestAgeMs', 'pending', 'ratePerSecond', 'redelivered', 'stage', 'waiting']);
-    expect(parsed.stages.map((s: { criticality: string }) => s.criticality)).toEqual(['core', 'core', 'core', 'core', 'core', 'deferrable', 'sheddable', 'sheddable']);
+    expect(parsed.stages.map((s: { criticality: string }) => s.criticality)).toEqual(['core', 'core', 'core', 'core', 'core', 'core', 'deferrable', 'sheddable', 'sheddable']);
     expect(parsed.deadLetters).toBe(0);
     expect(parsed.connectors).toEqual([]);
   });

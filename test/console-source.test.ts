@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../sql/database.ts';
 import { flagExceptions } from '../sql/queries/orders.ts';
 import { openPeakStore } from '../streams/peak-mode.ts';
+import { STAGES } from '../streams/pipeline.ts';
 import { consoleActions } from '../tui/console-actions.ts';
 import { openConsoleSource, type ConsoleSource } from '../tui/console-source.ts';
 import { retryExceptions } from '../workers/exception-retry.ts';
@@ -30,7 +31,7 @@ describe('the console against a live pipeline', () => {
       const d = source.current();
       return d.workers.some((w) => w.pid === process.pid) ? d : undefined;
     }, 10_000, 'the heartbeat');
-    expect(data.stages.map((s) => s.stage)).toEqual(['ingest', 'dedupe', 'pricing', 'routing', 'waybill', 'notify', 'points', 'review']);
+    expect(data.stages.map((s) => s.stage)).toEqual(['ingest', 'dedupe', 'pricing', 'routing', 'pick', 'waybill', 'notify', 'points', 'review']);
     expect(data.nats).toEqual({ up: true });
     expect(data.postgres).toEqual({ up: true });
     expect(data.peak?.state.setting).toBe('auto');
@@ -77,7 +78,7 @@ describe('the console against a live pipeline', () => {
       await away.ready();
       const data = await eventually(async () => {
         const d = away.current();
-        return d.stages.length === 8 && !d.postgres.up ? d : undefined;
+        return d.stages.length === STAGES.length && !d.postgres.up ? d : undefined;
       }, 10_000, 'stages read while Postgres is away');
       expect(data.nats).toEqual({ up: true });
       expect(data.kpis.status).toBe('unavailable');

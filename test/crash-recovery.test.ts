@@ -35,6 +35,7 @@ describe('a worker killed mid-batch', () => {
         ORDERSURGE_NAMESPACE: p.names.namespace,
         CARRIER_URL: p.config.carrierUrl,
         SMS_URL: p.config.smsUrl,
+        WMS_URL: p.config.wmsUrl,
       },
       stdio: 'ignore',
     });

@@ -36,7 +36,7 @@ describe('merge (合单)', () => {
     expect(await shipmentOf(603)).not.toBe(first);
     await early.stop();
 
-    const all = await p.startWorkers(['ingest', 'dedupe', 'pricing', 'routing', 'waybill', 'notify']);
+    const all = await p.startWorkers(['ingest', 'dedupe', 'pricing', 'routing', 'pick', 'waybill', 'notify']);
     for (const id of [601, 602, 603]) {
       await eventually(async () => ((await p.db.selectFrom('orders').select('status').where('id', '=', `shop:${id}`).executeTakeFirst())?.status === 'notified' ? true : undefined), 20_000, `shop:${id} notified`);
     }
@@ -64,7 +64,7 @@ describe('merge (合单)', () => {
     expect(members).toEqual([{ order_id: 'shop:612' }]);
 
     const before = (await (await fetch(`${p.carrier.url}/stats`)).json()) as { voided: number };
-    const late = await p.startWorkers(['ingest', 'dedupe', 'pricing', 'routing', 'waybill', 'notify']);
+    const late = await p.startWorkers(['ingest', 'dedupe', 'pricing', 'routing', 'pick', 'waybill', 'notify']);
     await eventually(async () => ((await p.db.selectFrom('orders').select('status').where('id', '=', 'shop:612').executeTakeFirst())?.status === 'notified' ? true : undefined), 20_000, 'shop:612 notified');
     await late.stop();
     const after = (await (await fetch(`${p.carrier.url}/stats`)).json()) as { voided: number };

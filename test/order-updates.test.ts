@@ -83,7 +83,7 @@ describe('updates of known orders', () => {
     expect(released).toEqual([{ status: 'released' }]);
 
     // Once the later stages run, none of the cancelled orders reaches the carrier.
-    await start(['waybill', 'notify']);
+    await start(['pick', 'waybill', 'notify']);
     const shipped = versions(304);
     await submit(shipped.original);
     await waitFor(304, 'notified');
@@ -128,7 +128,7 @@ describe('updates of known orders', () => {
     try {
       const racing = versions(501);
       await submit(racing.original);
-      await waitFor(501, 'routed');
+      await waitFor(501, 'picking');
       await submit(racing.cancelled);
       await waitFor(501, 'cancelled');
       await eventually(async () => {
@@ -149,7 +149,7 @@ describe('updates of known orders', () => {
     try {
       const racing = versions(502);
       await submit(racing.original);
-      await waitFor(502, 'routed');
+      await waitFor(502, 'picking');
       await submit(racing.readdressed);
       // Waybilled (and maybe notified already): its shipment holds a number.
       await eventually(async () => ((await p.db.selectFrom('shipments').select('waybill_no').where('order_id', '=', 'shop:502').executeTakeFirst())?.waybill_no ?? undefined), 20_000, 'shop:502 waybilled');

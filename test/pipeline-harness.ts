@@ -4,6 +4,7 @@ import { loadConfig, workerSettingsOf, type Config } from '../cli/config.ts';
 import { createDatabaseIfMissing, dropDatabase } from '../scripts/servers/postgres-server.ts';
 import { startCarrierSimulator } from '../scripts/simulators/carrier-simulator.ts';
 import { startSmsSimulator } from '../scripts/simulators/sms-simulator.ts';
+import { startWmsSimulator } from '../scripts/simulators/wms-simulator.ts';
 import type { Faults, RunningServer } from '../scripts/simulators/json-server.ts';
 import { appUrlOf, ensureAppRole, grantAppRole } from '../sql/app-role.ts';
 import { createDb, type Db } from '../sql/database.ts';
@@ -18,7 +19,7 @@ import { STAGES } from '../streams/pipeline.ts';
 
 /**
  * A private pipeline for one test file: its own database and its own stream namespace on the
- * shared servers, plus its own carrier and SMS simulators.
+ * shared servers, plus its own carrier, SMS and WMS simulators.
  */
 export interface TestPipeline {
   config: Config;
@@ -31,6 +32,10 @@ export interface TestPipeline {
   /** Latency and failures of the carrier simulator; change them to slow or break it mid-test. */
   carrierFaults: Faults;
   sms: RunningServer;
+  /** The WMS simulator: it ships a pick task only when told (`POST /admin/ship`). */
+  wms: RunningServer;
+  /** Latency and failures of the WMS simulator. */
+  wmsFaults: Faults;
   /** `log` receives the workers' log lines; dropped by default. */
   startWorkers(stages?: readonly StageName[], runner?: Partial<RunnerOptions>, log?: (line: string) => void, peak?: Partial<PeakGuardSettings>): Promise<RunningWorkers>;
   close(): Promise<void>;
@@ -55,11 +60,14 @@ export async function createTestPipeline(topology: Partial<TopologyOptions> = {}
   const carrierFaults: Faults = { latencyMs: 0, failRate: 0 };
   const carrier = await startCarrierSimulator(0, carrierFaults);
   const sms = await startSmsSimulator(0, { latencyMs: 0, failRate: 0 });
+  const wmsFaults: Faults = { latencyMs: 0, failRate: 0 };
+  const wms = await startWmsSimulator(0, wmsFaults);
   const config: Config = {
     ...loadConfig({ NATS_URL: inject('natsUrl'), ORDERSURGE_NAMESPACE: id }),
     databaseUrl,
     carrierUrl: carrier.url,
     smsUrl: sms.url,
+    wmsUrl: wms.url,
   };
   const names = namesFor(id);
   const bus = await connectBus(config.natsUrl, `test-${id}`);
@@ -88,6 +96,8 @@ export async function createTestPipeline(topology: Partial<TopologyOptions> = {}
     carrier,
     carrierFaults,
     sms,
+    wms,
+    wmsFaults,
     async startWorkers(stages = STAGES, runner = {}, log = () => undefined, peak = {}) {
       const workers = await startWorkers({
         ...workerSettingsOf(config),
@@ -109,6 +119,7 @@ export async function createTestPipeline(topology: Partial<TopologyOptions> = {}
       await db.destroy();
       await carrier.close();
       await sms.close();
+      await wms.close();
       await dropDatabase(admin.toString(), `ordersurge_${id}`);
     },
   };

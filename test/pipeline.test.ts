@@ -46,7 +46,7 @@ describe('the pipeline, end to end on real NATS and Postgres', () => {
     const sms = (await (await fetch(`${p.sms.url}/sms?orderId=${encodeURIComponent(id)}`)).json()) as { messages: { template: string }[] };
     expect(sms.messages.filter((m) => m.template === 'being_packed')).toHaveLength(1);
     const events = await p.db.selectFrom('order_events').select('type').where('order_id', '=', id).orderBy('id').execute();
-    expect(events.map((e) => e.type)).toEqual(['received', 'priced', 'routed', 'waybilled', 'notified']);
+    expect(events.map((e) => e.type)).toEqual(['received', 'priced', 'routed', 'picking', 'waybilled', 'notified']);
   });
 
   it('turns repeated deliveries and re-driven stage messages into nothing new', async () => {
@@ -58,12 +58,12 @@ describe('the pipeline, end to end on real NATS and Postgres', () => {
     // The same payload again, with a different id so JetStream's duplicate window cannot help,
     // and every stage's message again as if each had been redelivered after a crash.
     await p.bus.js.publish(p.names.stageSubject('ingest', 'shop'), encode({ ...payload, note: 'redelivered' }));
-    for (const stage of ['pricing', 'routing', 'waybill', 'notify'] as const) {
+    for (const stage of ['pricing', 'routing', 'pick', 'waybill', 'notify'] as const) {
       await p.bus.js.publish(p.names.stageSubject(stage, 'shop'), encode({ orderId: id }), { msgID: `again-${stage}` });
     }
     await eventually(async () => {
       const depths = await Promise.all(
-        (['ingest', 'dedupe', 'pricing', 'routing', 'waybill', 'notify'] as const).map((s) =>
+        (['ingest', 'dedupe', 'pricing', 'routing', 'pick', 'waybill', 'notify'] as const).map((s) =>
           p.bus.jsm.consumers.info(p.names.stageStream(s), s),
         ),
       );

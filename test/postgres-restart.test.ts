@@ -73,6 +73,7 @@ describe('a Postgres restart under load', () => {
         ORDERSURGE_NAMESPACE: pipeline.names.namespace,
         CARRIER_URL: pipeline.config.carrierUrl,
         SMS_URL: pipeline.config.smsUrl,
+        WMS_URL: pipeline.config.wmsUrl,
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

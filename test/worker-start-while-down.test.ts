@@ -39,6 +39,7 @@ describe('a worker started while Postgres restarts', () => {
         ORDERSURGE_NAMESPACE: pipeline.names.namespace,
         CARRIER_URL: pipeline.config.carrierUrl,
         SMS_URL: pipeline.config.smsUrl,
+        WMS_URL: pipeline.config.wmsUrl,
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

@@ -33,7 +33,7 @@ describe('pipeline panel', () => {
   it('shows every stage in pipeline order with its figures', () => {
     const { stages, history, workers } = knownConsoleData();
     const frame = plain(render(<PipelinePanel stages={stages} history={history} workers={workers} thresholds={DEFAULT_THRESHOLDS} width={78} />).lastFrame());
-    const order = ['ingest', 'dedupe', 'pricing', 'routing', 'waybill', 'notify', 'points', 'review'].map((s) => frame.indexOf(`${s} `));
+    const order = ['ingest', 'dedupe', 'pricing', 'routing', 'pick', 'waybill', 'notify', 'points', 'review'].map((s) => frame.indexOf(`${s} `));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     const routing = frame.split('\n').find((l) => l.includes('routing '))!;

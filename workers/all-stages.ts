@@ -2,6 +2,7 @@ import type { StageName } from '../streams/pipeline.ts';
 import { dedupeStage } from './dedupe/dedupe-stage.ts';
 import { ingestStage } from './ingest/ingest-stage.ts';
 import { notifyStage } from './notify/notify-stage.ts';
+import { pickStage } from './pick/pick-stage.ts';
 import { pointsStage } from './points/points-stage.ts';
 import { pricingStage } from './pricing/pricing-stage.ts';
 import { reviewStage } from './review/review-stage.ts';
@@ -15,6 +16,7 @@ export const ALL_STAGES: Record<StageName, Stage<any>> = {
   dedupe: dedupeStage,
   pricing: pricingStage,
   routing: routingStage,
+  pick: pickStage,
   waybill: waybillStage,
   notify: notifyStage,
   points: pointsStage,

@@ -5,7 +5,7 @@ const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 describe('deadLetteredOrder', () => {
   it('names the order of an order step with the status its stage takes it from', () => {
-    expect(deadLetteredOrder('waybill', encode('{"orderId":"shop:1"}'))).toEqual({ orderId: 'shop:1', from: 'routed' });
+    expect(deadLetteredOrder('waybill', encode('{"orderId":"shop:1"}'))).toEqual({ orderId: 'shop:1', from: 'picking' });
     expect(deadLetteredOrder('notify', encode('{"orderId":"shop:1"}'))).toEqual({ orderId: 'shop:1', from: 'waybilled' });
   });
 

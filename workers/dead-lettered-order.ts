@@ -14,7 +14,7 @@ const decoder = new TextDecoder();
  * leave the status alone) and messages that name no order.
  *
  * @example
- * deadLetteredOrder('waybill', encode('{"orderId":"shop:1"}')) // { orderId: 'shop:1', from: 'routed' }
+ * deadLetteredOrder('waybill', encode('{"orderId":"shop:1"}')) // { orderId: 'shop:1', from: 'picking' }
  */
 export function deadLetteredOrder(stage: StageName, payload: Uint8Array): { orderId: string; from: OrderStatus } | undefined {
   const { from, to } = stageDefinition(stage);

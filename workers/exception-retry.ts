@@ -23,8 +23,10 @@ export function retryDecision(type: string, detail: string): RetryDecision {
     case 'backorder':
     case 'bad_address':
       return { ok: true, to: 'priced' };
+    case 'pick_rejected':
+      return { ok: true, to: stageDefinition('pick').from! };
     case 'waybill_rejected':
-      return { ok: true, to: 'routed' };
+      return { ok: true, to: stageDefinition('waybill').from! };
     case 'dead_letter': {
       // The detail names the stage: `waybill: <reason>`.
       const stage = detail.slice(0, detail.indexOf(':'));
@@ -32,6 +34,7 @@ export function retryDecision(type: string, detail: string): RetryDecision {
       return from ? { ok: true, to: from } : { ok: false, why: `dead letter of a stage the order cannot go back to (${stage || 'none named'}); replay the dead letter instead` };
     }
     case 'cancel_after_waybill':
+    case 'cancel_after_pick':
     case 'address_change_after_waybill':
       return { ok: false, why: 'the parcel is with the carrier: intercept or redirect it, then close the order by hand' };
     default:

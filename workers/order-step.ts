@@ -23,6 +23,8 @@ export interface OrderStep {
   stage: StageName;
   /** Called with at least one order. */
   apply(orderIds: readonly string[], ctx: StageContext): Promise<Map<string, StepResult>>;
+  /** See `Stage.readyToPull`: a step behind an outside service's breaker waits here while it is open. */
+  readyToPull?(ctx: StageContext, signal: AbortSignal): Promise<void>;
 }
 
 /**
@@ -38,6 +40,7 @@ export function orderStepStage(step: OrderStep): Stage<OrderRef> {
   return {
     name: step.stage,
     decode: (data) => decodeJson(data, orderRefSchema),
+    ...(step.readyToPull ? { readyToPull: step.readyToPull } : {}),
     async handle(batch, ctx) {
       const ids = [...new Set(batch.map((d) => d.body.orderId))];
       const statuses = await statusesOf(ctx.db, ids);

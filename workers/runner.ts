@@ -100,6 +100,10 @@ export class StageRunner<T> {
         await this.waitForRoom(signal);
         continue;
       }
+      if (this.stage.readyToPull) {
+        await this.stage.readyToPull(this.ctx, signal);
+        if (signal.aborted) break;
+      }
       await this.pullOnce(consumer, room, signal);
     }
     await Promise.allSettled([...this.batches]);

@@ -36,6 +36,8 @@ export interface StageSettings {
   carrierUrl: string;
   /** The SMS gateway. */
   smsUrl: string;
+  /** The WMS's pick-task API. */
+  wmsUrl: string;
   /** Each marketplace's API: its buyer-message endpoint reaches a buyer whose number it masks. */
   platformUrls: Partial<Record<Channel, string>>;
   /** Merge (合单) window in seconds; 0 switches merging off. */
@@ -67,6 +69,12 @@ export interface Stage<T> {
    * together when a server is out of reach, else tries each message alone (see `error-class.ts`).
    */
   handle(batch: readonly Delivery<T>[], ctx: StageContext): Promise<Outcome[]>;
+  /**
+   * Resolves when the stage may take more messages; the runner awaits it before every pull. A
+   * stage behind an outside service's open circuit breaker waits here, so its messages stay in
+   * the stream, spending no delivery attempts, until the breaker closes.
+   */
+  readyToPull?(ctx: StageContext, signal: AbortSignal): Promise<void>;
 }
 
 export const done = (publish: Downstream[] = []): Outcome => ({ kind: 'done', publish });

@@ -19,6 +19,8 @@ import { openPeakStore } from '../streams/peak-mode.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { startAtsPublisher } from './inventory/ats-publisher.ts';
 import { startInterceptionSweep } from './waybill/interception-sweep.ts';
+import { startPickCancelSweep } from './pick/pick-cancel-sweep.ts';
+import { startShippedFeed } from './pick/shipped-feed.ts';
 import { openAtsBucket } from '../streams/ats-bucket.ts';
 import { DEFAULT_EXCEPTION_ALERT, type ExceptionAlertRule } from './kpi/exception-alert.ts';
 import { startKpiTask } from './kpi/kpi-task.ts';
@@ -108,6 +110,10 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
   const ats = opts.stages.includes('routing') ? await startAtsPublisher({ databaseUrl: opts.databaseUrl, db, kv: await openAtsBucket(bus.nc, names), log }) : undefined;
   // Waybill processes have the carrier void the parcels of orders cancelled after their waybill.
   const interceptions = opts.stages.includes('waybill') ? startInterceptionSweep({ db, carrierUrl: opts.settings.carrierUrl, log }) : undefined;
+  // Pick processes have the WMS cancel the pick tasks of cancelled orders, and record parcels it shipped.
+  const pickSweeps = opts.stages.includes('pick')
+    ? [startPickCancelSweep({ db, wmsUrl: opts.settings.wmsUrl, log }), startShippedFeed({ db, wmsUrl: opts.settings.wmsUrl, log })]
+    : [];
   let stopped: Promise<void> | undefined;
   return {
     metrics,
@@ -121,6 +127,7 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
         await Promise.all(runs);
         await ats?.stop();
         await interceptions?.stop();
+        await Promise.all(pickSweeps.map((s) => s.stop()));
         await watcher;
         await target?.remove();
         await kpiTask?.stop();

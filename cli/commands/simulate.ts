@@ -21,7 +21,7 @@ export const faultOptions = (cmd: Command): Command =>
 export function simulateCommand(): Command {
   return faultOptions(
     new Command('simulate')
-      .description("run the local simulators: carrier e-waybill API, SMS gateway, and each platform's order API (orders and later updates)")
+      .description("run the local simulators: carrier e-waybill API, SMS gateway, WMS pick tasks, and each platform's order API (orders and later updates)")
       .option('--rate <n>', 'new orders per second each platform emits', rateOption('--rate', 100_000), 5),
   ).action(
     action(async (opts: { rate: number; latencyMs: number; failRate: number }) => {
@@ -31,6 +31,7 @@ export function simulateCommand(): Command {
       const platforms = await startPlatformSimulators({ rate: opts.rate, faults, firstPort: config.platformSimPort });
       console.log(`carrier  ${sims.carrier.url}/waybills`);
       console.log(`sms      ${sims.sms.url}/sms`);
+      console.log(`wms      ${sims.wms.url}/pick-tasks`);
       for (const [channel, url] of Object.entries(platforms.urls)) console.log(`${channel.padEnd(8)} ${url} (${opts.rate} orders/s)`);
       console.log('poll them with: ordersurge connect --platform-url CHANNEL=URL ...; Ctrl-C stops them');
       await stopOnSignal(async () => {

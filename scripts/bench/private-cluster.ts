@@ -23,7 +23,7 @@ const BIN = fileURLToPath(new URL('../../bin/ordersurge.mjs', import.meta.url));
 
 /**
  * A pipeline of its own for a benchmark or a load test: a namespace and a database of their
- * own on the configured servers, the carrier and SMS simulators in a process, worker processes
+ * own on the configured servers, the carrier, SMS and WMS simulators in a process, worker processes
  * and a feeder process on demand. `close` removes all of it.
  */
 export interface PrivateCluster {
@@ -86,8 +86,8 @@ export async function startPrivateCluster(prefix: string, stock: (sku: string) =
     await saveRuleSet(db, DEMO_RULES, `ordersurge ${prefix}`, 'the demo rule set');
     const sims = forkScript<never, SimulatorsOut>('./simulators-process.ts', ['0']);
     children.push(sims);
-    const { carrierUrl, smsUrl } = await sims.next((m): m is SimulatorsOut => m.type === 'ready');
-    const baseEnv = { ...process.env, NATS_URL: servers.natsUrl, DATABASE_URL: dbUrl.toString(), ORDERSURGE_NAMESPACE: id, CARRIER_URL: carrierUrl, SMS_URL: smsUrl };
+    const { carrierUrl, smsUrl, wmsUrl } = await sims.next((m): m is SimulatorsOut => m.type === 'ready');
+    const baseEnv = { ...process.env, NATS_URL: servers.natsUrl, DATABASE_URL: dbUrl.toString(), ORDERSURGE_NAMESPACE: id, CARRIER_URL: carrierUrl, SMS_URL: smsUrl, WMS_URL: wmsUrl };
     return {
       id,
       names,

@@ -1,17 +1,19 @@
-// The carrier and SMS simulators in a process of their own, so their HTTP work does not share a
+// The carrier, SMS and WMS simulators in a process of their own, so their HTTP work does not share a
 // main thread with the workers a benchmark measures. Reports its URLs, then runs until SIGTERM.
 import { startCarrierSimulator } from '../simulators/carrier-simulator.ts';
 import { startSmsSimulator } from '../simulators/sms-simulator.ts';
+import { startWmsSimulator } from '../simulators/wms-simulator.ts';
 
-export type SimulatorsOut = { type: 'ready'; carrierUrl: string; smsUrl: string };
+export type SimulatorsOut = { type: 'ready'; carrierUrl: string; smsUrl: string; wmsUrl: string };
 
 // Each its own faults, so a fault run can take the carrier down (POST /admin/faults) and not the SMS gateway.
 const latencyMs = Number(process.argv[2] ?? 0);
 const carrier = await startCarrierSimulator(0, { latencyMs, failRate: 0 });
 const sms = await startSmsSimulator(0, { latencyMs, failRate: 0 });
-process.send?.({ type: 'ready', carrierUrl: carrier.url, smsUrl: sms.url } satisfies SimulatorsOut);
+const wms = await startWmsSimulator(0, { latencyMs, failRate: 0 });
+process.send?.({ type: 'ready', carrierUrl: carrier.url, smsUrl: sms.url, wmsUrl: wms.url } satisfies SimulatorsOut);
 const stop = async (): Promise<void> => {
-  await Promise.all([carrier.close(), sms.close()]);
+  await Promise.all([carrier.close(), sms.close(), wms.close()]);
   process.exit(0);
 };
 process.once('SIGTERM', () => void stop());

@@ -24,7 +24,7 @@ export async function isClusterRunning(bus: Bus, names: Names): Promise<boolean>
 
 /**
  * The cluster this machine's configuration points at (NATS_URL, DATABASE_URL,
- * ORDERSURGE_NAMESPACE, CARRIER_URL, SMS_URL), if its workers are running; undefined otherwise.
+ * ORDERSURGE_NAMESPACE, CARRIER_URL, SMS_URL, WMS_URL), if its workers are running; undefined otherwise.
  * A load run on it starts no workers and removes nothing: it only feeds orders and reads.
  */
 export async function attachRunningCluster(): Promise<PrivateCluster | undefined> {

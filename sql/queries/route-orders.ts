@@ -85,7 +85,7 @@ export async function readParcelsLeftToday(db: Executor, warehouses: readonly st
   return new Map(rows.map((r) => [r.code, r.left]));
 }
 
-/** The open shipments (no waybill yet, created within the window) of the given merge keys, newest first; with `lock`, locked. */
+/** The open shipments (no pick task nor waybill yet, created within the window) of the given merge keys, newest first; with `lock`, locked. */
 export async function readOpenShipments(db: Executor, mergeKeys: readonly string[], windowSeconds: number, lock: boolean): Promise<{ id: string; mergeKey: string; warehouse: string }[]> {
   if (mergeKeys.length === 0 || windowSeconds <= 0) return [];
   const query = db
@@ -93,6 +93,8 @@ export async function readOpenShipments(db: Executor, mergeKeys: readonly string
     .select(['id', 'merge_key', 'warehouse'])
     .where('merge_key', 'in', [...new Set(mergeKeys)])
     .where('waybill_no', 'is', null)
+    // Once the WMS has its pick list the parcel is closed: a late order ships on its own.
+    .where('pick_task_id', 'is', null)
     .where('created_at', '>', sql<Date>`now() - make_interval(secs => ${windowSeconds})`)
     .orderBy('created_at', 'desc');
   const rows = await (lock ? query.forUpdate() : query).execute();
@@ -150,7 +152,7 @@ function reserveRows(reserve: ReadonlyMap<string, number>): { sku: string; wareh
  * locks, in the one global order (orders by id, then stock rows by sku and warehouse, then
  * shipments by id), the planned orders, their stock rows and the open shipments the plan joins,
  * and writes everything only if what the plan stood on still holds: every order still priced,
- * every SKU's stock still enough, every joined shipment still without a waybill. The reservation
+ * every SKU's stock still enough, every joined shipment still without a pick task or waybill. The reservation
  * rows it inserts move `inventory.reserved` (their trigger, migration 0012). Returns
  * `{ ok: true }`, or `{ ok: false, conflict }` with what it found under the locks (having
  * written nothing): plan again on that. A plan made under the caller's own locks (`db` its
@@ -175,7 +177,7 @@ export async function applyRoutingAtomically(db: Executor, plannedIds: readonly 
         from inventory i join wanted w on w.sku = i.sku and w.warehouse = i.warehouse
        order by i.sku, i.warehouse for update of i
     ), locked_shipments as (
-      select s.id from shipments s where s.id = any(${joined}::text[]) and s.waybill_no is null order by s.id for update
+      select s.id from shipments s where s.id = any(${joined}::text[]) and s.waybill_no is null and s.pick_task_id is null order by s.id for update
     ), ok as (
       select (select count(*) from locked_orders) = ${plannedIds.length}
          and (select count(*) from locked_stock l join wanted w on w.sku = l.sku and w.warehouse = l.warehouse where l.available >= w.qty) = ${reserve.length}

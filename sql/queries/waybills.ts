@@ -1,9 +1,13 @@
 import { sql, type Transaction } from 'kysely';
 import type { Address } from '../../streams/canonical-order.ts';
+import { stageDefinition } from '../../streams/pipeline.ts';
 import type { Database, Db } from '../database.ts';
 import { flagExceptions, moveOrders, recordEvents } from './orders.ts';
 
-/** A shipment of a routed order, with where it goes. */
+/** The status an order waits in for its waybill. */
+const WAYBILL_FROM = stageDefinition('waybill').from!;
+
+/** A shipment of an order waiting for its waybill, with where it goes. */
 export interface ShipmentToNumber {
   shipmentId: string;
   orderId: string;
@@ -34,9 +38,9 @@ export interface IssuedWaybill {
 }
 
 export interface WaybillsRecorded {
-  /** Orders of `moving` still routed under the lock: numbered and waybilled now. */
+  /** Orders of `moving` still waiting under the lock: numbered and waybilled now. */
   waybilled: Set<string>;
-  /** Orders of `moving` no longer routed (cancelled while the carrier answered, or moved on). */
+  /** Orders of `moving` no longer waiting (cancelled while the carrier answered, or moved on). */
   gone: string[];
   /** Orders the carrier refused, now exceptions. */
   flagged: Set<string>;
@@ -60,7 +64,7 @@ export async function recordWaybills(
   sentAddress: ReadonlyMap<string, Address>,
 ): Promise<WaybillsRecorded> {
   return db.transaction().execute(async (trx) => {
-    const routed = moving.length === 0 ? [] : await trx.selectFrom('orders').select(['id', 'address']).where('id', 'in', moving).where('status', '=', 'routed').orderBy('id').forUpdate().execute();
+    const routed = moving.length === 0 ? [] : await trx.selectFrom('orders').select(['id', 'address']).where('id', 'in', moving).where('status', '=', WAYBILL_FROM).orderBy('id').forUpdate().execute();
     // Both sides were read from the same column: unequal text means the address was rewritten.
     const changed = (r: { id: string; address: Address }): boolean => sentAddress.has(r.id) && JSON.stringify(sentAddress.get(r.id)) !== JSON.stringify(r.address);
     const readdressed = routed.filter(changed).map((r) => r.id);
@@ -73,8 +77,8 @@ export async function recordWaybills(
           as v(id, waybill_no, carrier)
         where s.id = v.id and s.waybill_no is null`.execute(trx);
     }
-    const waybilled = await moveOrders(trx, [...stillRouted].map((orderId) => ({ orderId })), 'routed', 'waybilled', { key: 'waybilled', type: 'waybilled' });
-    const flagged = await flagExceptions(trx, [...rejected].map(([orderId, detail]) => ({ orderId, type: 'waybill_rejected', detail })), 'routed');
+    const waybilled = await moveOrders(trx, [...stillRouted].map((orderId) => ({ orderId })), WAYBILL_FROM, 'waybilled', { key: 'waybilled', type: 'waybilled' });
+    const flagged = await flagExceptions(trx, [...rejected].map(([orderId, detail]) => ({ orderId, type: 'waybill_rejected', detail })), WAYBILL_FROM);
     // A number won for a cancelled order is voided only when its shipment is dead: no live
     // order shares it (a merged shipment, or another worker's copy of the order, may still use
     // the same number, which the carrier hands out per shipment).

@@ -75,6 +75,13 @@ export interface ServiceBreaker {
    * failure too short to open it: the caller retries as usual).
    */
   call<T>(call: () => Promise<T>, signal: AbortSignal): Promise<T>;
+  /**
+   * Resolves once the breaker is closed (at once when it is), or when `signal` aborts: what a
+   * stage awaits before pulling more messages, so that while the service is down its messages
+   * wait in the stream instead of piling up in the worker. The call holding the breaker open
+   * is the one that probes.
+   */
+  whenClosed(signal: AbortSignal): Promise<void>;
 }
 
 /**
@@ -110,6 +117,9 @@ export function serviceBreaker(service: string, opts: ServiceBreakerOptions): Se
   return {
     service,
     state: () => state,
+    async whenClosed(signal) {
+      while (state !== 'closed' && !signal.aborted) await sleep(100, signal);
+    },
     async call(call, signal) {
       for (;;) {
         if (signal.aborted) throw new CallHeldError(`${service}: call held while its circuit is ${state}, and the worker is stopping`);

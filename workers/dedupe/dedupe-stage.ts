@@ -5,6 +5,7 @@ import { insertNewOrders, recordEvents, type OrderEvent } from '../../sql/querie
 import { countStale, lockKnownOrders, storeVersion } from '../../sql/queries/order-updates.ts';
 import { releaseReservations } from '../../sql/queries/reservations.ts';
 import { requestInterception } from '../../sql/queries/waybills.ts';
+import { requestPickCancel } from '../../sql/queries/picks.ts';
 import { decodeJson, done, type Stage } from '../stage.ts';
 import { decideUpdate, initialStatus } from './decide-update.ts';
 
@@ -56,11 +57,20 @@ export const dedupeStage: Stage<CanonicalOrder> = {
             const detail = { version: incoming.version, changes: decision.changes, action: action.kind };
             events.push({ orderId: id, key: `update:v${incoming.version}`, type: 'updated', detail });
             switch (action.kind) {
-              case 'cancel':
+              case 'cancel': {
+                // A picked parcel shared with a live order is picked anyway: an operator's to sort out.
+                const { sharedParcel } = await requestPickCancel(trx, id);
+                if (sharedParcel) {
+                  const exception = { type: 'cancel_after_pick', detail: `${action.reason}: its picked parcel carries other orders too; take its items out by hand` };
+                  await storeVersion(trx, incoming, { status: 'exception', exception });
+                  events.push({ orderId: id, key: `exception:v${incoming.version}`, type: 'exception', detail: exception });
+                  break;
+                }
                 await storeVersion(trx, incoming, { status: 'cancelled' });
                 cancelled.push(id);
                 events.push({ orderId: id, key: 'cancelled', type: 'cancelled', detail: { reason: action.reason } });
                 break;
+              }
               case 'intercept': {
                 const { sharedParcel } = await requestInterception(trx, id);
                 if (sharedParcel) {

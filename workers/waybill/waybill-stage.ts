@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { recordWaybills, shipmentsOf } from '../../sql/queries/waybills.ts';
 import type { Address } from '../../streams/canonical-order.ts';
-import { idempotentPost, idempotentPostBatch, type BatchItem, type PostResult } from '../idempotent-post.ts';
-import { breakerSettings, CallHeldError, serviceBreaker, ServiceUnavailableError, type ServiceBreaker } from '../circuit/service-breaker.ts';
+import { idempotentPost, type PostResult } from '../idempotent-post.ts';
+import { CallHeldError, ServiceUnavailableError } from '../circuit/service-breaker.ts';
+import { breakerFor } from '../circuit/breaker-for.ts';
+import { postBatchOrThrow } from '../circuit/post-batch-or-throw.ts';
 import { stageSignal } from '../stage-signal.ts';
 import { orderStepStage } from '../order-step.ts';
 import { processPiiKeyring } from '../../streams/pii/keyring.ts';
@@ -20,25 +22,6 @@ export function waybillKey(shipmentId: string, address: Address): string {
 /** Shipments per carrier call: e-waybill batch APIs take 10-100; we model 100. */
 const CARRIER_BATCH_LIMIT = 100;
 
-const breakers = new Map<string, ServiceBreaker>();
-
-/** The carrier's breaker in this process (one per carrier URL). */
-function carrierBreaker(url: string, log: (line: string) => void): ServiceBreaker {
-  let breaker = breakers.get(url);
-  if (!breaker) {
-    breaker = serviceBreaker('carrier', { ...breakerSettings(), log });
-    breakers.set(url, breaker);
-  }
-  return breaker;
-}
-
-/** One batch call to the carrier; a call no item of which was answered is the carrier failing, and throws for the breaker to count. */
-async function postOrThrow(url: string, items: readonly BatchItem[]): Promise<Map<string, PostResult>> {
-  const answers = await idempotentPostBatch(url, items, CARRIER_BATCH_LIMIT);
-  const failed = [...answers.values()].find((a) => a.kind === 'transient');
-  if (failed && [...answers.values()].every((a) => a.kind === 'transient')) throw new ServiceUnavailableError(failed.error);
-  return answers;
-}
 
 /**
  * waybill: asks the carrier for an e-waybill number per shipment, with the shipment id as the
@@ -51,6 +34,8 @@ async function postOrThrow(url: string, items: readonly BatchItem[]): Promise<Ma
  */
 export const waybillStage = orderStepStage({
   stage: 'waybill',
+  // While the carrier's breaker is open the stage pulls nothing: its messages wait in the stream.
+  readyToPull: (ctx, signal) => breakerFor('carrier', ctx.settings.carrierUrl, ctx.log).whenClosed(signal),
   async apply(ids, ctx) {
     const shipments = await shipmentsOf(ctx.db, ids);
     // A merged shipment is asked for once; its key is the shipment id either way.
@@ -62,8 +47,8 @@ export const waybillStage = orderStepStage({
     let answers: Map<string, PostResult>;
     try {
       // While the carrier is down the breaker holds this call (and so this batch's messages, which
-      // spend no delivery attempts and keep the runner from pulling more) until a probe gets through.
-      answers = items.length === 0 ? new Map() : await carrierBreaker(ctx.settings.carrierUrl, ctx.log).call(() => postOrThrow(`${ctx.settings.carrierUrl}/waybills/batch`, items), stageSignal(ctx));
+      // spend no delivery attempts) until a probe gets through; meanwhile the runner pulls no more.
+      answers = items.length === 0 ? new Map() : await breakerFor('carrier', ctx.settings.carrierUrl, ctx.log).call(() => postBatchOrThrow(`${ctx.settings.carrierUrl}/waybills/batch`, items, CARRIER_BATCH_LIMIT), stageSignal(ctx));
     } catch (error) {
       if (!(error instanceof ServiceUnavailableError || error instanceof CallHeldError)) throw error;
       return new Map(ids.map((id) => [id, { kind: 'retry', error: error.message }]));
