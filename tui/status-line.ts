@@ -1,3 +1,4 @@
+import { fitLine, TEXT_WIDTH } from '../cli/text-cell.ts';
 import type { StageStatus } from '../streams/pipeline-status.ts';
 
 export interface StatusSample {
@@ -21,16 +22,43 @@ export function formatStatusLine(s: StatusSample): string {
   );
 }
 
-/** Writes status lines: rewritten in place on a terminal, one line per interval otherwise. */
-export function statusWriter(stream: NodeJS.WriteStream = process.stdout): { write(line: string): void; end(): void } {
+/** Where the live status line goes, and log lines past it. */
+export interface StatusWriter {
+  /** Shows `line` as the status: redrawn in place on a terminal, one line per call elsewhere. */
+  write(line: string): void;
+  /** Prints a log line (to `logStream`) above the status line, never glued onto it. */
+  log(line: string): void;
+  /** Leaves the last status line on the screen and moves past it. */
+  end(): void;
+}
+
+/**
+ * Writes status lines: on a terminal rewritten in place and cut to its width as it is now (a
+ * line that wrapped could not be redrawn: every redraw would leave a line behind), with log
+ * lines printed above it; one line per interval otherwise.
+ */
+export function statusWriter(stream: NodeJS.WriteStream = process.stdout, logStream: NodeJS.WritableStream = process.stderr): StatusWriter {
   const tty = stream.isTTY === true;
+  let shown: string | undefined;
+  // One column spare: a line that fills the last column makes some terminals wrap.
+  const fitted = (line: string): string => fitLine(line, Math.max(1, (stream.columns || TEXT_WIDTH) - 1));
   return {
     write: (line) => {
-      if (tty) stream.write(`\r\x1b[K${line.slice(0, Math.max(20, (stream.columns ?? 200) - 1))}`);
-      else stream.write(`${line}\n`);
+      if (!tty) {
+        stream.write(`${line}\n`);
+        return;
+      }
+      shown = line;
+      stream.write(`\r\x1b[K${fitted(line)}`);
+    },
+    log: (line) => {
+      if (shown !== undefined) stream.write('\r\x1b[K');
+      logStream.write(`${line}\n`);
+      if (shown !== undefined) stream.write(fitted(shown));
     },
     end: () => {
-      if (tty) stream.write('\n');
+      if (shown !== undefined) stream.write('\n');
+      shown = undefined;
     },
   };
 }

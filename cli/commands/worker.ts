@@ -74,13 +74,14 @@ export function workerCommand(): Command {
 /**
  * Resolves once SIGINT or SIGTERM arrived and `stop` finished; a second signal exits at once.
  * A process started by another with an IPC channel (`spawnWorkerProcesses`) also stops when that
- * parent ends, however it ends, so a worker never outlives the demo that started it.
+ * parent ends, however it ends, so a worker never outlives the demo that started it. What it
+ * says goes to `log` (standard error by default; the demo's log prints above its status line).
  */
-export function stopOnSignal(stop: () => Promise<void>): Promise<void> {
+export function stopOnSignal(stop: () => Promise<void>, log: (line: string) => void = (line) => console.error(line)): Promise<void> {
   return new Promise((resolve) => {
     let stopping: { signal: string; at: number } | undefined;
     const begin = (why: string): void => {
-      console.error(`${why}: draining in-flight work (again to force)`);
+      log(`${why}: draining in-flight work (again to force)`);
       void stop().then(resolve);
     };
     const onSignal = (signal: NodeJS.Signals): void => {
@@ -89,7 +90,7 @@ export function stopOnSignal(stop: () => Promise<void>): Promise<void> {
         // from `npm start`, which forwards it to its script. The same signal within a moment is
         // that one key press; a deliberate second press comes later.
         if (stopping.signal === signal && Date.now() - stopping.at < DUPLICATE_SIGNAL_MS) return;
-        console.error(`${signal} again: exiting without draining`);
+        log(`${signal} again: exiting without draining`);
         process.exit(130);
       }
       stopping = { signal, at: Date.now() };

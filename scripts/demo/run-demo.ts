@@ -105,6 +105,8 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     : new Promise<void>(() => undefined);
   const snapshots = snapshotReader(bus.jsm, db, names, { since: new Date(startedAt) });
   const writer = statusWriter();
+  // Off a terminal's console, log lines print above the live status line, not glued onto it.
+  if (!onTerminal) logTo = (line) => writer.log(line);
   const statusLoop = (async () => {
     let last = { at: Date.now(), notified: 0 };
     while (!onTerminal && !abort.signal.aborted) {
@@ -126,7 +128,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     abort.abort();
     // Off a terminal there is no console, and its promise never settles.
     if (onTerminal) await consoleClosed;
-    logTo = (line) => console.error(line);
+    if (onTerminal) logTo = (line) => console.error(line);
     await channels.stop();
     await statusLoop;
     if (!onTerminal) writer.end();
@@ -141,9 +143,9 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   };
   const childExit = 'exited' in workers ? workers.exited.then((e) => log(`worker process ${e.pid} exited with code ${e.code}: stopping`)) : new Promise<void>(() => undefined);
   if (opts.duration > 0) {
-    await Promise.race([sleep(opts.duration * 1000, abort.signal), stopOnSignal(async () => abort.abort()), childExit, consoleClosed]);
+    await Promise.race([sleep(opts.duration * 1000, abort.signal), stopOnSignal(async () => abort.abort(), log), childExit, consoleClosed]);
   } else {
-    await Promise.race([stopOnSignal(async () => abort.abort()), childExit, consoleClosed]);
+    await Promise.race([stopOnSignal(async () => abort.abort(), log), childExit, consoleClosed]);
   }
   await stop();
 }
