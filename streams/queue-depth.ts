@@ -23,7 +23,13 @@ export interface QueueDepth {
 export async function readQueueDepths(jsm: JetStreamManager, names: Names, now: Date = new Date()): Promise<QueueDepth[]> {
   return Promise.all(
     STAGES.map(async (stage) => {
-      const [info, stream] = await Promise.all([jsm.consumers.info(names.stageStream(stage), names.durable(stage)), jsm.streams.info(names.stageStream(stage))]);
+      const [info, stream] = await Promise.all([jsm.consumers.info(names.stageStream(stage), names.durable(stage)), jsm.streams.info(names.stageStream(stage))]).catch((error: unknown) => {
+        // A stage added since the topology was applied (a pull, an upgrade) has no stream yet.
+        if (error instanceof Error && /not found/i.test(error.message)) {
+          throw new Error(`stage ${stage}: ${error.message} (${names.stageStream(stage)}, consumer ${names.durable(stage)}): apply the topology with \`ordersurge streams apply\` or \`npm run setup\``, { cause: error });
+        }
+        throw error;
+      });
       const oldest = stream.state.messages > 0 ? Date.parse(stream.state.first_ts) : Number.NaN;
       return {
         stage,

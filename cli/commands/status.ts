@@ -6,9 +6,10 @@ import { sleep } from '../../workers/sleep.ts';
 import { loadConfig } from '../config.ts';
 import { action, positiveIntOption } from '../run-action.ts';
 import { connectRunning } from '../servers.ts';
+import { fitLine, wrapLines } from '../text-cell.ts';
 import { timeJson, timeText } from '../time-display.ts';
 
-interface StatusView {
+export interface StatusView {
   namespace: string;
   natsVersion: string;
   snapshot: PipelineSnapshot;
@@ -70,17 +71,17 @@ export function formatStatus(view: StatusView): string {
     const cells = [String(s.pending).padStart(7), String(s.ackPending).padStart(8), (s.oldestAgeMs / 1000).toFixed(1).padStart(9), String(s.redelivered).padStart(11), String(s.deadLetters).padStart(12)];
     out.push(`${s.stage.padEnd(10)} ${cells.join('  ')}  ${s.criticality}`);
   }
-  out.push(`orders: ${Object.entries(snapshot.orders).map(([k, v]) => `${k} ${v}`).join(', ') || 'none yet'}`);
+  out.push(...wrapLines(`orders: ${Object.entries(snapshot.orders).map(([k, v]) => `${k} ${v}`).join(', ') || 'none yet'}`));
   const exceptions = Object.entries(view.exceptions);
   if (exceptions.length) {
-    out.push(`exceptions: ${exceptions.map(([type, n]) => `${type} ${n}`).join(', ')}`, '  (which: ordersurge order list --exception TYPE; what to do: docs/runbook.md)');
+    out.push(...wrapLines(`exceptions: ${exceptions.map(([type, n]) => `${type} ${n}`).join(', ')}`), '  (which: ordersurge order list --exception TYPE; what to do: docs/runbook.md)');
   }
   if (snapshot.connectors.length) out.push('connectors:');
   for (const c of snapshot.connectors) {
     const health = c.consecutiveFailures > 0 ? `FAILING x${c.consecutiveFailures}: ${c.lastError ?? ''}` : 'ok';
     const line = `  ${c.channel}/${c.shop}: cursor ${timeText(c.cursorAt).slice(5)}, ${c.published} in, ${c.failures} failed polls, ${health}`;
     // The whole error is in --json; the line stays within 80 columns.
-    out.push(line.length > 80 ? `${line.slice(0, 79)}…` : line);
+    out.push(fitLine(line));
   }
   return out.join('\n');
 }
