@@ -4,8 +4,8 @@ import { formatOrderList, parseSince } from './order.ts';
 describe('order list', () => {
   it('prints a table that fits 80 columns: long ids shortened, exceptions by type, yuan, China time', () => {
     const text = formatOrderList([
-      { id: 'douyin:6900001796225432571', channel: 'douyin', status: 'exception', exceptionType: 'address_change_after_waybill', exceptionDetail: 'x', paidFen: 1234567, placedAt: new Date(0), modifiedAt: new Date('2026-11-10T16:00:07Z') },
-      { id: 'shop:1', channel: 'shop', status: 'awaiting_payment', exceptionType: null, exceptionDetail: null, paidFen: 5, placedAt: new Date(0), modifiedAt: new Date('2026-11-10T16:00:07Z') },
+      { id: 'douyin:6900001796225432571', channel: 'douyin', shop: 'douyin', status: 'exception', exceptionType: 'address_change_after_waybill', exceptionDetail: 'x', paidFen: 1234567, placedAt: new Date(0), modifiedAt: new Date('2026-11-10T16:00:07Z') },
+      { id: 'shop:1', channel: 'shop', shop: 'shop', status: 'awaiting_payment', exceptionType: null, exceptionDetail: null, paidFen: 5, placedAt: new Date(0), modifiedAt: new Date('2026-11-10T16:00:07Z') },
     ]);
     const lines = text.split('\n');
     for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);

@@ -47,21 +47,22 @@ export function orderCommand(): Command {
     );
   order
     .command('list')
-    .description('orders by status, exception type, channel and time, most recently changed first: from "exception 72" in status to which orders')
+    .description('orders by status, exception type, channel, shop and time, most recently changed first: from "exception 72" in status to which orders')
     .option('--status <status>', `one of ${ORDER_STATUSES.join(', ')}`, parseStatus)
     .option('--exception <type>', 'exception orders of this type (backorder, payment_mismatch, bad_address, ...; see docs/runbook.md)')
     .option('--channel <channel>', `one of ${CHANNELS.join(', ')}`, parseChannel)
+    .option('--shop <code>', "orders of this shop account (its code, as ordersurge shops list shows it; a channel's default account is named after the channel)")
     .option('--since <time>', 'changed since: a duration back from now (90s, 30m, 2h, 1d) or an ISO-8601 time with its offset', parseSince)
     .option('--limit <n>', 'at most this many', positiveIntOption('--limit'), 50)
     .option('--json', 'print JSON (whole ids, amounts in fen, times ISO-8601 with offset)')
-    .addHelpText('after', '\nThere is no --shop filter yet: orders carry their channel but no shop column (one shop per channel).\nText: ids shortened to fit 80 columns, paid in yuan; --json: whole ids, paid in fen.')
+    .addHelpText('after', '\nText: ids shortened to fit 80 columns, paid in yuan; --json: whole ids, paid in fen.')
     .action(
-      action(async (opts: { status?: OrderStatus; exception?: string; channel?: string; since?: Date; limit: number; json?: boolean }) => {
+      action(async (opts: { status?: OrderStatus; exception?: string; channel?: string; shop?: string; since?: Date; limit: number; json?: boolean }) => {
         const conn = await connectRunning(loadConfig(), { db: true });
         try {
-          const rows = await listOrders(conn.db!, { status: opts.status, exceptionType: opts.exception, channel: opts.channel, since: opts.since, limit: opts.limit });
+          const rows = await listOrders(conn.db!, { status: opts.status, exceptionType: opts.exception, channel: opts.channel, shop: opts.shop, since: opts.since, limit: opts.limit });
           if (opts.json) {
-            const view = rows.map((r) => ({ id: r.id, channel: r.channel, status: r.status, exception: r.exceptionType ? { type: r.exceptionType, detail: r.exceptionDetail } : null, paid: r.paidFen, placedAt: timeJson(r.placedAt), changedAt: timeJson(r.modifiedAt) }));
+            const view = rows.map((r) => ({ id: r.id, channel: r.channel, shop: r.shop, status: r.status, exception: r.exceptionType ? { type: r.exceptionType, detail: r.exceptionDetail } : null, paid: r.paidFen, placedAt: timeJson(r.placedAt), changedAt: timeJson(r.modifiedAt) }));
             console.log(JSON.stringify(view, null, 2));
             return;
           }

@@ -6,6 +6,8 @@ export interface OrderListFilter {
   status?: OrderStatus | undefined;
   exceptionType?: string | undefined;
   channel?: string | undefined;
+  /** The shop account's code (`ordersurge shops list`; a channel's default account is named after the channel). */
+  shop?: string | undefined;
   /** Orders changed (status, exception, update) at or after this time. */
   since?: Date | undefined;
   limit: number;
@@ -15,6 +17,7 @@ export interface OrderListFilter {
 export interface OrderListRow {
   id: string;
   channel: string;
+  shop: string;
   status: OrderStatus;
   exceptionType: string | null;
   exceptionDetail: string | null;
@@ -27,18 +30,20 @@ export interface OrderListRow {
 export async function listOrders(db: Db, filter: OrderListFilter): Promise<OrderListRow[]> {
   let query = db
     .selectFrom('orders')
-    .select(['id', 'channel', 'status', 'exception_type', 'exception_detail', 'paid_fen', 'placed_at', 'modified_at'])
+    .select(['id', 'channel', 'shop', 'status', 'exception_type', 'exception_detail', 'paid_fen', 'placed_at', 'modified_at'])
     .orderBy('modified_at', 'desc')
     .orderBy('id')
     .limit(filter.limit);
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.exceptionType) query = query.where('status', '=', 'exception').where('exception_type', '=', filter.exceptionType);
   if (filter.channel) query = query.where('channel', '=', filter.channel);
+  if (filter.shop) query = query.where('shop', '=', filter.shop);
   if (filter.since) query = query.where('modified_at', '>=', filter.since);
   const rows = await query.execute();
   return rows.map((r) => ({
     id: r.id,
     channel: r.channel,
+    shop: r.shop,
     status: r.status,
     exceptionType: r.exception_type,
     exceptionDetail: r.exception_detail,
