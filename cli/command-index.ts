@@ -167,6 +167,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/aftersales.ts')).aftersalesCommand(),
   },
   {
+    name: 'reconcile',
+    term: 'reconcile',
+    description: "settlement reconciliation: import a platform's settlement export, then report per order what was settled against what was receivable, and the difference rate",
+    load: async () => (await import('./commands/reconcile.ts')).reconcileCommand(),
+  },
+  {
     name: 'normalize',
     term: 'normalize [options] <file>',
     description: 'show the canonical order a channel payload becomes, or why it is rejected (no servers needed)',

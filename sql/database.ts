@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, type ColumnType, type Generated } from 'kysely';
 import pg from 'pg';
 import type { AftersalesTables } from './aftersales-tables.ts';
+import type { SettlementTables } from './settlement-tables.ts';
 import type { Address } from '../streams/canonical-order.ts';
 import type { OrderStatus } from '../streams/pipeline.ts';
 
@@ -249,7 +250,7 @@ export interface ShopAccountsTable {
 }
 
 /** The typed schema Kysely checks every query against; each part of the product may bring its tables. */
-export interface Database extends AftersalesTables {
+export interface Database extends AftersalesTables, SettlementTables {
   products: ProductsTable;
   rule_sets: RuleSetsTable;
   order_pricing: OrderPricingTable;

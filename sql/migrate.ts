@@ -18,6 +18,7 @@ import * as waybillInterceptions from './migrations/0020-waybill-interceptions.t
 import * as shipmentsPerDay from './migrations/0021-shipments-per-day.ts';
 import * as pickTasks from './migrations/0022-pick-tasks.ts';
 import * as aftersalesTickets from './migrations/0030-aftersales-tickets.ts';
+import * as settlements from './migrations/0031-settlements.ts';
 
 /** Migrations in order; the list is explicit so no file-system scan is needed at run time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0021-shipments-per-day': shipmentsPerDay,
   '0022-pick-tasks': pickTasks,
   '0030-aftersales-tickets': aftersalesTickets,
+  '0031-settlements': settlements,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
