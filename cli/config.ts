@@ -27,6 +27,8 @@ export interface Config {
   /** First /metrics port; 0 picks a free one. */
   metricsPort: number;
   carrierUrl: string;
+  /** E-waybill APIs of carriers with their own (`ORDERSURGE_CARRIER_URLS`); any other carrier is asked at `carrierUrl`. */
+  carrierUrls: Record<string, string>;
   smsUrl: string;
   /** The WMS's pick-task API. */
   wmsUrl: string;
@@ -74,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     namespace: namespaceVar(env.ORDERSURGE_NAMESPACE || 'ordersurge'),
     metricsPort: intVar(env, 'METRICS_PORT', 9464),
     carrierUrl: env.CARRIER_URL || `http://127.0.0.1:${carrierSimPort}`,
+    carrierUrls: carrierUrlsVar(env),
     smsUrl: env.SMS_URL || `http://127.0.0.1:${smsSimPort}`,
     wmsUrl: env.WMS_URL || `http://127.0.0.1:${wmsSimPort}`,
     platformSimPort: intVar(env, 'ORDERSURGE_PLATFORM_PORT', 7320),
@@ -149,6 +152,20 @@ function platformUrlsVar(env: NodeJS.ProcessEnv, firstSimPort: number): Partial<
   return urls;
 }
 
+/** `ORDERSURGE_CARRIER_URLS`: `CODE=URL` pairs separated by commas (`sf=https://sf.example,ems=https://ems.example`); unset, none. */
+function carrierUrlsVar(env: NodeJS.ProcessEnv): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const pair of (env.ORDERSURGE_CARRIER_URLS ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const at = pair.indexOf('=');
+    const code = pair.slice(0, at);
+    const url = pair.slice(at + 1);
+    if (at < 1 || !/^[a-z0-9_-]+$/.test(code)) throw new ConfigError(`ORDERSURGE_CARRIER_URLS: ${JSON.stringify(pair)} must be CODE=URL with a carrier code of lower-case letters, digits, '_' or '-'`);
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new ConfigError(`ORDERSURGE_CARRIER_URLS: ${code}: must be an http(s) URL, got ${JSON.stringify(url)}`);
+    urls[code] = url;
+  }
+  return urls;
+}
+
 function payloadLimitVar(env: NodeJS.ProcessEnv): number {
   try {
     return maxPayloadBytes(env);
@@ -176,6 +193,6 @@ export function workerSettingsOf(config: Config): { natsUrl: string; namespace: 
   return {
     natsUrl: config.natsUrl,
     namespace: config.namespace,
-    settings: { carrierUrl: config.carrierUrl, smsUrl: config.smsUrl, wmsUrl: config.wmsUrl, platformUrls: config.platformUrls, mergeWindowSeconds: config.mergeWindowSeconds },
+    settings: { carrierUrl: config.carrierUrl, carrierUrls: config.carrierUrls, smsUrl: config.smsUrl, wmsUrl: config.wmsUrl, platformUrls: config.platformUrls, mergeWindowSeconds: config.mergeWindowSeconds },
   };
 }

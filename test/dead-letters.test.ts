@@ -19,7 +19,13 @@ async function setSmsFailRate(p: TestPipeline, failRate: number): Promise<void> 
 describe('dead letters', () => {
   let p: TestPipeline;
 
+  const saved = { ...process.env };
+
   beforeAll(async () => {
+    // A breaker that never opens: the SMS gateway is then called as plainly as a service without
+    // one, so a message whose call keeps failing spends its deliveries (with one, it would be held
+    // through the outage instead: test/carrier-outage.test.ts).
+    Object.assign(process.env, { ORDERSURGE_BREAKER_FAILURES: '1000000', ORDERSURGE_BREAKER_RETRY_MS: '20' });
     // Three deliveries, so a message that keeps failing gives up within a second or so.
     p = await createTestPipeline();
     for (const item of DEMO_CATALOGUE) await setStock(p.db, item.sku, 'suzhou', 100);
@@ -27,13 +33,12 @@ describe('dead letters', () => {
   });
   afterAll(async () => {
     await p?.close();
+    process.env = saved;
   });
 
   it('keeps a message that failed past its delivery limit, with stage, error and attempts, and replays it once the cause is fixed', async () => {
-    // The SMS gateway answers 503 to everything. Not the carrier: the waybill stage calls it
-    // through a circuit breaker that holds the batch during an outage instead of failing it, so
-    // a broken carrier never spends delivery attempts (test/carrier-outage.test.ts). The SMS
-    // gateway is called plainly, so the notify message fails on each delivery.
+    // The SMS gateway answers 503 to everything, and its breaker (above) never opens, so the
+    // notify message fails on each delivery.
     await setSmsFailRate(p, 1);
     const payload = generateShopOrder(801);
     const id = `shop:${String(payload.id)}`;

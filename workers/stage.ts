@@ -32,8 +32,10 @@ export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** What stages need to know of the configuration, and nothing more. */
 export interface StageSettings {
-  /** The carrier's e-waybill API. */
+  /** The default e-waybill API: carriers without one of their own are asked here. */
   carrierUrl: string;
+  /** E-waybill APIs of carriers with their own, by carrier code (`ORDERSURGE_CARRIER_URLS`). */
+  carrierUrls: Readonly<Record<string, string>>;
   /** The SMS gateway. */
   smsUrl: string;
   /** The WMS's pick-task API. */

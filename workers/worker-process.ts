@@ -109,7 +109,7 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
   // Routing processes publish available-to-sell: every committed stock change, whoever made it.
   const ats = opts.stages.includes('routing') ? await startAtsPublisher({ databaseUrl: opts.databaseUrl, db, kv: await openAtsBucket(bus.nc, names), log }) : undefined;
   // Waybill processes have the carrier void the parcels of orders cancelled after their waybill.
-  const interceptions = opts.stages.includes('waybill') ? startInterceptionSweep({ db, carrierUrl: opts.settings.carrierUrl, log }) : undefined;
+  const interceptions = opts.stages.includes('waybill') ? startInterceptionSweep({ db, carrierUrl: opts.settings.carrierUrl, carrierUrls: opts.settings.carrierUrls, log }) : undefined;
   // Pick processes have the WMS cancel the pick tasks of cancelled orders, and record parcels it shipped.
   const pickSweeps = opts.stages.includes('pick')
     ? [startPickCancelSweep({ db, wmsUrl: opts.settings.wmsUrl, log }), startShippedFeed({ db, wmsUrl: opts.settings.wmsUrl, log })]

@@ -30,7 +30,7 @@ export async function countOutcomes(db: Db, carrierUrl: string, smsUrl: string):
              (select count(*)::int from orders where status = 'exception') as exceptions,
              (select count(*)::int from shipments where waybill_no is not null and interception is distinct from 'voided') as shipments,
              (select count(*)::int from reservations where status = 'held') as reserved_lines,
-             (select count(*)::int from order_lines l join orders o on o.id = l.order_id where o.status in ('routed', 'waybilled', 'notified', 'exception')) as lines,
+             (select count(*)::int from order_lines l join orders o on o.id = l.order_id where o.status in ('routed', 'picking', 'waybilled', 'notified', 'exception')) as lines,
              (select count(*)::int from reservations r join orders o on o.id = r.order_id where r.status = 'held' and o.status = 'cancelled') as held_cancelled,
              (select coalesce(sum(greatest(reserved - on_hand, 0)), 0)::int from inventory) as oversold`.execute(db),
     fetch(`${carrierUrl}/stats`).then((r) => r.json() as Promise<{ issued: number; voided: number }>),

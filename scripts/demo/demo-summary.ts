@@ -1,7 +1,7 @@
 import { countExceptionsByType } from '../../sql/queries/order-list.ts';
 import { countByStatus } from '../../sql/queries/orders.ts';
 import type { Db } from '../../sql/database.ts';
-import type { OrderStatus } from '../../streams/pipeline.ts';
+import { STAGE_FOR_STATUS, type OrderStatus } from '../../streams/pipeline.ts';
 
 /** Where every order of a demo run ended up. */
 export interface DemoSummary {
@@ -20,7 +20,8 @@ export async function readDemoSummary(db: Db, since: Date, rest: Omit<DemoSummar
   return { ...rest, orders, exceptions };
 }
 
-const IN_FLIGHT: readonly OrderStatus[] = ['received', 'priced', 'routed', 'waybilled'];
+/** Statuses a stage still moves an order on from: received, priced, routed, picking, waybilled. */
+const IN_FLIGHT = Object.keys(STAGE_FOR_STATUS) as OrderStatus[];
 
 /**
  * The demo's last words: every order accounted for (notified, awaiting payment, cancelled,

@@ -37,7 +37,7 @@ export async function countRunOutcomes(db: Db, orderIds: readonly string[], carr
              (select count(*)::int from orders o join run on run.id = o.id where o.status = 'exception') as exceptions,
              (select count(distinct s.id)::int from shipments s join shipment_orders so on so.shipment_id = s.id join run on run.id = so.order_id where s.waybill_no is not null and s.interception is distinct from 'voided') as shipments,
              (select count(*)::int from reservations r join run on run.id = r.order_id where r.status = 'held') as reserved_lines,
-             (select count(*)::int from order_lines l join orders o on o.id = l.order_id join run on run.id = o.id where o.status in ('routed', 'waybilled', 'notified', 'exception')) as lines,
+             (select count(*)::int from order_lines l join orders o on o.id = l.order_id join run on run.id = o.id where o.status in ('routed', 'picking', 'waybilled', 'notified', 'exception')) as lines,
              (select count(*)::int from reservations r join orders o on o.id = r.order_id join run on run.id = o.id where r.status = 'held' and o.status = 'cancelled') as held_cancelled,
              (select coalesce(sum(greatest(reserved - on_hand, 0)), 0)::int from inventory) as oversold`.execute(db),
     before ? readSimulatorRecords(carrierUrl, smsUrl) : undefined,

@@ -7,7 +7,7 @@ export const CARRIER_BATCH_LIMIT = 100;
 /**
  * A carrier's e-waybill API: POST /waybills with an Idempotency-Key header returns a waybill
  * number; the same key always returns the same number. POST /waybills/batch takes up to 100
- * `{key, shipmentId, ...}` items and answers each with its own result, under the same per-key
+ * `{key, shipmentId, carrier?, ...}` items (`carrier`: the carrier account the number is issued under) and answers each with its own result, under the same per-key
  * rule. POST /waybills/NO/cancel voids one (a cancelled order's parcel is never handed over),
  * unless the courier has collected it (POST /admin/pickup {"waybillNo"}: then 409).
  * GET /waybills/NO shows what it was asked for (the address printed on it); GET /stats counts
@@ -24,17 +24,20 @@ export async function startCarrierSimulator(port: number, faults: Faults): Promi
   let duplicates = 0;
   const issue = (key: string, body: unknown): JsonResponse => {
     requests++;
-    const shipment = body as { shipmentId?: unknown } | undefined;
+    const shipment = body as { shipmentId?: unknown; carrier?: unknown } | undefined;
     if (typeof shipment?.shipmentId !== 'string') return { status: 400, body: { error: 'shipmentId: required string' } };
+    if (shipment.carrier !== undefined && typeof shipment.carrier !== 'string') return { status: 400, body: { error: 'carrier: must be a string' } };
+    // One account per carrier code asked for; none named: the simulator's own.
+    const carrier = typeof shipment.carrier === 'string' && shipment.carrier !== '' ? shipment.carrier : 'SIMEXPRESS';
     const known = byKey.get(key);
     if (known) {
       duplicates++;
-      return { status: 200, body: { waybillNo: known, carrier: 'SIMEXPRESS' } };
+      return { status: 200, body: { waybillNo: known, carrier } };
     }
     const waybillNo = `SIM${String(byKey.size + 1).padStart(10, '0')}`;
     byKey.set(key, waybillNo);
     requested.set(waybillNo, body);
-    return { status: 201, body: { waybillNo, carrier: 'SIMEXPRESS' } };
+    return { status: 201, body: { waybillNo, carrier } };
   };
   return startJsonServer(port, faultGate(faults), ({ method, path, headers, body }) => {
     if (method === 'POST' && path === '/waybills/batch') return batchOf(body, CARRIER_BATCH_LIMIT, issue);

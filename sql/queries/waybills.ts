@@ -12,6 +12,8 @@ export interface ShipmentToNumber {
   shipmentId: string;
   orderId: string;
   warehouse: string;
+  /** The warehouse's carriers, in order of preference. */
+  carriers: string[];
   waybillNo: string | null;
   address: Address;
 }
@@ -23,10 +25,11 @@ export async function shipmentsOf(db: Db, ids: readonly string[]): Promise<Shipm
     .selectFrom('shipment_orders')
     .innerJoin('shipments', 'shipments.id', 'shipment_orders.shipment_id')
     .innerJoin('orders', 'orders.id', 'shipment_orders.order_id')
-    .select(['shipments.id', 'shipment_orders.order_id', 'shipments.warehouse', 'shipments.waybill_no', 'orders.address'])
+    .leftJoin('warehouses', 'warehouses.code', 'shipments.warehouse')
+    .select(['shipments.id', 'shipment_orders.order_id', 'shipments.warehouse', 'warehouses.carriers', 'shipments.waybill_no', 'orders.address'])
     .where('shipment_orders.order_id', 'in', ids)
     .execute();
-  return rows.map((r) => ({ shipmentId: r.id, orderId: r.order_id, warehouse: r.warehouse, waybillNo: r.waybill_no, address: r.address }));
+  return rows.map((r) => ({ shipmentId: r.id, orderId: r.order_id, warehouse: r.warehouse, carriers: r.carriers ?? [], waybillNo: r.waybill_no, address: r.address }));
 }
 
 /** A waybill number the carrier issued for a shipment of an order. */
@@ -126,12 +129,14 @@ export async function requestInterception(trx: Transaction<Database>, orderId: s
 export interface InterceptionRequest {
   shipmentId: string;
   waybillNo: string;
+  /** The carrier that issued the number: its API voids it. */
+  carrier: string | null;
 }
 
 /** Up to `limit` parcels whose interception was requested, oldest first. */
 export async function requestedInterceptions(db: Db, limit: number): Promise<InterceptionRequest[]> {
-  const rows = await db.selectFrom('shipments').select(['id', 'waybill_no']).where('interception', '=', 'requested').orderBy('id').limit(limit).execute();
-  return rows.map((r) => ({ shipmentId: r.id, waybillNo: r.waybill_no ?? '' }));
+  const rows = await db.selectFrom('shipments').select(['id', 'waybill_no', 'carrier']).where('interception', '=', 'requested').orderBy('id').limit(limit).execute();
+  return rows.map((r) => ({ shipmentId: r.id, waybillNo: r.waybill_no ?? '', carrier: r.carrier }));
 }
 
 /**

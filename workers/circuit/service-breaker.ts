@@ -121,9 +121,12 @@ export function serviceBreaker(service: string, opts: ServiceBreakerOptions): Se
       while (state !== 'closed' && !signal.aborted) await sleep(100, signal);
     },
     async call(call, signal) {
+      // A stopping worker still makes the call it holds messages for (a drain finishes its work);
+      // only a wait for an open breaker is cut short.
+      const held = (): CallHeldError => new CallHeldError(`${service}: call held while its circuit is ${state}, and the worker is stopping`);
       for (;;) {
-        if (signal.aborted) throw new CallHeldError(`${service}: call held while its circuit is ${state}, and the worker is stopping`);
         if (state === 'open') {
+          if (signal.aborted) throw held();
           const wait = openedAt + opts.halfOpenAfterMs - Date.now();
           if (wait > 0) {
             await sleep(Math.min(wait, 1000), signal);
@@ -135,6 +138,7 @@ export function serviceBreaker(service: string, opts: ServiceBreakerOptions): Se
         } catch (error) {
           // Held by an open breaker, or by another caller's probe: wait for the next chance.
           if (isBrokenCircuitError(error) || state !== 'closed') {
+            if (signal.aborted) throw held();
             if (state === 'half_open') await sleep(100, signal);
             continue;
           }

@@ -2,7 +2,11 @@ import { sealedPhonesOf } from '../../sql/queries/notifications.ts';
 import { channelSchema, type Channel } from '../../streams/canonical-order.ts';
 import { processPiiKeyring } from '../../streams/pii/keyring.ts';
 import { openPii } from '../../streams/pii/sealed-value.ts';
-import { idempotentPostBatch, type PostResult } from '../idempotent-post.ts';
+import { breakerFor } from '../circuit/breaker-for.ts';
+import { postBatchOrThrow } from '../circuit/post-batch-or-throw.ts';
+import { CallHeldError, ServiceUnavailableError } from '../circuit/service-breaker.ts';
+import { idempotentPostBatch, type BatchItem, type PostResult } from '../idempotent-post.ts';
+import { stageSignal } from '../stage-signal.ts';
 import type { StageContext } from '../stage.ts';
 
 /** Marketplaces hand sellers masked (at best virtual) numbers and pass messages on themselves. */
@@ -38,16 +42,39 @@ export function buyerRoute(orderId: string, reachablePhone: string): BuyerRoute 
 }
 
 /**
+ * Resolves once the SMS gateway's breaker is closed: what the stages that text buyers await
+ * before pulling, so that during a gateway outage their messages wait in the stream.
+ */
+export function smsGatewayReady(ctx: StageContext, signal: AbortSignal): Promise<void> {
+  return breakerFor('sms', ctx.settings.smsUrl, ctx.log).whenClosed(signal);
+}
+
+/**
+ * One batch call to the SMS gateway through its circuit breaker (retries with jittered backoff;
+ * while open, the call waits for a probe instead of failing). A gateway that failed as a whole,
+ * or a call let go at shutdown, leaves every item transient.
+ */
+async function textBuyers(items: readonly BatchItem[], ctx: StageContext): Promise<Map<string, PostResult>> {
+  try {
+    return await breakerFor('sms', ctx.settings.smsUrl, ctx.log).call(() => postBatchOrThrow(`${ctx.settings.smsUrl}/sms/batch`, items, BATCH_LIMIT), stageSignal(ctx));
+  } catch (error) {
+    if (!(error instanceof ServiceUnavailableError || error instanceof CallHeldError)) throw error;
+    return new Map(items.map((item) => [item.key, { kind: 'transient', error: error.message }]));
+  }
+}
+
+/**
  * Sends `template` to the buyer of every order, each under the idempotency key `ORDER:TEMPLATE`
- * (a retried batch never sends twice): by SMS, or through the marketplace's buyer-message API
- * (`POST URL/buyer-messages/batch`) where {@link buyerRoute} says so. The number is opened from
- * its sealed form only for the call. Returns each order's answer.
+ * (a retried batch never sends twice): by SMS (through the gateway's circuit breaker), or
+ * through the marketplace's buyer-message API (`POST URL/buyer-messages/batch`) where
+ * {@link buyerRoute} says so. The number is opened from its sealed form only for the call.
+ * Returns each order's answer.
  */
 export async function sendToBuyers(ids: readonly string[], template: string, ctx: StageContext, extra: Record<string, unknown> = {}): Promise<Map<string, PostResult>> {
   const sealed = await sealedPhonesOf(ctx.db, ids);
   const keyring = processPiiKeyring();
   const key = (orderId: string): string => `${orderId}:${template}`;
-  const sms: { key: string; body: Record<string, unknown> }[] = [];
+  const sms: BatchItem[] = [];
   const platform = new Map<Channel, { key: string; body: Record<string, unknown> }[]>();
   const answers = new Map<string, PostResult>();
   for (const orderId of ids) {
@@ -63,7 +90,7 @@ export async function sendToBuyers(ids: readonly string[], template: string, ctx
     }
   }
   const calls: Promise<Map<string, PostResult>>[] = [];
-  if (sms.length > 0) calls.push(idempotentPostBatch(`${ctx.settings.smsUrl}/sms/batch`, sms, BATCH_LIMIT));
+  if (sms.length > 0) calls.push(textBuyers(sms, ctx));
   for (const [channel, items] of platform) calls.push(idempotentPostBatch(`${ctx.settings.platformUrls[channel]}/buyer-messages/batch`, items, BATCH_LIMIT));
   const byKey = new Map<string, PostResult>();
   for (const result of await Promise.all(calls)) for (const [k, v] of result) byKey.set(k, v);

@@ -1,7 +1,7 @@
 import { recordNotified } from '../../sql/queries/notifications.ts';
 import type { PostResult } from '../idempotent-post.ts';
 import { orderStepStage, type StepResult } from '../order-step.ts';
-import { sendToBuyers } from './buyer-reach.ts';
+import { sendToBuyers, smsGatewayReady } from './buyer-reach.ts';
 
 const PACKING_SMS = 'being_packed';
 
@@ -26,10 +26,13 @@ export function decideNotified(ids: readonly string[], answerOf: (orderId: strin
  * call carries up to 100 messages, each under its own key), and the notifications table keeps
  * one row per (order, kind). By SMS to a number that reaches the buyer (opened from its sealed
  * form only for the call), or, for a marketplace order that gave only a masked number, through
- * the marketplace's buyer-message API (`buyer-reach.ts`). Non-core: peak mode may defer it.
+ * the marketplace's buyer-message API (`buyer-reach.ts`). The gateway sits behind a circuit
+ * breaker: during its outage the batch waits and the stage pulls nothing more. Non-core: peak
+ * mode may defer it.
  */
 export const notifyStage = orderStepStage({
   stage: 'notify',
+  readyToPull: smsGatewayReady,
   async apply(ids, ctx) {
     const answers = await sendToBuyers(ids, PACKING_SMS, ctx);
     const { results, sent } = decideNotified(ids, (orderId) => answers.get(orderId));

@@ -1,5 +1,5 @@
 import { recordReminders } from '../../sql/queries/review-reminders.ts';
-import { sendToBuyers } from '../notify/buyer-reach.ts';
+import { sendToBuyers, smsGatewayReady } from '../notify/buyer-reach.ts';
 import { decideNotified } from '../notify/notify-stage.ts';
 import { orderStepStage } from '../order-step.ts';
 
@@ -15,6 +15,7 @@ const REMIND_AFTER_MS = 3 * 24 * 3600_000;
  */
 export const reviewStage = orderStepStage({
   stage: 'review',
+  readyToPull: smsGatewayReady,
   async apply(ids, ctx) {
     const sendAt = new Date(Date.now() + REMIND_AFTER_MS).toISOString();
     const answers = await sendToBuyers(ids, REVIEW_SMS, ctx, { sendAt });

@@ -4,7 +4,7 @@ import type { PostResult } from '../idempotent-post.ts';
 import { decideWaybills } from './decide-waybills.ts';
 
 const address = { province: '', provinceCode: '', city: '', district: '', street: '', detail: '', receiver: '', phone: '', postcode: '' };
-const shipment = (orderId: string, shipmentId: string, waybillNo: string | null = null): ShipmentToNumber => ({ orderId, shipmentId, warehouse: 'suzhou', waybillNo, address });
+const shipment = (orderId: string, shipmentId: string, waybillNo: string | null = null): ShipmentToNumber => ({ orderId, shipmentId, warehouse: 'suzhou', carriers: ['sf'], waybillNo, address });
 
 describe('decideWaybills', () => {
   it('moves an order on once every shipment has a number, retries the unanswered, flags the refused', () => {

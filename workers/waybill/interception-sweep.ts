@@ -3,10 +3,13 @@ import type { Db } from '../../sql/database.ts';
 import { errorText } from '../error-text.ts';
 import { idempotentPost } from '../idempotent-post.ts';
 import { sleep } from '../sleep.ts';
+import { carrierUrlOf } from './carrier-for.ts';
 
 export interface InterceptionSweepOptions {
   db: Db;
+  /** The default e-waybill API, and those of carriers with their own: a number is voided where it was issued. */
   carrierUrl: string;
+  carrierUrls: Readonly<Record<string, string>>;
   log: (line: string) => void;
   /** How often requested interceptions are looked for. */
   intervalMs?: number;
@@ -30,7 +33,8 @@ export function startInterceptionSweep(opts: InterceptionSweepOptions): { stop()
       try {
         for (const request of await requestedInterceptions(opts.db, BATCH)) {
           if (abort.signal.aborted) break;
-          const answer = await idempotentPost(`${opts.carrierUrl}/waybills/${encodeURIComponent(request.waybillNo)}/cancel`, `cancel:${request.waybillNo}`, { shipmentId: request.shipmentId });
+          const url = carrierUrlOf(request.carrier, opts.carrierUrls, opts.carrierUrl);
+          const answer = await idempotentPost(`${url}/waybills/${encodeURIComponent(request.waybillNo)}/cancel`, `cancel:${request.waybillNo}`, { shipmentId: request.shipmentId });
           if (answer.kind === 'transient') {
             opts.log(`interception: could not reach the carrier to void ${request.waybillNo}: ${answer.error}; trying again`);
             break;
