@@ -22,6 +22,15 @@ export class ApiParams {
 
   constructor(req: JsonRequest) {
     for (const [k, v] of req.query) this.values.set(k, v);
+    // JD's signed calls carry their business parameters as one JSON text.
+    const jdParams = req.query.get('360buy_param_json');
+    if (jdParams) {
+      try {
+        for (const [k, v] of Object.entries(JSON.parse(jdParams) as Record<string, unknown>)) if (v !== null && v !== undefined) this.values.set(k, String(v));
+      } catch {
+        throw new ParamError('360buy_param_json', 'is not a JSON object');
+      }
+    }
     if (req.body && typeof req.body === 'object' && !Array.isArray(req.body)) {
       for (const [k, v] of Object.entries(req.body)) if (v !== null && v !== undefined) this.values.set(k, String(v));
     }

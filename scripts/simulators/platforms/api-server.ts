@@ -15,6 +15,8 @@ export interface ApiServerOptions {
   limiter: RateLimiter;
   /** Body of a 429 in the platform's own words. */
   rateLimitedBody(retryAfterS: number): unknown;
+  /** 429 by default; TOP says it with HTTP 200 and its error code. */
+  rateLimitedStatus?: number;
   /** Counts calls that reached the API (not the /sim control paths). */
   onCall?: () => void;
   /** Counts calls failed on purpose. */
@@ -36,7 +38,8 @@ export async function startApiServer(port: number, opts: ApiServerOptions, handl
     // The limit is checked before the latency: a platform refuses an over-limit call at once.
     const retryAfterS = opts.limiter.take();
     if (retryAfterS !== undefined) {
-      return { status: 429, body: opts.rateLimitedBody(retryAfterS), headers: { 'retry-after': String(retryAfterS) } };
+      const status = opts.rateLimitedStatus ?? 429;
+      return { status, body: opts.rateLimitedBody(retryAfterS), ...(status === 429 ? { headers: { 'retry-after': String(retryAfterS) } } : {}) };
     }
     if (opts.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, opts.faults.latencyMs));
     if (opts.faults.failWhen?.(request) || (opts.faults.failRate > 0 && Math.random() < opts.faults.failRate)) {

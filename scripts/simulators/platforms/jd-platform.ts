@@ -128,7 +128,7 @@ export const JD: PlatformDefinition<JdOrder> = {
       throw error;
     }
   },
-  rateLimitedBody: () => ({ error_response: { code: '19', zh_desc: '调用次数超限', en_desc: 'call limit exceeded' } }),
+  rateLimitedBody: () => ({ error_response: { code: '2', zh_desc: '限制时间内调用失败次数', en_desc: 'App Call Limited' } }),
 };
 
 function jdError(code: string, zh: string, en: string): ApiResponse {

@@ -4,6 +4,7 @@ import type { JsonRequest, RunningServer } from '../json-server.ts';
 import { startApiServer, type ApiResponse, type PlatformFaults } from './api-server.ts';
 import { ORDER_UPDATE_KINDS, OrderStore, type OrderUpdateKind, type PlatformOrder } from './order-store.ts';
 import { buyerMessageRoutes } from './buyer-messages.ts';
+import { SimulatedAuth, type SimulatedCredentials } from './platform-auth.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { mulberry32 } from '../../seeded-random.ts';
 
@@ -25,6 +26,8 @@ export interface PlatformDefinition<P> {
   route(req: JsonRequest, ctx: PlatformContext<P>): ApiResponse | undefined;
   /** Body of a 429 in the platform's own words. */
   rateLimitedBody(retryAfterS: number): unknown;
+  /** HTTP status of that answer: 429 unless the platform says it with 200 (TOP). */
+  rateLimitedStatus?: number;
 }
 
 export interface PlatformSimulatorOptions {
@@ -45,6 +48,12 @@ export interface PlatformSimulatorOptions {
   seed?: number;
   /** Orders kept; older ones fall off, as a platform's API window would. */
   keep?: number;
+  /**
+   * Strict mode (the four marketplaces): the one shop's credentials every call must be signed
+   * with and authorized by, its tokens expiring on schedule (see platform-auth.ts). Without, the
+   * API answers unsigned calls.
+   */
+  auth?: SimulatedCredentials;
 }
 
 export interface SimulatorStats {
@@ -60,6 +69,8 @@ export interface SimulatorStats {
 
 export interface PlatformSimulator<P = Record<string, unknown>> extends RunningServer {
   channel: Channel;
+  /** The strict gate, when started with `auth`. */
+  auth: SimulatedAuth | undefined;
   /** Change to slow down or break the API mid-run. */
   faults: PlatformFaults;
   limiter: RateLimiter;
@@ -87,6 +98,7 @@ export async function startPlatformSimulator<P>(def: PlatformDefinition<P>, opts
   const limiter = new RateLimiter(opts.requestsPerSecond ?? 0, opts.burst);
   const random = mulberry32(opts.seed ?? 1);
   const keep = opts.keep ?? DEFAULT_KEEP;
+  const auth = opts.auth ? new SimulatedAuth(def.channel, opts.auth) : undefined;
   let seq = opts.firstSeq ?? Date.now();
   let rate = opts.rate ?? 0;
   let updateRate = opts.updatesPerSecond ?? rate / 5;
@@ -152,6 +164,7 @@ export async function startPlatformSimulator<P>(def: PlatformDefinition<P>, opts
       faults,
       limiter,
       rateLimitedBody: def.rateLimitedBody,
+      ...(def.rateLimitedStatus !== undefined ? { rateLimitedStatus: def.rateLimitedStatus } : {}),
       onCall: () => counts.calls++,
       onInjectedFailure: () => counts.injectedFailures++,
     },
@@ -164,6 +177,10 @@ export async function startPlatformSimulator<P>(def: PlatformDefinition<P>, opts
         updateRate = typeof wanted.updatesPerSecond === 'number' && wanted.updatesPerSecond >= 0 ? wanted.updatesPerSecond : rate / 5;
         return { status: 200, body: { rate, updatesPerSecond: updateRate } };
       }
+      if (auth) {
+        const denied = def.channel === 'jd' && req.path === '/oauth2/refresh_token' ? auth.checkJdRefresh(req) : auth.check(req);
+        if (denied) return denied;
+      }
       return buyerMessages(req) ?? def.route(req, ctx) ?? { status: 404, body: { error: `not found: ${req.method} ${req.path}` } };
     },
   );
@@ -171,6 +188,7 @@ export async function startPlatformSimulator<P>(def: PlatformDefinition<P>, opts
   return {
     ...server,
     channel: def.channel,
+    auth,
     faults,
     limiter,
     setRate: (ordersPerSecond, updatesPerSecond) => {

@@ -3,6 +3,7 @@ import type { PlatformFaults } from './api-server.ts';
 import { DOUYIN, type DouyinOrder } from './douyin-platform.ts';
 import { JD, type JdOrder } from './jd-platform.ts';
 import { PDD, type PddOrder } from './pdd-platform.ts';
+import type { SimulatedCredentials } from './platform-auth.ts';
 import { startPlatformSimulator, type PlatformDefinition, type PlatformSimulator } from './platform-simulator.ts';
 import { POS, type PosTicket } from './pos-platform.ts';
 import { SHOP, type ShopOrder } from './shop-platform.ts';
@@ -44,6 +45,8 @@ export interface PlatformSimulatorsOptions {
   firstPort?: number;
   /** Orders each platform keeps before the oldest fall off (a load test keeps them all). */
   keep?: number;
+  /** Strict mode per channel: the shop credentials each marketplace checks every call against. */
+  auth?: Partial<Record<Channel, SimulatedCredentials>>;
 }
 
 export interface PlatformSimulators {
@@ -77,6 +80,7 @@ export async function startPlatformSimulators(opts: PlatformSimulatorsOptions = 
         ...(opts.firstSeq !== undefined ? { firstSeq: opts.firstSeq } : {}),
         ...(opts.keep !== undefined ? { keep: opts.keep } : {}),
         ...(opts.faults ? { faults: opts.faults } : {}),
+        ...(opts.auth?.[channel] ? { auth: opts.auth[channel] } : {}),
       });
       started.push(sim);
       (simulators as Record<Channel, unknown>)[channel] = sim;

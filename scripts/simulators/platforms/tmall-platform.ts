@@ -159,6 +159,8 @@ export const TMALL: PlatformDefinition<TmallTrade> = {
       throw error;
     }
   },
+  // TOP answers its call limit with HTTP 200 and code 7; how long the ban lasts is in sub_msg.
+  rateLimitedStatus: 200,
   rateLimitedBody: (retryAfterS) => ({
     error_response: { code: 7, msg: 'App Call Limited', sub_code: 'accesscontrol.limited-by-app-access-count', sub_msg: `This ban will last for ${retryAfterS} more seconds` },
   }),

@@ -14,6 +14,11 @@ export interface PlatformHttpOptions {
   maxRateLimitWaits?: number;
   /** Called before each wait on a 429 (stats, logs). */
   onRateLimited?: (waitMs: number) => void;
+  /**
+   * A rate-limit answer given with HTTP 200 in the platform's own envelope (TOP's code 7, JD's
+   * code 2, ...): the wait it asks for in ms, or undefined when `body` is not one. Waited out like a 429.
+   */
+  rateLimitIn?: (body: unknown) => number | undefined;
 }
 
 /** A JSON answer and its headers (Shopify pages through the Link header). */
@@ -52,9 +57,11 @@ export class PlatformHttp {
     return this.call('GET', url, undefined, signal);
   }
 
-  /** `POST path` with a JSON body. */
-  post(path: string, body: unknown, signal: AbortSignal): Promise<JsonAnswer> {
-    return this.call('POST', new URL(`${this.baseUrl}${path}`), JSON.stringify(body), signal);
+  /** `POST path?query` with a JSON body (`body` already serialized when a string: the text that was signed). */
+  post(path: string, body: unknown, signal: AbortSignal, query: Record<string, string> = {}): Promise<JsonAnswer> {
+    const url = new URL(`${this.baseUrl}${path}`);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    return this.call('POST', url, typeof body === 'string' ? body : JSON.stringify(body), signal);
   }
 
   /** Validates an answer against the API's schema; the error names the field that is off. */
@@ -64,6 +71,16 @@ export class PlatformHttp {
     const issue = result.error.issues[0];
     const where = issue?.path.length ? issue.path.join('.') : 'body';
     throw new PlatformResponseError(this.channel, call, `unexpected answer: ${where}: ${issue?.message ?? 'invalid'}`);
+  }
+
+  private rateLimitInBody(text: string): number | undefined {
+    // Only a short answer can be a rate-limit envelope; a page of orders is not parsed twice.
+    if (text.length > 2048) return undefined;
+    try {
+      return this.opts.rateLimitIn?.(JSON.parse(text));
+    } catch {
+      return undefined;
+    }
   }
 
   private async call(method: 'GET' | 'POST', url: URL, body: string | undefined, signal: AbortSignal): Promise<JsonAnswer> {
@@ -83,9 +100,10 @@ export class PlatformHttp {
         throw new PlatformRequestError(this.channel, call, undefined, cause);
       }
       const text = await res.text();
-      if (res.status === 429) {
+      const limitedInBody = res.ok && this.opts.rateLimitIn ? this.rateLimitInBody(text) : undefined;
+      if (res.status === 429 || limitedInBody !== undefined) {
         if (waits >= this.maxWaits) throw new RateLimitedError(this.channel, call, waits);
-        const waitMs = retryAfterMs(res.headers.get('retry-after')) + RETRY_AFTER_MARGIN_MS;
+        const waitMs = (limitedInBody ?? retryAfterMs(res.headers.get('retry-after'))) + RETRY_AFTER_MARGIN_MS;
         this.opts.onRateLimited?.(waitMs);
         await sleep(waitMs, signal);
         if (signal.aborted) throw new PlatformRequestError(this.channel, call, 429, 'stopped while waiting out the rate limit');

@@ -76,6 +76,10 @@ export interface PullStats {
   rateLimitedWaits: number;
   /** Polls not made because the core backlog was at its limit (backpressure). */
   heldPolls: number;
+  /** Access tokens refreshed (ahead of expiry, or after the platform said one expired). */
+  tokenRefreshes: number;
+  /** Refreshes the platform refused: each an ALERT, the shop to be re-authorized. */
+  tokenRefreshFailures: number;
   cursorAt: Date | undefined;
   lastError: string | undefined;
 }
@@ -101,7 +105,7 @@ async function refuseOversize(deps: PullDeps, channel: Channel, shop: string, bo
 
 /** Zeroed stats of a connector about to start. */
 export function newPullStats(channel: Channel, shop: string): PullStats {
-  return { channel, shop, polls: 0, published: 0, duplicates: 0, refused: 0, failures: 0, consecutiveFailures: 0, rateLimitedWaits: 0, heldPolls: 0, cursorAt: undefined, lastError: undefined };
+  return { channel, shop, polls: 0, published: 0, duplicates: 0, refused: 0, failures: 0, consecutiveFailures: 0, rateLimitedWaits: 0, heldPolls: 0, tokenRefreshes: 0, tokenRefreshFailures: 0, cursorAt: undefined, lastError: undefined };
 }
 
 /** Refuses settings with which a connector could not advance; the message names the setting. */

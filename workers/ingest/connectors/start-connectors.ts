@@ -6,6 +6,10 @@ import type { Names } from '../../../streams/names.ts';
 import { errorText } from '../../error-text.ts';
 import { ConnectorConfigError } from './connector-errors.ts';
 import { platformApiFor } from './platforms/platform-api-for.ts';
+import type { PiiKeyring } from '../../../streams/pii/keyring.ts';
+import { recordRefreshFailure } from '../../../sql/queries/shop-accounts.ts';
+import { saveShopTokens, type ShopAccount } from './shop-accounts.ts';
+import { ShopAuth } from './shop-auth.ts';
 import { DEFAULT_PULL, checkPullSettings, newPullStats, runPullConnector, type PullSettings, type PullStats, type PullTarget } from './pull-connector.ts';
 import { startWebhookServer, type WebhookServer } from './webhook-server.ts';
 import type { WebhookSecrets } from './webhook-secrets.ts';
@@ -16,6 +20,8 @@ export interface PlatformEndpoint {
   /** The shop account's code; default the channel's default account, named after the channel. */
   shop?: string;
   url: string;
+  /** A registered shop account: its calls are signed with its app secret and carry its access token. */
+  account?: ShopAccount;
 }
 
 export interface StartConnectorsOptions {
@@ -24,6 +30,10 @@ export interface StartConnectorsOptions {
   db: Db;
   /** Order APIs to poll; none runs only the webhook server. */
   platforms?: readonly PlatformEndpoint[];
+  /** Registered shop accounts to poll (`ordersurge shops add`), each signed with its credentials. */
+  shops?: readonly ShopAccount[];
+  /** Seals the tokens a refresh brings before they are stored; needed with `shops`. */
+  keyring?: PiiKeyring;
   pull?: Partial<PullSettings>;
   /** Orders per listing call; default each platform's maximum. */
   pageSize?: number;
@@ -47,6 +57,30 @@ export interface RunningConnectors {
 }
 
 /**
+ * A shop's credentials for its connector: a refreshed pair is stored (sealed) before it is used,
+ * so a restart never sends a replaced token; a refused refresh is recorded on the account and
+ * raised as an ALERT line (the poll then fails, its cursor staying where it was).
+ */
+function authOf(account: ShopAccount, deps: { db: Db; keyring: PiiKeyring; log: (line: string) => void; stats: PullStats }): ShopAuth {
+  const who = `${account.channel}/${account.code}`;
+  return new ShopAuth({
+    appKey: account.appKey,
+    appSecret: account.appSecret,
+    tokens: account,
+    onRefreshed: async (tokens) => {
+      await saveShopTokens(deps.db, account.code, tokens, deps.keyring);
+      deps.stats.tokenRefreshes++;
+      deps.log(`connector ${who}: access token refreshed, valid until ${tokens.expiresAt?.toISOString() ?? 'the platform did not say'}`);
+    },
+    onRefreshFailed: async (error) => {
+      deps.stats.tokenRefreshFailures++;
+      deps.log(`ALERT connector ${who}: ${error}; re-authorize the shop (ordersurge shops add ${account.code} ... with its new tokens)`);
+      await recordRefreshFailure(deps.db, account.code, error);
+    },
+  });
+}
+
+/**
  * Starts a pull connector per platform account and, if asked, the webhook server, all feeding
  * the ingest stage. This is what `ordersurge connect` runs, and what the demo calls in-process.
  *
@@ -65,14 +99,19 @@ export async function startConnectors(opts: StartConnectorsOptions): Promise<Run
   const settings: PullSettings = { ...DEFAULT_PULL, ...opts.pull };
   const seen = new Set<string>();
   const targets: { target: PullTarget; stats: PullStats }[] = [];
-  for (const endpoint of opts.platforms ?? []) {
+  const fromAccounts: PlatformEndpoint[] = (opts.shops ?? []).map((account) => ({ channel: account.channel, shop: account.code, url: account.apiBaseUrl, account }));
+  if (fromAccounts.length && !opts.keyring) throw new ConnectorConfigError('shops: a PII keyring is needed to store refreshed tokens sealed');
+  for (const endpoint of [...fromAccounts, ...(opts.platforms ?? [])]) {
     const shop = endpoint.shop ?? endpoint.channel;
     const key = `${endpoint.channel}/${shop}`;
     if (seen.has(key)) throw new ConnectorConfigError(`platform ${key}: given twice; name the accounts apart (channel:shop=URL)`);
     seen.add(key);
     const stats = newPullStats(endpoint.channel, shop);
+    const account = endpoint.account;
+    const auth = account && authOf(account, { db: opts.db, keyring: opts.keyring!, log, stats });
     const api = platformApiFor(endpoint.channel, {
       baseUrl: endpoint.url,
+      ...(auth ? { auth } : {}),
       ...(opts.pageSize !== undefined ? { pageSize: opts.pageSize } : {}),
       onRateLimited: (waitMs) => {
         stats.rateLimitedWaits++;

@@ -3,12 +3,23 @@ import { PlatformResponseError } from '../connector-errors.ts';
 import { allPages, lastPageFirst } from '../offset-pages.ts';
 import type { PlatformApi } from '../platform-api.ts';
 import type { PlatformHttp } from '../platform-http.ts';
+import { signPdd } from '../platform-signing.ts';
+import type { Secret } from '../secret.ts';
+import { TokenExpiredError, withAccessToken, type ShopAuth, type TokenRefresher } from '../shop-auth.ts';
 
 const INCREMENT = 'pdd.order.number.list.increment.get';
 const LIST = 'pdd.order.number.list.get';
 const PAGE_MAX = 100;
 /** Pinduoduo refuses increment windows longer than 30 minutes. */
 const MAX_WINDOW_MS = 30 * 60_000;
+const REFRESH = 'pdd.pop.auth.token.refresh';
+/** Pinduoduo's "access_token已过期". */
+const TOKEN_EXPIRED = 10019;
+/** Pinduoduo's "调用过于频繁" (too many calls), answered with HTTP 200. */
+export const PDD_CALL_LIMITED = 70031;
+const refreshAnswer = z.object({
+  pop_auth_token_refresh_response: z.object({ access_token: z.string().min(1), refresh_token: z.string(), expires_in: z.number().optional() }),
+});
 
 const pddError = z.object({ error_response: z.object({ error_code: z.union([z.number(), z.string()]), error_msg: z.string().optional() }) });
 const incrementAnswer = z.object({
@@ -22,14 +33,30 @@ const listAnswer = z.object({
  * Pinduoduo's gateway (`POST /api/router`, the API named in `type`): the increment API lists
  * full orders by update time in windows of at most 30 minutes, epoch seconds.
  */
-export function pddApi(http: PlatformHttp, pageSize = PAGE_MAX): PlatformApi {
-  const call = async <S extends z.ZodType>(type: string, schema: S, params: Record<string, string | number>, signal: AbortSignal): Promise<z.infer<S>> => {
-    const { body } = await http.post('/api/router', { type, data_type: 'JSON', ...params }, signal);
+export function pddApi(http: PlatformHttp, pageSize = PAGE_MAX, auth?: ShopAuth): PlatformApi {
+  const send = async (type: string, params: Record<string, string | number>, token: Secret | undefined, signal: AbortSignal): Promise<unknown> => {
+    const request: Record<string, string | number> = { type, data_type: 'JSON', ...params };
+    if (auth) {
+      Object.assign(request, { client_id: auth.appKey, timestamp: String(Math.floor(Date.now() / 1000)), ...(token ? { access_token: token.reveal() } : {}) });
+      request.sign = signPdd(Object.fromEntries(Object.entries(request).map(([k, v]) => [k, String(v)])), auth.appSecret.reveal());
+    }
+    const { body } = await http.post('/api/router', request, signal);
     const failed = pddError.safeParse(body);
     if (failed.success) {
       const e = failed.data.error_response;
-      throw new PlatformResponseError('pdd', type, `error ${e.error_code}: ${e.error_msg ?? 'no message'}`);
+      const text = `error ${e.error_code}: ${e.error_msg ?? 'no message'}`;
+      if (Number(e.error_code) === TOKEN_EXPIRED) throw new TokenExpiredError(`pdd ${type}: ${text}`);
+      throw new PlatformResponseError('pdd', type, text);
     }
+    return body;
+  };
+  const refresher: TokenRefresher = async (refreshToken, signal) => {
+    const body = await send(REFRESH, { refresh_token: refreshToken.reveal() }, undefined, signal);
+    const r = http.parse(refreshAnswer, body, REFRESH).pop_auth_token_refresh_response;
+    return { accessToken: r.access_token, refreshToken: r.refresh_token, expiresInS: r.expires_in };
+  };
+  const call = async <S extends z.ZodType>(type: string, schema: S, params: Record<string, string | number>, signal: AbortSignal): Promise<z.infer<S>> => {
+    const body = auth ? await withAccessToken(auth, refresher, signal, (token) => send(type, params, token, signal)) : await send(type, params, undefined, signal);
     return http.parse(schema, body, type);
   };
   return {

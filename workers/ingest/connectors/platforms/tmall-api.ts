@@ -4,9 +4,17 @@ import { PlatformResponseError } from '../connector-errors.ts';
 import { allPages, lastPageFirst } from '../offset-pages.ts';
 import type { PlatformApi } from '../platform-api.ts';
 import type { PlatformHttp } from '../platform-http.ts';
+import { signTop } from '../platform-signing.ts';
+import type { Secret } from '../secret.ts';
+import { TokenExpiredError, withAccessToken, type ShopAuth, type TokenRefresher } from '../shop-auth.ts';
 
 const INCREMENT = 'taobao.trades.sold.increment.get';
 const SOLD = 'taobao.trades.sold.get';
+const REFRESH = 'taobao.top.auth.token.refresh';
+/** TOP's "Invalid session": the session key expired or was revoked. */
+const INVALID_SESSION = 27;
+/** TOP's "App Call Limited", answered with HTTP 200; sub_msg says how long the ban lasts. */
+export const TOP_CALL_LIMITED = 7;
 const PAGE_MAX = 100;
 const DAY_MS = 24 * 3600_000;
 
@@ -15,6 +23,8 @@ const trades = <T extends z.ZodType>(trade: T) => z.object({ trade: z.array(trad
 const incrementAnswer = z.object({
   trades_sold_increment_get_response: z.object({ total_results: z.number().int().nonnegative(), trades: trades(z.record(z.string(), z.unknown())) }),
 });
+const refreshAnswer = z.object({ top_auth_token_refresh_response: z.object({ token_result: z.string() }) });
+const tokenResult = z.object({ access_token: z.string().min(1), refresh_token: z.string(), expires_in: z.number().optional() });
 const soldAnswer = z.object({
   trades_sold_get_response: z.object({ total_results: z.number().int().nonnegative(), trades: trades(z.object({ tid: z.union([z.number(), z.string()]) })) }),
 });
@@ -22,16 +32,35 @@ const soldAnswer = z.object({
 /**
  * Tmall / Taobao through the TOP gateway: `taobao.trades.sold.increment.get` lists full trades by
  * modified time (windows of at most a day, in China time), `taobao.trades.sold.get` the trades
- * created in a span. TOP reports errors with HTTP 200 and an `error_response`.
+ * created in a span. TOP reports errors with HTTP 200 and an `error_response`. With `auth`, every
+ * call is signed (sign_method md5) and carries the shop's session.
  */
-export function tmallApi(http: PlatformHttp, pageSize = PAGE_MAX): PlatformApi {
-  const call = async <S extends z.ZodType>(method: string, schema: S, params: Record<string, string | number>, signal: AbortSignal): Promise<z.infer<S>> => {
-    const { body } = await http.get('/router/rest', { method, format: 'json', v: '2.0', ...params }, signal);
+export function tmallApi(http: PlatformHttp, pageSize = PAGE_MAX, auth?: ShopAuth): PlatformApi {
+  const send = async (method: string, params: Record<string, string | number>, session: Secret | undefined, signal: AbortSignal): Promise<unknown> => {
+    const query: Record<string, string> = { method, format: 'json', v: '2.0', ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) };
+    if (auth) {
+      Object.assign(query, { app_key: auth.appKey, timestamp: formatChinaTime(Date.now()), sign_method: 'md5' });
+      if (session) query.session = session.reveal();
+      query.sign = signTop(query, auth.appSecret.reveal());
+    }
+    const { body } = await http.get('/router/rest', query, signal);
     const failed = topError.safeParse(body);
     if (failed.success) {
       const e = failed.data.error_response;
-      throw new PlatformResponseError('tmall', method, `TOP error ${e.code} ${e.msg ?? ''} ${e.sub_code ?? ''} ${e.sub_msg ?? ''}`.trim());
+      const text = `TOP error ${e.code} ${e.msg ?? ''} ${e.sub_code ?? ''} ${e.sub_msg ?? ''}`.trim();
+      if (Number(e.code) === INVALID_SESSION) throw new TokenExpiredError(`tmall ${method}: ${text}`);
+      throw new PlatformResponseError('tmall', method, text);
     }
+    return body;
+  };
+  const refresher: TokenRefresher = async (refreshToken, signal) => {
+    const body = await send(REFRESH, { refresh_token: refreshToken.reveal() }, undefined, signal);
+    const answer = http.parse(refreshAnswer, body, REFRESH).top_auth_token_refresh_response;
+    const token = http.parse(tokenResult, JSON.parse(answer.token_result), REFRESH);
+    return { accessToken: token.access_token, refreshToken: token.refresh_token, expiresInS: token.expires_in };
+  };
+  const call = async <S extends z.ZodType>(method: string, schema: S, params: Record<string, string | number>, signal: AbortSignal): Promise<z.infer<S>> => {
+    const body = auth ? await withAccessToken(auth, refresher, signal, (session) => send(method, params, session, signal)) : await send(method, params, undefined, signal);
     return http.parse(schema, body, method);
   };
   return {
