@@ -15,6 +15,7 @@ import { DEFAULT_PULL, type PullSettings } from '../workers/ingest/connectors/pu
 import { Secret } from '../workers/ingest/connectors/secret.ts';
 import { loadShopAccount, loadShopAccounts, saveShopAccount, type NewShopAccount } from '../workers/ingest/connectors/shop-accounts.ts';
 import { startConnectors, type RunningConnectors } from '../workers/ingest/connectors/start-connectors.ts';
+import { connectSimulatedPlatforms } from '../cli/commands/connect.ts';
 import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
 
 const MINUTE = 60_000;
@@ -176,6 +177,23 @@ describe('signed platform calls against strict simulators', () => {
     expect(b.sim.auth!.stats.refused.app_key + a.sim.auth!.stats.refused.app_key).toBe(0);
   });
 
+  it("runs the demo's platforms strict, through demo shop accounts it registers", async () => {
+    const demo = await connectSimulatedPlatforms({ js: p.bus.js, names: p.names, db: p.db, rate: 5, channels: ['tmall', 'jd', 'douyin', 'pdd', 'shop'], log: (line) => logs.push(line) });
+    try {
+      const registered = (await loadShopAccounts(p.db, keyring)).map((a) => a.code);
+      expect(registered).toEqual(expect.arrayContaining(['tmall', 'jd', 'douyin', 'pdd']));
+      expect(registered).not.toContain('shop');
+      for (const channel of ['tmall', 'jd', 'douyin', 'pdd'] as const) {
+        const sim = demo.simulators.simulators[channel]!;
+        expect(sim.auth, channel).toBeDefined();
+        await eventually(async () => ((await ordersOf(channel)).length > 0 ? true : undefined), 20_000, `demo ${channel} orders`);
+        expect(sim.auth!.stats.refused, channel).toEqual({ app_key: 0, sign: 0, timestamp: 0, token: 0, refresh_token: 0 });
+      }
+    } finally {
+      await demo.stop();
+    }
+  });
+
   it('never writes a secret or token into the logs or the orders table', async () => {
     const everything = [...logs, ...(await sql<{ text: string }>`select o::text as text from orders o`.execute(p.db)).rows.map((r) => r.text)].join('\n');
     expect(everything.length).toBeGreaterThan(0);
@@ -183,6 +201,6 @@ describe('signed platform calls against strict simulators', () => {
       for (const secret of [c.appSecret, c.accessToken, c.refreshToken]) expect(everything).not.toContain(secret);
     }
     const channels = new Set((await p.db.selectFrom('orders').select('channel').execute()).map((r) => r.channel as Channel));
-    expect([...channels].sort()).toEqual(['douyin', 'jd', 'pdd', 'tmall']);
+    expect([...channels].sort()).toEqual(['douyin', 'jd', 'pdd', 'shop', 'tmall']);
   });
 });

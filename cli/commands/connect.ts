@@ -1,6 +1,10 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { Command } from 'commander';
+import { demoCredentials, type SimulatedCredentials } from '../../scripts/simulators/platforms/platform-auth.ts';
 import { startPlatformSimulators, type PlatformSimulators } from '../../scripts/simulators/platforms/start-platform-simulators.ts';
+import { processPiiKeyring } from '../../streams/pii/keyring.ts';
+import { Secret } from '../../workers/ingest/connectors/secret.ts';
+import { saveShopAccount, type ShopAccount } from '../../workers/ingest/connectors/shop-accounts.ts';
 import type { Db } from '../../sql/database.ts';
 import { migrateAsOwner } from '../../scripts/servers/database-roles.ts';
 import { CHANNELS, channelSchema, type Channel } from '../../streams/canonical-order.ts';
@@ -160,6 +164,8 @@ async function runConnect(opts: ConnectOptions): Promise<void> {
   });
 }
 
+const DEMO_TOKEN_TTL_MS = 15 * 60_000;
+
 export interface SimulatedPlatformsOptions {
   js: JetStreamClient;
   names: Names;
@@ -179,10 +185,16 @@ export interface SimulatedPlatformsOptions {
   admission?: AdmissionGate;
 }
 
+/** The marketplaces that sign their calls: their simulators run strict. */
+const SIGNED_CHANNELS: ReadonlySet<Channel> = new Set(['tmall', 'jd', 'douyin', 'pdd']);
+
 /**
  * Starts the platform simulators and connectors polling them, in this process: every channel's
  * orders, in its own format, flowing into ingest. For the demo (`ordersurge start`) and
- * `connect --simulate`.
+ * `connect --simulate`. The four marketplaces run strict, as the real ones are: each gets a demo
+ * shop account (code = the channel, random demo secret and tokens, registered in shop_accounts like
+ * `shops add` would), and its connector signs every call and refreshes the token when it expires
+ * (every 15 minutes on the simulators).
  *
  * @example
  * const channels = await connectSimulatedPlatforms({ js: bus.js, names, db, rate: 5 });
@@ -194,17 +206,42 @@ export async function connectSimulatedPlatforms(opts: SimulatedPlatformsOptions)
   connectors: RunningConnectors;
   stop(): Promise<void>;
 }> {
+  const channels = opts.channels ?? CHANNELS;
+  const auth = Object.fromEntries(channels.filter((c) => SIGNED_CHANNELS.has(c)).map((c) => [c, { ...demoCredentials(c, c), tokenTtlMs: DEMO_TOKEN_TTL_MS }]));
   const simulators = await startPlatformSimulators({
     rate: opts.rate,
-    channels: opts.channels ?? CHANNELS,
+    channels,
+    auth,
     ...(opts.updatesPerSecond !== undefined ? { updatesPerSecond: opts.updatesPerSecond } : {}),
   });
   try {
+    const keyring = processPiiKeyring();
+    const shops: ShopAccount[] = [];
+    for (const [channel, creds] of Object.entries(auth) as [Channel, SimulatedCredentials][]) {
+      const sim = simulators.simulators[channel]!;
+      const account = {
+        code: channel,
+        channel,
+        displayName: `demo ${channel} shop`,
+        apiBaseUrl: sim.url,
+        appKey: creds.appKey,
+        appSecret: new Secret(creds.appSecret),
+        accessToken: new Secret(creds.accessToken),
+        refreshToken: new Secret(creds.refreshToken),
+        expiresAt: sim.auth!.tokenExpiresAt,
+      };
+      await saveShopAccount(opts.db, account, keyring);
+      shops.push({ ...account, refreshedAt: undefined, refreshFailure: undefined });
+    }
     const connectors = await startConnectors({
       js: opts.js,
       names: opts.names,
       db: opts.db,
-      platforms: Object.entries(simulators.urls).map(([channel, url]) => ({ channel: channel as Channel, url })),
+      shops,
+      keyring,
+      platforms: Object.entries(simulators.urls)
+        .filter(([channel]) => !SIGNED_CHANNELS.has(channel as Channel))
+        .map(([channel, url]) => ({ channel: channel as Channel, url })),
       // A fresh simulator has nothing older than its start: no need to read a day back.
       pull: { intervalMs: 1000, overlapMs: 5000, initialLookbackMs: 60_000, retryBaseMs: 1000, ...opts.pull },
       ...(opts.pageSize !== undefined ? { pageSize: opts.pageSize } : {}),
