@@ -47,7 +47,7 @@ export function orderView(detail: OrderDetail) {
     reservations: detail.reservations.map((r) => ({ lineId: r.line_id, sku: r.sku, warehouse: r.warehouse, shipment: r.shipment_id, qty: r.qty, status: r.status })),
     /** Where routing sent the order and why: each warehouse considered and what was found there. */
     routing: detail.routing ? { ruleVersion: detail.routing.rule_version, outcome: detail.routing.outcome, routedAt: iso(detail.routing.routed_at), reason: detail.routing.reason as RouteReason } : null,
-    shipments: detail.shipments.map((s) => ({ id: s.id, warehouse: s.warehouse, waybillNo: s.waybill_no, carrier: s.carrier, orders: s.order_ids ?? [order.id] })),
+    shipments: detail.shipments.map((s) => ({ id: s.id, warehouse: s.warehouse, pickTask: s.pick_task_id, pickStatus: s.pick_status, waybillNo: s.waybill_no, carrier: s.carrier, orders: s.order_ids ?? [order.id] })),
     notifications: detail.notifications.map((n) => ({ kind: n.kind, providerMessageId: n.provider_message_id, sentAt: iso(n.sent_at) })),
     /** How the payable amount came about: the rule engine's trace, or the platform's discounts by line. */
     pricing: detail.pricing
@@ -80,7 +80,7 @@ export function formatOrder(view: OrderView): string {
   if (view.pricing) out.push('', ...pricingLines(view.pricing));
   if (view.routing) out.push('', ...routingLines(view.routing));
   for (const s of view.shipments) {
-    out.push('', ...wrapLines(`shipment ${s.id} from ${s.warehouse}: waybill ${s.waybillNo ?? '(pending)'}${s.orders.length > 1 ? ` (merged: ${s.orders.join(', ')})` : ''}`));
+    out.push('', ...wrapLines(`shipment ${s.id} from ${s.warehouse}: pick ${s.pickTask === null ? '(pending)' : `${s.pickTask} (${s.pickStatus})`}, waybill ${s.waybillNo ?? '(pending)'}${s.orders.length > 1 ? ` (merged: ${s.orders.join(', ')})` : ''}`));
   }
   out.push('', 'events:', ...view.events.map((e) => `  ${timeText(e.at)}  ${e.type}`));
   if (view.processingSeconds !== null) out.push('', `processing time (paid -> waybill): ${view.processingSeconds.toFixed(1)} s`);

@@ -58,6 +58,7 @@ describe('the ordersurge command', () => {
     expect(view.lines.map((l: { sku: string }) => l.sku)).toEqual(['TEA-PE-357', 'CUP-WHITE']);
     expect(view.events.map((e: { type: string }) => e.type)).toEqual(['received', 'priced', 'routed', 'picking', 'waybilled', 'notified']);
     expect(view.shipments[0].waybillNo).toMatch(/^SIM/);
+    expect(view.shipments[0]).toMatchObject({ pickTask: expect.stringMatching(/^PICK/), pickStatus: 'open' });
     expect(typeof view.processingSeconds).toBe('number');
   });
 
