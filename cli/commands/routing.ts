@@ -7,6 +7,7 @@ import { loadConfig } from '../config.ts';
 import { action, InputError, intOption } from '../run-action.ts';
 import { readInput } from '../read-input.ts';
 import { connectRunning } from '../servers.ts';
+import { TEXT_WIDTH, wrapLines } from '../text-cell.ts';
 import { timeJson, timeText } from '../time-display.ts';
 
 export function routingCommand(): Command {
@@ -67,7 +68,8 @@ export function routingCommand(): Command {
       action(async () => {
         const conn = await connectRunning(loadConfig(), { db: true });
         try {
-          for (const h of await routingRulesHistory(conn.db!)) console.log(`v${h.version}  ${timeText(h.createdAt)}  ${h.createdBy}  ${h.note}`);
+          // The note, however long, goes under its version, so each line fits 80 columns.
+          for (const h of await routingRulesHistory(conn.db!)) console.log([`v${h.version}  ${timeText(h.createdAt)}  ${h.createdBy}`, ...(h.note ? wrapLines(h.note, TEXT_WIDTH, '    ') : [])].join('\n'));
         } finally {
           await conn.close();
         }

@@ -6,6 +6,7 @@ import { loadConfig } from '../config.ts';
 import { action, InputError, intOption } from '../run-action.ts';
 import { connectRunning } from '../servers.ts';
 import { readInput } from '../read-input.ts';
+import { TEXT_WIDTH, wrapLines } from '../text-cell.ts';
 import { timeJson, timeText } from '../time-display.ts';
 
 export function rulesCommand(): Command {
@@ -62,7 +63,8 @@ export function rulesCommand(): Command {
         try {
           const history = await ruleSetHistory(conn.db!);
           if (history.length === 0) console.log('no rule set yet');
-          for (const h of history) console.log(`v${h.version}  ${timeText(h.createdAt)}  ${h.createdBy}  ${h.note}`);
+          // The note, however long, goes under its version, so each line fits 80 columns.
+          for (const h of history) console.log([`v${h.version}  ${timeText(h.createdAt)}  ${h.createdBy}`, ...(h.note ? wrapLines(h.note, TEXT_WIDTH, '    ') : [])].join('\n'));
         } finally {
           await conn.close();
         }
