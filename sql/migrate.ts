@@ -19,6 +19,7 @@ import * as shipmentsPerDay from './migrations/0021-shipments-per-day.ts';
 import * as pickTasks from './migrations/0022-pick-tasks.ts';
 import * as aftersalesTickets from './migrations/0030-aftersales-tickets.ts';
 import * as settlements from './migrations/0031-settlements.ts';
+import * as settlementLinesWithoutFileKey from './migrations/0032-settlement-lines-without-file-key.ts';
 
 /** Migrations in order; the list is explicit so no file-system scan is needed at run time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0022-pick-tasks': pickTasks,
   '0030-aftersales-tickets': aftersalesTickets,
   '0031-settlements': settlements,
+  '0032-settlement-lines-without-file-key': settlementLinesWithoutFileKey,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

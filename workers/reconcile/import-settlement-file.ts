@@ -58,7 +58,7 @@ export async function importSettlementFile(db: Db, file: string, options: Import
   if (known) return { imported: false, sha256, format: known.format, rowsRead: known.rows_read, rowsStored: known.rows_stored, bytes: known.bytes, importedAt: known.imported_at };
 
   const encoding = options.encoding === undefined || options.encoding === 'auto' ? sniffEncoding(await head(file, 64 * 1024)) : options.encoding;
-  const batchSize = options.batchSize ?? 5000;
+  const batchSize = options.batchSize ?? 10_000;
   const every = options.progressEvery ?? 100_000;
   const name = path.basename(file);
   let format: SettlementFormat | undefined;
@@ -90,6 +90,7 @@ export async function importSettlementFile(db: Db, file: string, options: Import
     let rows = 0;
     let stored = 0;
     let batch: SettlementEntry[] = [];
+    let writing: Promise<number> = Promise.resolve(0);
     try {
       for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
         const f = format!;
@@ -108,13 +109,18 @@ export async function importSettlementFile(db: Db, file: string, options: Import
         batch.push(read.entry);
         rows++;
         if (batch.length >= batchSize) {
-          stored += await insertSettlementLines(trx, options.shop, sha256, f.channel, batch);
+          // One batch is written while the next is parsed: at most two in memory.
+          stored += await writing;
+          writing = insertSettlementLines(trx, options.shop, sha256, f.channel, batch);
           batch = [];
         }
         if (rows % every === 0) options.onProgress?.({ rows, bytes, totalBytes: size });
       }
+      stored += await writing;
     } catch (error) {
       input.destroy();
+      // The write in flight fails with the transaction anyway; wait for it so nothing floats.
+      await writing.catch(() => 0);
       if (error instanceof SettlementFileError) throw error;
       throw new SettlementFileError(`${name}: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -125,7 +131,7 @@ export async function importSettlementFile(db: Db, file: string, options: Import
     }
     stored += await insertSettlementLines(trx, options.shop, sha256, format.channel, batch);
     await finishFile(trx, sha256, rows, stored);
-    options.onProgress?.({ rows, bytes: size, totalBytes: size });
+    if (rows % every !== 0 || rows === 0) options.onProgress?.({ rows, bytes: size, totalBytes: size });
     return { imported: true as const, sha256, format: format.name, rowsRead: rows, rowsStored: stored, bytes: size };
   });
 }
