@@ -114,10 +114,9 @@ describe('readKpis', () => {
     // A1..A5 of the 11 orders received on the day (A1..A10, C1).
     expect(byName.get('exception_rate')).toMatchObject({ value: 5 / 11, unit: 'ratio', limit: '< 8%', healthy: false });
     expect(byName.get('inventory_accuracy')).toMatchObject({ value: 2 / 3, unit: 'ratio', limit: '>= 99.2%', healthy: false });
-    for (const name of ['complaint_rate', 'reconciliation_difference']) {
-      expect(byName.get(name)).toMatchObject({ value: null, healthy: null });
-      expect(byName.get(name)?.note).toMatch(/no data source yet/);
-    }
+    // No complaint ticket among the day's orders; no settlement imported for the day.
+    expect(byName.get('complaint_rate')).toMatchObject({ value: 0, healthy: true, note: '0 orders with a complaint ticket, 11 received' });
+    expect(byName.get('reconciliation_difference')).toMatchObject({ value: null, healthy: null, note: 'no settlement imported for the period (ordersurge reconcile import)' });
   });
 
   it('says so instead of a number for a period without orders', async () => {

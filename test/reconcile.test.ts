@@ -10,6 +10,7 @@ import { createDatabaseIfMissing, dropDatabase } from '../scripts/servers/postgr
 import { settlementEntries, writeSettlementFile } from '../scripts/settlements/settlement-writer.ts';
 import { periodEntries } from '../scripts/settlements/write-settlement-file.ts';
 import { setStock } from '../sql/queries/inventory.ts';
+import { readKpis } from '../sql/queries/kpis.ts';
 import { ordersWithSettlements, settledWithoutOrder } from '../sql/queries/settlements.ts';
 import { createDb, type Db } from '../sql/database.ts';
 import { migrateToLatest } from '../sql/migrate.ts';
@@ -136,6 +137,10 @@ describe('settlement reconciliation', () => {
       },
     });
     expect(report.differenceRate).toBeCloseTo((15010 + 100 + 100 + 17433 + 4750) / sales, 12);
+
+    // The KPI reads the same report.
+    const kpi = (await readKpis(db, DAY)).kpis.find((k) => k.name === 'reconciliation_difference');
+    expect(kpi).toMatchObject({ value: report.differenceRate, healthy: false });
 
     const csv = await cli('reconcile', 'report', '--period', '2026-11-11', '--csv');
     expect(csv.stdout.split('\r\n').slice(0, 3)).toEqual(['order_id,shop,kinds,paid,refunded,expected_fee,receivable,settled,difference', 'tmall:2002,tmall,order_never_settled,158.00,0.00,7.90,150.10,0.00,150.10', 'tmall:2003,tmall,amount_differs,89.90,0.00,4.50,85.40,84.40,1.00']);

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.ts';
+import { buildReport } from '../../workers/reconcile/reconcile-report.ts';
+import { ordersWithSettlements, settledWithoutOrder } from './settlements.ts';
 import { kpi } from '../../workers/kpi/kpi-health.ts';
 import type { KpiReport } from '../../workers/kpi/kpi-report.ts';
 import { alertWindow, decideExceptionAlert, DEFAULT_EXCEPTION_ALERT, type ExceptionAlertRule, type PeriodCounts } from '../../workers/kpi/exception-alert.ts';
@@ -32,7 +34,10 @@ export interface Activity {
  *   the orders received in it;
  * - inventory accuracy: SKUs whose sellable count (on hand minus the reserved counter) equals the
  *   stock really available (on hand minus held reservations), as of now;
- * - complaint rate and reconciliation difference: null, with a note: no data source yet.
+ * - complaint rate: orders with an after-sales ticket flagged as a complaint, opened in the
+ *   period, over the orders received in it;
+ * - reconciliation difference: the difference rate of `ordersurge reconcile report` for the
+ *   period (abs(receivable - settled) / sales); null until a settlement of the period is imported.
  *
  * Whole settled hours come from the rollups of migration 0010 (filled on first need), the rest
  * is read live through its indexes: see `activityBetween`.
@@ -42,7 +47,13 @@ export interface Activity {
  */
 export async function readKpis(db: Db, period: { from: Date; to: Date }, rule: ExceptionAlertRule = DEFAULT_EXCEPTION_ALERT): Promise<KpiReport> {
   const { from, to } = period;
-  const [activity, inventory, alert] = await Promise.all([activityBetween(db, from, to), inventoryAccuracy(db), readExceptionAlert(db, to, rule)]);
+  const [activity, inventory, alert, complaints, reconciliation] = await Promise.all([
+    activityBetween(db, from, to),
+    inventoryAccuracy(db),
+    readExceptionAlert(db, to, rule),
+    complaintOrders(db, from, to),
+    reconciliationDifference(db, from, to),
+  ]);
   return {
     from,
     to,
@@ -64,11 +75,36 @@ export async function readKpis(db: Db, period: { from: Date; to: Date }, rule: E
           ? 'no stock recorded'
           : `${inventory.accurate} of ${inventory.skus} SKUs: reserved counter equals held reservations, as of now; platforms' listed counts are not synced yet`,
       ),
-      kpi('complaint_rate', null, 'no data source yet: complaints are not recorded'),
-      kpi('reconciliation_difference', null, 'no data source yet: platform settlements are not imported'),
+      kpi(
+        'complaint_rate',
+        activity.orders === 0 ? null : complaints / activity.orders,
+        activity.orders === 0 ? 'no order received in the period' : `${complaints} orders with a complaint ticket, ${activity.orders} received`,
+      ),
+      kpi('reconciliation_difference', reconciliation.rate, reconciliation.note),
     ],
     alert: { firing: alert.firing, periods: alert.periods, topExceptions: alert.topExceptions },
   };
+}
+
+/** Orders with an after-sales ticket flagged as a complaint, opened in `[from, to)`. */
+async function complaintOrders(db: Db, from: Date, to: Date): Promise<number> {
+  const row = await db
+    .selectFrom('aftersales_tickets')
+    .select(sql<number>`count(distinct order_id)::int`.as('n'))
+    .where('complaint', '=', true)
+    .where('created_at', '>=', from)
+    .where('created_at', '<', to)
+    .executeTakeFirstOrThrow();
+  return row.n;
+}
+
+/** The reconciliation report's difference rate for `[from, to)`, once a settlement of the period is imported. */
+async function reconciliationDifference(db: Db, from: Date, to: Date): Promise<{ rate: number | null; note: string }> {
+  const settled = await db.selectFrom('settlement_lines').select('txn_id').where('settled_at', '>=', from).where('settled_at', '<', to).limit(1).executeTakeFirst();
+  if (!settled) return { rate: null, note: 'no settlement imported for the period (ordersurge reconcile import)' };
+  const period = { from, to };
+  const report = buildReport(period, undefined, await ordersWithSettlements(db, period), await settledWithoutOrder(db, period));
+  return { rate: report.differenceRate, note: `${report.orders} orders, ${report.differences.length} differ from the settlements (ordersurge reconcile report)` };
 }
 
 /** The exception alert as of `now`: the decision over the last complete periods and the latest period's top five exception types. */
