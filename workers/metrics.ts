@@ -111,8 +111,8 @@ export function createMetrics(): StageMetrics {
       processingTime: kpiGauge('ordersurge_kpi_processing_time_seconds', 'KPI today (China time): mean paid to waybill; healthy <= 7200'),
       exceptionRate: kpiGauge('ordersurge_kpi_exception_ratio', 'KPI today (China time): orders that became exceptions over orders received; healthy < 0.08'),
       inventoryAccuracy: kpiGauge('ordersurge_kpi_inventory_accuracy_ratio', 'KPI now: SKUs whose sellable count equals available stock; healthy >= 0.992'),
-      complaintRate: kpiGauge('ordersurge_kpi_complaint_ratio', 'KPI today: orders with a complaint over all orders; healthy <= 0.005 (no data source yet: no sample)'),
-      reconciliationDifference: kpiGauge('ordersurge_kpi_reconciliation_difference_ratio', 'KPI today: abs(receivable - settlement) / sales; healthy <= 0.003 (no data source yet: no sample)'),
+      complaintRate: kpiGauge('ordersurge_kpi_complaint_ratio', 'KPI today: orders with a complaint ticket over all orders; healthy <= 0.005'),
+      reconciliationDifference: kpiGauge('ordersurge_kpi_reconciliation_difference_ratio', 'KPI today: abs(receivable - settlement) / sales; healthy <= 0.003 (no sample until a settlement of the day is imported)'),
     },
     exceptionAlert: {
       firing: alertGauge('ordersurge_exception_alert_firing', 'The exception alert: 1 while the exception rate has been at or over its limit for the configured consecutive periods'),
