@@ -67,7 +67,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'simulate',
     term: 'simulate [options]',
-    description: "run the local simulators: carrier e-waybill API, SMS gateway, and each platform's order API (orders and later updates)",
+    description: "run the local simulators: carrier e-waybill API, SMS gateway, WMS pick tasks, and each platform's order API (orders and later updates)",
     load: async () => (await import('./commands/simulate.ts')).simulateCommand(),
   },
   {
