@@ -5,7 +5,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestPipeline, type TestPipeline } from './pipeline-harness.ts';
+import { JD } from '../scripts/simulators/platforms/jd-platform.ts';
+import { demoCredentials } from '../scripts/simulators/platforms/platform-auth.ts';
+import { startPlatformSimulator } from '../scripts/simulators/platforms/platform-simulator.ts';
+import { processPiiKeyring } from '../streams/pii/keyring.ts';
+import { Secret } from '../workers/ingest/connectors/secret.ts';
+import { saveShopAccount } from '../workers/ingest/connectors/shop-accounts.ts';
+import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
 
 const BIN = fileURLToPath(new URL('../bin/ordersurge.mjs', import.meta.url));
 const APP_SECRET = 'app-secret-5f1e9c0d2b7a4e3f';
@@ -62,6 +68,35 @@ describe('ordersurge shops', () => {
 
     expect(await run(['shops', 'remove', 'tmall-main'])).toMatchObject({ code: 0, stdout: 'removed tmall-main\n' });
     expect(await run(['shops', 'show', 'tmall-main'])).toMatchObject({ code: 2, stderr: 'ordersurge: tmall-main: no such shop account (see `ordersurge shops list`)\n' });
+  }, 120_000);
+
+  it('connect --shops polls a registered account through its strict platform, its secret in no log line', async () => {
+    const creds = demoCredentials('jd', 'jd-cli');
+    const sim = await startPlatformSimulator(JD, { firstSeq: 61_000_000, auth: creds });
+    const workers = await p.startWorkers(['ingest', 'dedupe']);
+    // Registered before connect starts: it reads the accounts once, at start.
+    await saveShopAccount(p.db, { code: 'jd-cli', channel: 'jd', displayName: 'jd', apiBaseUrl: sim.url, appKey: creds.appKey, appSecret: new Secret(creds.appSecret), accessToken: new Secret(creds.accessToken), refreshToken: new Secret(creds.refreshToken), expiresAt: sim.auth!.tokenExpiresAt }, processPiiKeyring());
+    const child = spawn(process.execPath, [BIN, 'connect', '--shops', 'jd-cli', '--interval-s', '1', '--initial-lookback-s', '600', '--no-apply'], {
+      env: { ...process.env, NATS_URL: p.config.natsUrl, DATABASE_URL: p.databaseUrl, ORDERSURGE_NAMESPACE: p.names.namespace },
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    try {
+      const order = sim.addOrder({ createdAt: new Date(Date.now() - 60_000) });
+      sim.auth!.expireToken();
+      const shop = await eventually(async () => (await p.db.selectFrom('orders').select('shop').where('id', '=', `jd:${order.externalId}`).executeTakeFirst())?.shop, 60_000, 'the order polled by connect');
+      expect(shop).toBe('jd-cli');
+      expect(sim.auth!.stats.refreshes).toBe(1);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('close', resolve));
+      await workers.stop();
+      await sim.close();
+    }
+    expect(output).toContain('polling jd/jd-cli');
+    expect(output).toContain('connector jd/jd-cli: access token refreshed');
+    for (const secret of [creds.appSecret, creds.accessToken, creds.refreshToken]) expect(output).not.toContain(secret);
   }, 120_000);
 
   it('names the option of a missing secret or bad input with exit code 2, never the value', async () => {

@@ -2,9 +2,9 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import { Command } from 'commander';
 import { demoCredentials, type SimulatedCredentials } from '../../scripts/simulators/platforms/platform-auth.ts';
 import { startPlatformSimulators, type PlatformSimulators } from '../../scripts/simulators/platforms/start-platform-simulators.ts';
-import { processPiiKeyring } from '../../streams/pii/keyring.ts';
+import { processPiiKeyring, type PiiKeyring } from '../../streams/pii/keyring.ts';
 import { Secret } from '../../workers/ingest/connectors/secret.ts';
-import { saveShopAccount, type ShopAccount } from '../../workers/ingest/connectors/shop-accounts.ts';
+import { loadShopAccounts, saveShopAccount, type ShopAccount } from '../../workers/ingest/connectors/shop-accounts.ts';
 import type { Db } from '../../sql/database.ts';
 import { migrateAsOwner } from '../../scripts/servers/database-roles.ts';
 import { CHANNELS, channelSchema, type Channel } from '../../streams/canonical-order.ts';
@@ -33,6 +33,7 @@ interface ConnectOptions {
   simulate?: boolean;
   simRate: number;
   apply: boolean;
+  shops?: string[];
 }
 
 const HELP_AFTER = `
@@ -48,6 +49,8 @@ X-Ordersurge-Hmac-Sha256 for the other channels. A channel's webhooks are on whe
 ${CHANNELS.map((c) => `  ${webhookSecretVar(c)}`).join('\n')}
 
 Examples:
+  ordersurge connect --shops all
+  ordersurge connect --shops tmall-main,jd-1 --platform-url shop=https://shop.example
   ordersurge connect --platform-url tmall=https://gw.example/top --platform-url shop=https://shop.example
   ordersurge connect --platform-url jd:store2=https://jd.example --interval-s 60 --overlap-s 300
   ordersurge connect --simulate --sim-rate 5 --interval-s 2 --webhook-port 8088`;
@@ -57,6 +60,7 @@ export function connectCommand(): Command {
   return new Command('connect')
     .description("bring orders in: poll each platform's order API and receive webhooks, publishing every order into ingest, until Ctrl-C")
     .option('--channels <list>', 'only these channels, comma-separated (default: every channel given a --platform-url; all six with --simulate)', parseChannels)
+    .option('--shops <codes>', 'poll these registered shop accounts (`ordersurge shops add`), comma-separated, or all: signed with their credentials, tokens refreshed', parseShopCodes)
     .option('--platform-url <channel[:shop]=url>', "order API of one platform account (repeat for each; shop names accounts apart, default the channel's name)", collectPlatformUrl, [])
     .option('--interval-s <n>', 'seconds between polls of each account, at least 1 (default 600; 1 with --simulate)', positiveIntOption('--interval-s'))
     .option('--overlap-s <n>', 'seconds every window re-reads before the cursor, catching orders the platform shows late (default 120; 5 with --simulate)', intOption('--overlap-s'))
@@ -80,16 +84,18 @@ async function runConnect(opts: ConnectOptions): Promise<void> {
     throw new InputError(`--webhook-port: no webhook secret is set; set ${webhookSecretVar('shop')} (or another channel's) first`);
   }
   if (opts.simulate && opts.platformUrl.length) throw new InputError('--simulate and --platform-url: choose one (the simulators replace the platforms)');
+  if (opts.simulate && opts.shops) throw new InputError('--simulate and --shops: choose one (the simulators register demo shops of their own)');
   const explicit = opts.platformUrl.filter((p) => !opts.channels || opts.channels.includes(p.channel));
   // The channels to poll; webhooks are on for every channel with a secret (within --channels).
   const polled = opts.simulate ? (opts.channels ?? CHANNELS) : [...new Set(explicit.map((p) => p.channel))];
-  const idle = (opts.channels ?? []).filter((c) => !polled.includes(c) && secrets[c] === undefined);
+  // Which channels registered shops cover is known only once the database answers.
+  const idle = opts.shops ? [] : (opts.channels ?? []).filter((c) => !polled.includes(c) && secrets[c] === undefined);
   if (idle.length) {
     const how = opts.webhookPort === undefined ? 'give its --platform-url' : `give its --platform-url or set ${webhookSecretVar(idle[0]!)}`;
     throw new InputError(`--channels: nothing would bring ${idle.join(', ')} orders in: ${how}`);
   }
-  if (polled.length === 0 && opts.webhookPort === undefined) {
-    throw new InputError('nothing to run: give --platform-url channel=URL, --simulate, or --webhook-port (see --help)');
+  if (polled.length === 0 && opts.webhookPort === undefined && !opts.shops) {
+    throw new InputError('nothing to run: give --shops, --platform-url channel=URL, --simulate, or --webhook-port (see --help)');
   }
 
   const conn = await connectRunning(config, { bus: true, db: true });
@@ -126,10 +132,14 @@ async function runConnect(opts: ConnectOptions): Promise<void> {
       connectors = simulated.connectors;
       for (const [channel, url] of Object.entries(sims.urls)) log(`simulated ${channel.padEnd(6)} ${url} (${opts.simRate} orders/s)`);
     } else {
+      const keyring = processPiiKeyring();
+      const shops = opts.shops ? await registeredShops(db, keyring, opts.shops, opts.channels) : [];
       connectors = await startConnectors({
         js: bus.js,
         names: conn.names,
         db,
+        shops,
+        keyring,
         platforms: explicit,
         pull,
         ...(opts.pageSize !== undefined ? { pageSize: opts.pageSize } : {}),
@@ -261,6 +271,24 @@ export async function connectSimulatedPlatforms(opts: SimulatedPlatformsOptions)
     await simulators.close();
     throw error;
   }
+}
+
+/** Parses `--shops a,b` (or `all`). */
+function parseShopCodes(value: string): string[] {
+  const codes = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (codes.length === 0) throw new InputError('--shops: give shop account codes, comma-separated, or all');
+  return [...new Set(codes)];
+}
+
+/** The registered accounts `--shops` names (every one for `all`), within `--channels`; an unknown code is an input error. */
+async function registeredShops(db: Db, keyring: PiiKeyring, codes: readonly string[], channels: readonly Channel[] | undefined): Promise<ShopAccount[]> {
+  const all = await loadShopAccounts(db, keyring);
+  const unknown = codes.filter((c) => c !== 'all' && !all.some((a) => a.code === c));
+  if (unknown.length) throw new InputError(`--shops: no shop account ${unknown.join(', ')} (see \`ordersurge shops list\`)`);
+  const chosen = codes.includes('all') ? all : all.filter((a) => codes.includes(a.code));
+  const within = chosen.filter((a) => !channels || channels.includes(a.channel));
+  if (within.length === 0) throw new InputError('--shops: no registered shop account to poll (add one with `ordersurge shops add`)');
+  return within;
 }
 
 /** Parses `--channels tmall,shop`, naming the option when a channel is unknown. */
