@@ -175,6 +175,13 @@ describe('after-sales tickets against Postgres', () => {
     expect((await loadTicketDetail(db, after.id))!.refund_fen).toBe(28900);
   });
 
+  it("belongs to the order's shop account unless told otherwise", async () => {
+    await order('tmall:1010');
+    await db.updateTable('orders').set({ shop: 'tmall-outlet' }).where('id', '=', 'tmall:1010').execute();
+    const { id } = await createTicket(db, ticket('tmall:1010', 'RF-1010'));
+    expect((await loadTicketDetail(db, id))!.shop).toBe('tmall-outlet');
+  });
+
   it('refuses an invalid transition, an unknown warehouse and an unpaid order, changing nothing', async () => {
     await order('tmall:1006');
     const { id } = await createTicket(db, ticket('tmall:1006', 'RF-1006'));

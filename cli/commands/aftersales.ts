@@ -84,7 +84,7 @@ export function aftersalesCommand(): Command {
     .addOption(new Option('--type <type>', 'what the buyer asks for').choices(Object.keys(TYPES)).makeOptionMandatory())
     .option('--line <line[:qty]>', 'a line and how many of its units (all when no qty); repeat for more lines; none: every unit not yet refunded', lineOption)
     .option('--ticket-id <id>', "the platform's ticket id: creating the same one again changes nothing (an operator's ticket gets a new id)")
-    .option('--shop <code>', "the shop the ticket belongs to (the order's channel by default)")
+    .option('--shop <code>', "the shop the ticket belongs to (the order's shop account by default)")
     .option('--reason <text>', 'why the buyer asks', '')
     .option('--complaint', 'the buyer complained (counted by the complaint-rate KPI)')
     .addOption(byOption())

@@ -12,6 +12,8 @@ const REFUNDING = (ticketTable: string) => sql<boolean>`${sql.ref(`${ticketTable
 export interface TicketOrder {
   id: string;
   channel: string;
+  /** The shop account the order came from. */
+  shop: string;
   status: OrderStatus;
   paidAt: Date | null;
   paidFen: number;
@@ -29,7 +31,7 @@ export interface TicketOrder {
 export async function lockTicketOrder(trx: Trx, orderId: string, exceptTicket?: number): Promise<TicketOrder | undefined> {
   const order = await trx
     .selectFrom('orders')
-    .select(['id', 'channel', 'status', 'paid_at', 'paid_fen'])
+    .select(['id', 'channel', 'shop', 'status', 'paid_at', 'paid_fen'])
     .select((eb) =>
       eb
         .exists(
@@ -69,6 +71,7 @@ export async function lockTicketOrder(trx: Trx, orderId: string, exceptTicket?: 
   return {
     id: order.id,
     channel: order.channel,
+    shop: order.shop,
     status: order.status,
     paidAt: order.paid_at,
     paidFen: order.paid_fen,

@@ -14,7 +14,7 @@ export interface CreateTicketInput {
   type: TicketType;
   /** The ticket's id at the platform; an operator's ticket gets one of its own. */
   platformTicketId: string;
-  /** The shop's code; the order's channel when not given. */
+  /** The shop's code; the order's shop account when not given. */
   shop?: string;
   /** Units asked for; none means every unit not yet refunded (every unit, for an exchange). */
   lines: readonly RequestedLine[];
@@ -36,7 +36,7 @@ export async function createTicket(db: Db, input: CreateTicketInput): Promise<{ 
   return db.transaction().execute(async (trx) => {
     const order = await lockTicketOrder(trx, input.orderId);
     if (!order) throw new AftersalesError('NOT_FOUND', `order: no order ${JSON.stringify(input.orderId)}`);
-    const shop = input.shop ?? order.channel;
+    const shop = input.shop ?? order.shop;
     const known = await findTicketId(trx, shop, input.platformTicketId);
     if (known !== undefined) return { id: known, created: false };
     if (order.paidAt === null || order.paidFen === 0) throw new AftersalesError('ORDER_NOT_PAID', `order: ${order.id} is not paid (status ${order.status}): nothing to refund or exchange`);
