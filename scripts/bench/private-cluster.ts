@@ -41,8 +41,8 @@ export interface PrivateCluster {
   startFeeder(settings: Omit<FeederSettings, 'natsUrl' | 'namespace'>): ChildScript<FeederIn, FeederOut>;
   /** Forks the platform simulators of a load run (they create orders at the rate they are sent). */
   startPlatforms(settings: PlatformsSettings): ChildScript<PlatformsIn, PlatformsOut>;
-  /** Starts `ordersurge connect` polling the given platform APIs into this cluster's ingest. */
-  startConnect(urls: Partial<Record<Channel, string>>, env?: NodeJS.ProcessEnv): ChildScript<unknown, unknown>;
+  /** Starts `ordersurge connect` polling the given platform APIs and registered shop accounts into this cluster's ingest. */
+  startConnect(urls: Partial<Record<Channel, string>>, env?: NodeJS.ProcessEnv, shops?: readonly string[]): ChildScript<unknown, unknown>;
   /** Resolves once every stage's consumer has a pull waiting. */
   workersReady(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -112,8 +112,8 @@ export async function startPrivateCluster(prefix: string, stock: (sku: string) =
         children.push(platforms as ChildScript<unknown, unknown>);
         return platforms;
       },
-      startConnect(urls, env = {}) {
-        const connect = forkScript<unknown, unknown>(BIN, connectArgs(urls), { ...baseEnv, ...env });
+      startConnect(urls, env = {}, shops = []) {
+        const connect = forkScript<unknown, unknown>(BIN, connectArgs(urls, shops), { ...baseEnv, ...env });
         children.push(connect);
         return connect;
       },
@@ -134,8 +134,9 @@ export async function startPrivateCluster(prefix: string, stock: (sku: string) =
   }
 }
 
-/** `ordersurge connect` for a load run's simulated platforms: polled every second, as the demo does. */
-export function connectArgs(urls: Partial<Record<Channel, string>>): string[] {
+/** `ordersurge connect` for a load run's simulated platforms (unsigned URLs, registered shop accounts): polled every second, as the demo does. */
+export function connectArgs(urls: Partial<Record<Channel, string>>, shops: readonly string[] = []): string[] {
   const platforms = Object.entries(urls).flatMap(([channel, url]) => ['--platform-url', `${channel}=${url}`]);
-  return ['connect', ...platforms, '--interval-s', '1', '--overlap-s', '5', '--initial-lookback-s', '120', '--no-apply'];
+  const accounts = shops.length ? ['--shops', shops.join(',')] : [];
+  return ['connect', ...accounts, ...platforms, '--interval-s', '1', '--overlap-s', '5', '--initial-lookback-s', '120', '--no-apply'];
 }

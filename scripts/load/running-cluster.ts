@@ -59,8 +59,8 @@ export async function attachRunningCluster(): Promise<PrivateCluster | undefined
       return platforms;
     },
     // The running cluster's own configuration (this process's environment) points it there.
-    startConnect(urls, env = {}) {
-      const connect = forkScript<unknown, unknown>(BIN, connectArgs(urls), { ...process.env, ...env });
+    startConnect(urls, env = {}, shops = []) {
+      const connect = forkScript<unknown, unknown>(BIN, connectArgs(urls, shops), { ...process.env, ...env });
       children.push(connect);
       return connect;
     },
