@@ -3,6 +3,9 @@ import type { PrivateCluster } from '../bench/private-cluster.ts';
 import { offeredBy, rateAt, type RateSegment } from '../bench/rate-schedule.ts';
 import type { PlatformsOut } from './platforms-process.ts';
 import { SATURATING_RATE } from './load-profiles.ts';
+import { processPiiKeyring } from '../../streams/pii/keyring.ts';
+import { Secret } from '../../workers/ingest/connectors/secret.ts';
+import { saveShopAccount } from '../../workers/ingest/connectors/shop-accounts.ts';
 
 /** What a run offered: every order and when (published into ingest, or created at its platform). */
 export interface Offered {
@@ -94,8 +97,17 @@ const SATURATING_BACKLOG = 5_000;
  */
 export async function platformIntake(cluster: PrivateCluster, s: IntakeSettings, maxRate: () => number): Promise<LoadIntake> {
   const platforms = cluster.startPlatforms({ seed: s.seed, feed: s.feed });
-  const { urls } = await platforms.next((m): m is Extract<PlatformsOut, { type: 'ready' }> => m.type === 'ready');
-  cluster.startConnect(urls, { ORDERSURGE_MAX_CORE_BACKLOG: String(s.maxCoreBacklog) });
+  const { urls, shops } = await platforms.next((m): m is Extract<PlatformsOut, { type: 'ready' }> => m.type === 'ready');
+  // The strict marketplaces are polled as registered shop accounts, signed; the others by URL.
+  const keyring = processPiiKeyring();
+  for (const shop of shops) {
+    const c = shop.credentials;
+    // Named apart from an operator's own accounts: a load on a running pipeline must not replace them.
+    const account = { code: `load-${shop.channel}`, channel: shop.channel, displayName: `load ${shop.channel} shop`, apiBaseUrl: urls[shop.channel]! };
+    await saveShopAccount(cluster.db, { ...account, appKey: c.appKey, appSecret: new Secret(c.appSecret), accessToken: new Secret(c.accessToken), refreshToken: new Secret(c.refreshToken), expiresAt: new Date(shop.tokenExpiresAtMs) }, keyring);
+  }
+  const unsigned = Object.fromEntries(Object.entries(urls).filter(([channel]) => !shops.some((shop) => shop.channel === channel)));
+  cluster.startConnect(unsigned, { ORDERSURGE_MAX_CORE_BACKLOG: String(s.maxCoreBacklog) }, shops.map((shop) => `load-${shop.channel}`));
   const done = platforms.next((m): m is Extract<PlatformsOut, { type: 'done' }> => m.type === 'done').then((m): Offered => ({
     published: m.created.length,
     firstMs: m.created.reduce((min, [, at]) => Math.min(min, at), Number.POSITIVE_INFINITY),

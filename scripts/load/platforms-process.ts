@@ -4,6 +4,7 @@
 // seconds after each order. The connectors poll them like real platforms; the platform keeps
 // what intake has not taken yet, as a real one would.
 import { basketOf } from '../simulators/platforms/demo-basket.ts';
+import { demoCredentials, type SimulatedCredentials } from '../simulators/platforms/platform-auth.ts';
 import { startPlatformSimulators } from '../simulators/platforms/start-platform-simulators.ts';
 import type { OrderUpdateKind } from '../simulators/platforms/order-store.ts';
 import { mulberry32 } from '../seeded-random.ts';
@@ -16,9 +17,17 @@ export interface PlatformsSettings {
   feed: 'bench' | 'mixed';
 }
 
+/** A strict marketplace simulator's one shop, for the load to register as a shop account. */
+export interface LoadShop {
+  channel: Channel;
+  credentials: SimulatedCredentials;
+  tokenExpiresAtMs: number;
+}
+
 export type PlatformsIn = { type: 'rate'; perSecond: number } | { type: 'finish' };
 export type PlatformsOut =
-  | { type: 'ready'; urls: Partial<Record<Channel, string>> }
+  /** `shops`: the strict marketplaces' shop credentials (the load registers them, connect signs with them). */
+  | { type: 'ready'; urls: Partial<Record<Channel, string>>; shops: LoadShop[] }
   | { type: 'progress'; created: number }
   /** Every order created, with its creation time: what was offered. */
   | { type: 'done'; created: [string, number][] };
@@ -29,7 +38,10 @@ const TICK_MS = 100;
 const LATER_S = { min: 2, max: 30 };
 const random = mulberry32(settings.seed);
 // Order numbers of their own per run: a running cluster must see them as new.
-const sims = await startPlatformSimulators({ rate: 0, updatesPerSecond: 0, firstSeq: settings.seed * 10_000_000, keep: Number.MAX_SAFE_INTEGER });
+// The marketplaces run strict, as the real ones: every poll signed and authorized (issue 18).
+const SIGNED: Channel[] = ['tmall', 'jd', 'douyin', 'pdd'];
+const auth = Object.fromEntries(SIGNED.map((channel) => [channel, demoCredentials(channel, channel)]));
+const sims = await startPlatformSimulators({ rate: 0, updatesPerSecond: 0, firstSeq: settings.seed * 10_000_000, keep: Number.MAX_SAFE_INTEGER, auth });
 const send = (message: PlatformsOut): Promise<void> => new Promise((resolve) => (process.send ? process.send(message, () => resolve()) : resolve()));
 const created: [string, number][] = [];
 /** Updates waiting for their time, in the order they come due. */
@@ -77,7 +89,11 @@ function tryUpdate(channel: Channel, externalId: string, kind: OrderUpdateKind):
   }
 }
 
-await send({ type: 'ready', urls: sims.urls });
+await send({
+  type: 'ready',
+  urls: sims.urls,
+  shops: SIGNED.map((channel) => ({ channel, credentials: auth[channel]!, tokenExpiresAtMs: sims.simulators[channel]!.auth!.tokenExpiresAt.getTime() })),
+});
 const progress = setInterval(() => void send({ type: 'progress', created: created.length }), 1000);
 for (;;) {
   const now = Date.now();
