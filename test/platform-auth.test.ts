@@ -9,12 +9,14 @@ import { TMALL } from '../scripts/simulators/platforms/tmall-platform.ts';
 import { readCursor } from '../sql/queries/connector-cursors.ts';
 import type { Channel } from '../streams/canonical-order.ts';
 import { processPiiKeyring } from '../streams/pii/keyring.ts';
-import { floorToSecond, formatChinaTime } from '../workers/ingest/connectors/china-clock.ts';
+import { chinaDateOf, floorToSecond, formatChinaTime, parseChinaDay } from '../workers/ingest/connectors/china-clock.ts';
+import { checkShopDailyCounts } from '../workers/ingest/connectors/count-check.ts';
+import { platformApiFor } from '../workers/ingest/connectors/platforms/platform-api-for.ts';
 import { signTop } from '../workers/ingest/connectors/platform-signing.ts';
 import { DEFAULT_PULL, type PullSettings } from '../workers/ingest/connectors/pull-connector.ts';
 import { Secret } from '../workers/ingest/connectors/secret.ts';
 import { loadShopAccount, loadShopAccounts, saveShopAccount, type NewShopAccount } from '../workers/ingest/connectors/shop-accounts.ts';
-import { startConnectors, type RunningConnectors } from '../workers/ingest/connectors/start-connectors.ts';
+import { shopAuthOf, startConnectors, type RunningConnectors } from '../workers/ingest/connectors/start-connectors.ts';
 import { connectSimulatedPlatforms } from '../cli/commands/connect.ts';
 import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
 
@@ -175,6 +177,16 @@ describe('signed platform calls against strict simulators', () => {
     expect(cursorB?.published).toBe(2);
     // A's credentials are no good at B: each shop's calls are its own.
     expect(b.sim.auth!.stats.refused.app_key + a.sim.auth!.stats.refused.app_key).toBe(0);
+
+    // The daily count check per shop: each store's day against its own orders, not the channel's.
+    const day = parseChinaDay(chinaDateOf(Date.now()))!;
+    const accounts = (await loadShopAccounts(p.db, keyring, 'jd')).filter((s) => s.code === 'jd-north' || s.code === 'jd-south');
+    const shops = accounts.map((s) => ({ code: s.code, api: platformApiFor('jd', { baseUrl: s.apiBaseUrl, auth: shopAuthOf(s, { db: p.db, keyring, log: (line) => logs.push(line) }) }) }));
+    const counts = await checkShopDailyCounts(p.db, shops, day, AbortSignal.timeout(10_000));
+    expect(counts.map((c) => [c.shop, c.platform, c.ingested, c.ok])).toEqual([
+      ['jd-north', 3, 3, true],
+      ['jd-south', 2, 2, true],
+    ]);
   });
 
   it("runs the demo's platforms strict, through demo shop accounts it registers", async () => {

@@ -212,6 +212,12 @@ export async function externalIdsPlaced(db: Db, channel: string, startMs: number
   return rows.map((r) => r.external_id);
 }
 
+/** External ids of one shop account's orders placed in [startMs, endMs). */
+export async function externalIdsPlacedInShop(db: Db, shop: string, startMs: number, endMs: number): Promise<string[]> {
+  const rows = await db.selectFrom('orders').select('external_id').where('shop', '=', shop).where('placed_at', '>=', new Date(startMs)).where('placed_at', '<', new Date(endMs)).execute();
+  return rows.map((r) => r.external_id);
+}
+
 /**
  * Makes orders whose stage message was dead-lettered exceptions (`dead_letter`, the detail naming
  * the stage and the reason), if they are still in `from`, the status that stage moves them on

@@ -1,5 +1,5 @@
 import type { Db } from '../../../sql/database.ts';
-import { externalIdsPlaced } from '../../../sql/queries/orders.ts';
+import { externalIdsPlaced, externalIdsPlacedInShop } from '../../../sql/queries/orders.ts';
 import type { Channel } from '../../../streams/canonical-order.ts';
 import type { ChinaDay } from './china-clock.ts';
 import type { DailyOrders, PlatformApi } from './platform-api.ts';
@@ -7,6 +7,8 @@ import type { DailyOrders, PlatformApi } from './platform-api.ts';
 /** One channel's day: what the platform has against what reached the `orders` table. */
 export interface ChannelDayCount {
   channel: Channel;
+  /** The shop account compared, when the check was made per shop (`--shops`). */
+  shop?: string;
   /** Orders the platform has that were created that day. */
   platform: number;
   /** Orders of the channel in Postgres placed that day. */
@@ -48,6 +50,19 @@ export function compareDay(channel: Channel, platform: DailyOrders, ingestedIds:
 /** External ids of `channel`'s orders placed on `day` (China time) that reached Postgres. */
 export async function ingestedOnDay(db: Db, channel: Channel, day: ChinaDay): Promise<string[]> {
   return externalIdsPlaced(db, channel, day.startMs, day.endMs);
+}
+
+/**
+ * The daily count check per shop account: each shop's platform day against the orders carrying
+ * that shop, so two stores of one platform are checked apart.
+ */
+export async function checkShopDailyCounts(db: Db, shops: readonly { code: string; api: PlatformApi }[], day: ChinaDay, signal: AbortSignal): Promise<ChannelDayCount[]> {
+  const results: ChannelDayCount[] = [];
+  for (const { code, api } of shops) {
+    const daily = await api.ordersCreated(day, signal);
+    results.push({ ...compareDay(api.channel, daily, await externalIdsPlacedInShop(db, code, day.startMs, day.endMs)), shop: code });
+  }
+  return results;
 }
 
 /**

@@ -61,7 +61,7 @@ export interface RunningConnectors {
  * so a restart never sends a replaced token; a refused refresh is recorded on the account and
  * raised as an ALERT line (the poll then fails, its cursor staying where it was).
  */
-function authOf(account: ShopAccount, deps: { db: Db; keyring: PiiKeyring; log: (line: string) => void; stats: PullStats }): ShopAuth {
+export function shopAuthOf(account: ShopAccount, deps: { db: Db; keyring: PiiKeyring; log: (line: string) => void; stats?: PullStats }): ShopAuth {
   const who = `${account.channel}/${account.code}`;
   return new ShopAuth({
     appKey: account.appKey,
@@ -69,11 +69,11 @@ function authOf(account: ShopAccount, deps: { db: Db; keyring: PiiKeyring; log: 
     tokens: account,
     onRefreshed: async (tokens) => {
       await saveShopTokens(deps.db, account.code, tokens, deps.keyring);
-      deps.stats.tokenRefreshes++;
+      if (deps.stats) deps.stats.tokenRefreshes++;
       deps.log(`connector ${who}: access token refreshed, valid until ${tokens.expiresAt?.toISOString() ?? 'the platform did not say'}`);
     },
     onRefreshFailed: async (error) => {
-      deps.stats.tokenRefreshFailures++;
+      if (deps.stats) deps.stats.tokenRefreshFailures++;
       deps.log(`ALERT connector ${who}: ${error}; re-authorize the shop (ordersurge shops add ${account.code} ... with its new tokens)`);
       await recordRefreshFailure(deps.db, account.code, error);
     },
@@ -108,7 +108,7 @@ export async function startConnectors(opts: StartConnectorsOptions): Promise<Run
     seen.add(key);
     const stats = newPullStats(endpoint.channel, shop);
     const account = endpoint.account;
-    const auth = account && authOf(account, { db: opts.db, keyring: opts.keyring!, log, stats });
+    const auth = account && shopAuthOf(account, { db: opts.db, keyring: opts.keyring!, log, stats });
     const api = platformApiFor(endpoint.channel, {
       baseUrl: endpoint.url,
       ...(auth ? { auth } : {}),
