@@ -234,5 +234,5 @@ describe('after-sales tickets against Postgres', () => {
     expect(refused.stderr).toBe(`ordersurge: ticket ${id}: a return and refund ticket in state approved cannot refund: from approved it can: ship_return [INVALID_TRANSITION]\n`);
     const shown = JSON.parse((await cli('aftersales', 'show', id!, '--json')).stdout) as { state: string; refund_fen: number; lines: unknown[]; next: string[] };
     expect(shown).toMatchObject({ state: 'approved', refund_fen: 11468, lines: [{ line_id: '1', qty: 1, refund_fen: 8717 }, { line_id: '2', qty: 1, refund_fen: 2751 }], next: ['ship_return'] });
-  }, 60_000);
+  }, 120_000);
 });

@@ -144,7 +144,7 @@ describe('settlement reconciliation', () => {
 
     const csv = await cli('reconcile', 'report', '--period', '2026-11-11', '--csv');
     expect(csv.stdout.split('\r\n').slice(0, 3)).toEqual(['order_id,shop,kinds,paid,refunded,expected_fee,receivable,settled,difference', 'tmall:2002,tmall,order_never_settled,158.00,0.00,7.90,150.10,0.00,150.10', 'tmall:2003,tmall,amount_differs,89.90,0.00,4.50,85.40,84.40,1.00']);
-  }, 60_000);
+  }, 120_000);
 
   it('reads each platform\'s export in its own columns and encoding, and a clean settlement matches every order', async () => {
     for (const [i, format] of SETTLEMENT_FORMATS.entries()) {
@@ -159,7 +159,7 @@ describe('settlement reconciliation', () => {
       const report = buildReport(period, format.channel, await ordersWithSettlements(db, period, format.channel), await settledWithoutOrder(db, period, format.channel));
       expect(report, format.name).toMatchObject({ orders: 3, matched: 3, differenceFen: 0, differenceRate: 0, healthy: true, differences: [] });
     }
-  }, 60_000);
+  }, 120_000);
 
   it('refuses a bad row naming the line and the column, storing nothing of the file; and a file of another platform for the shop', async () => {
     const good = path.join(dir, 'jd-bad.csv');
@@ -176,5 +176,5 @@ describe('settlement reconciliation', () => {
     // A file imported for one shop is not imported again for another.
     const otherShop = await cli('reconcile', 'import', '--shop', 'douyin-2', path.join(dir, 'douyin-fund-flow.csv'));
     expect(otherShop).toMatchObject({ code: 2, stderr: expect.stringMatching(/^ordersurge: --shop: douyin-fund-flow\.csv was imported for shop douyin at .*: not imported again for douyin-2\n$/) });
-  }, 60_000);
+  }, 120_000);
 });
