@@ -3,6 +3,7 @@ import type { Channel } from '../../../streams/canonical-order.ts';
 import { sleep } from '../../sleep.ts';
 import { PlatformRequestError, PlatformResponseError, RateLimitedError } from './connector-errors.ts';
 import { parsePayload } from '../payload-json.ts';
+import { APP_CALL_LIMITS, type AppCallLimit } from './app-call-limit.ts';
 
 export interface PlatformHttpOptions {
   channel: Channel;
@@ -19,6 +20,10 @@ export interface PlatformHttpOptions {
    * code 2, ...): the wait it asks for in ms, or undefined when `body` is not one. Waited out like a 429.
    */
   rateLimitIn?: (body: unknown) => number | undefined;
+  /** The app key the calls are made under: a ban of one call holds every call of that app (see app-call-limit.ts). */
+  appKey?: string;
+  /** Where bans are shared; default this process's. */
+  appLimits?: AppCallLimit;
 }
 
 /** A JSON answer and its headers (Shopify pages through the Link header). */
@@ -85,7 +90,12 @@ export class PlatformHttp {
 
   private async call(method: 'GET' | 'POST', url: URL, body: string | undefined, signal: AbortSignal): Promise<JsonAnswer> {
     const call = `${method} ${url.pathname}`;
+    const app = this.opts.appKey === undefined ? undefined : `${this.channel}:${this.opts.appKey}`;
+    const limits = this.opts.appLimits ?? APP_CALL_LIMITS;
     for (let waits = 0; ; waits++) {
+      if (app !== undefined && (await limits.waitOut(app, signal)) > 0 && signal.aborted) {
+        throw new PlatformRequestError(this.channel, call, 429, 'stopped while waiting out the app rate limit');
+      }
       let res: Response;
       try {
         res = await fetch(url, {
@@ -104,6 +114,7 @@ export class PlatformHttp {
       if (res.status === 429 || limitedInBody !== undefined) {
         if (waits >= this.maxWaits) throw new RateLimitedError(this.channel, call, waits);
         const waitMs = (limitedInBody ?? retryAfterMs(res.headers.get('retry-after'))) + RETRY_AFTER_MARGIN_MS;
+        if (app !== undefined) limits.ban(app, waitMs);
         this.opts.onRateLimited?.(waitMs);
         await sleep(waitMs, signal);
         if (signal.aborted) throw new PlatformRequestError(this.channel, call, 429, 'stopped while waiting out the rate limit');

@@ -55,7 +55,7 @@ export function rateLimitWaitOf(channel: Channel, body: unknown): number | undef
  * for await (const page of api.ordersModified({ fromMs, toMs }, signal)) console.log(page.length);
  */
 export function platformApiFor(channel: Channel, opts: PlatformApiOptions): PlatformApi {
-  const http = new PlatformHttp({ rateLimitIn: (body) => rateLimitWaitOf(channel, body), ...opts, channel });
+  const http = new PlatformHttp({ rateLimitIn: (body) => rateLimitWaitOf(channel, body), ...(opts.auth ? { appKey: opts.auth.appKey } : {}), ...opts, channel });
   const size = opts.pageSize;
   const auth = opts.auth;
   switch (channel) {
