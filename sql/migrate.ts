@@ -17,6 +17,7 @@ import * as shopAccounts from './migrations/0016-shop-accounts.ts';
 import * as waybillInterceptions from './migrations/0020-waybill-interceptions.ts';
 import * as shipmentsPerDay from './migrations/0021-shipments-per-day.ts';
 import * as pickTasks from './migrations/0022-pick-tasks.ts';
+import * as reservationsByShipment from './migrations/0023-reservations-by-shipment.ts';
 import * as aftersalesTickets from './migrations/0030-aftersales-tickets.ts';
 import * as settlements from './migrations/0031-settlements.ts';
 import * as settlementLinesWithoutFileKey from './migrations/0032-settlement-lines-without-file-key.ts';
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0020-waybill-interceptions': waybillInterceptions,
   '0021-shipments-per-day': shipmentsPerDay,
   '0022-pick-tasks': pickTasks,
+  '0023-reservations-by-shipment': reservationsByShipment,
   '0030-aftersales-tickets': aftersalesTickets,
   '0031-settlements': settlements,
   '0032-settlement-lines-without-file-key': settlementLinesWithoutFileKey,
