@@ -81,6 +81,6 @@ describe('input that can never pass is dead-lettered at once, with its reason', 
     const letter = await letterFor(/keeps its first 65536 bytes/);
     expect(letter.error).toBe(`body: is ${Buffer.byteLength(JSON.stringify(big))} bytes, over the maximum payload of 524288 bytes (ORDERSURGE_MAX_PAYLOAD_BYTES) (the dead letter keeps its first 65536 bytes)`);
     expect(letter.stage).toBe('ingest');
-    expect(logs).toEqual([expect.stringMatching(/^connector shop: an order is \d+ bytes, over the maximum payload/)]);
+    expect(logs).toEqual([expect.stringMatching(/^connector shop\/oversize: an order is \d+ bytes, over the maximum payload/)]);
   });
 });
