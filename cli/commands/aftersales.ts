@@ -182,7 +182,7 @@ function headline(t: TicketDetail): string {
 
 function formatTicket(t: TicketDetail): string {
   const out = [headline(t)];
-  if (t.reason) out.push(`  reason: ${t.reason}${t.complaint ? ' (complaint)' : ''}`);
+  if (t.reason || t.complaint) out.push(`  reason: ${t.reason || '-'}${t.complaint ? ' (complaint)' : ''}`);
   for (const l of t.lines) out.push(`  line ${l.line_id}  ${l.sku} x${l.qty}  refund ${formatYuan(l.refund_fen)}`);
   if (t.return_waybill) out.push(`  return parcel: ${t.return_carrier} ${t.return_waybill}`);
   if (t.received_warehouse) out.push(`  received at ${t.received_warehouse}: ${t.condition}`);
