@@ -38,7 +38,7 @@ afterAll(async () => {
  * 99.00 (297.00, payable 261.49) and CUP x1 at 42.00 (payable 27.51); paid 289.00 + 10.00 shipping.
  * `status` routed holds its reservations in suzhou; waybilled gives its shipment a waybill number.
  */
-async function order(id: string, status: 'routed' | 'waybilled' | 'awaiting_payment' = 'waybilled'): Promise<void> {
+async function order(id: string, status: 'routed' | 'picking' | 'waybilled' | 'awaiting_payment' = 'waybilled'): Promise<void> {
   const now = new Date();
   await db
     .insertInto('orders')
@@ -150,6 +150,28 @@ describe('after-sales tickets against Postgres', () => {
     await applyTicketCommand(db, id, { kind: 'refund' }, 'finance');
     // The whole payable of both lines: 261.49 + 27.51 (shipping is not a line's).
     expect((await loadTicketDetail(db, id))!).toMatchObject({ state: 'refunded', refund_fen: 28900 });
+  });
+
+  it('refund only while the WMS picks: the pick task is cancelled too, as a platform cancel does it', async () => {
+    await order('tmall:1011', 'picking');
+    await db.updateTable('shipments').set({ pick_status: 'open', pick_task_id: 'PICK-1011' }).where('id', '=', 'tmall:1011/1').execute();
+    const { id } = await createTicket(db, ticket('tmall:1011', 'RF-1011', { type: 'refund_only' }));
+    expect((await applyTicketCommand(db, id, { kind: 'approve' }, 'lin')).effects).toEqual([{ kind: 'stop_order' }]);
+    expect(await db.selectFrom('shipments').select('pick_status').where('id', '=', 'tmall:1011/1').executeTakeFirst()).toEqual({ pick_status: 'cancel_requested' });
+    expect(await db.selectFrom('orders').select('status').where('id', '=', 'tmall:1011').executeTakeFirst()).toEqual({ status: 'cancelled' });
+    expect(await db.selectFrom('reservations').select('status').where('order_id', '=', 'tmall:1011').execute()).toEqual([{ status: 'released' }, { status: 'released' }]);
+  });
+
+  it('refund only of an order whose picked parcel carries another live order: held for an operator, as dedupe holds it', async () => {
+    await order('tmall:1012', 'picking');
+    await order('tmall:1013', 'picking');
+    await db.updateTable('shipments').set({ pick_status: 'open', pick_task_id: 'PICK-1012' }).where('id', '=', 'tmall:1012/1').execute();
+    await db.insertInto('shipment_orders').values({ shipment_id: 'tmall:1012/1', order_id: 'tmall:1013' }).execute();
+    const { id } = await createTicket(db, ticket('tmall:1012', 'RF-1012', { type: 'refund_only' }));
+    await applyTicketCommand(db, id, { kind: 'approve' }, 'lin');
+    expect(await db.selectFrom('orders').select(['status', 'exception_type']).where('id', '=', 'tmall:1012').executeTakeFirst()).toEqual({ status: 'exception', exception_type: 'cancel_after_pick' });
+    expect(await db.selectFrom('shipments').select('pick_status').where('id', '=', 'tmall:1012/1').executeTakeFirst()).toEqual({ pick_status: 'open' });
+    expect(await db.selectFrom('reservations').select('status').where('order_id', '=', 'tmall:1012').execute()).toEqual([{ status: 'held' }, { status: 'held' }]);
   });
 
   it('refund only after the waybill moves money only', async () => {

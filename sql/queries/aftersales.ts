@@ -194,6 +194,11 @@ export async function markOrderRefunded(trx: Trx, orderId: string): Promise<void
   await trx.updateTable('orders').set({ status: 'cancelled', refund_status: 'refunded', modified_at: sql`now()` }).where('id', '=', orderId).execute();
 }
 
+/** Holds a refunded order for an operator: its parcel cannot be stopped by itself. */
+export async function markOrderException(trx: Trx, orderId: string, exception: { type: string; detail: string }): Promise<void> {
+  await trx.updateTable('orders').set({ status: 'exception', refund_status: 'refunded', exception_type: exception.type, exception_detail: exception.detail, modified_at: sql`now()` }).where('id', '=', orderId).execute();
+}
+
 /** One ticket with its lines and events, for `aftersales show`. */
 export async function loadTicketDetail(db: Db, id: number) {
   const ticket = await db.selectFrom('aftersales_tickets').selectAll().where('id', '=', id).executeTakeFirst();

@@ -1,5 +1,6 @@
-import { insertTicket, findTicketId, insertTicketEvent, lockTicket, lockTicketOrder, setTicketState, restock, countDamaged, takeStock, markOrderRefunded, warehouseExists, type TicketChanges } from '../../sql/queries/aftersales.ts';
+import { insertTicket, findTicketId, insertTicketEvent, lockTicket, lockTicketOrder, setTicketState, restock, countDamaged, takeStock, markOrderException, markOrderRefunded, warehouseExists, type TicketChanges } from '../../sql/queries/aftersales.ts';
 import { recordEvents } from '../../sql/queries/orders.ts';
+import { requestPickCancel } from '../../sql/queries/picks.ts';
 import { releaseReservations } from '../../sql/queries/reservations.ts';
 import type { Db } from '../../sql/database.ts';
 import { statusesBefore } from '../../streams/pipeline.ts';
@@ -88,11 +89,22 @@ export async function applyTicketCommand(db: Db, ticketId: number, command: Tick
           if (short.length > 0) throw new AftersalesError('NO_STOCK', `warehouse: ${effect.warehouse} has too few available of ${short.join(', ')} for the exchange`);
           break;
         }
-        case 'stop_order':
+        case 'stop_order': {
+          // Dedupe's cancel path: the pick task cancelled at the WMS (asked before the release takes
+          // the order out of its shipment), the order cancelled, its reservations released.
+          const reason = `refunded in full by after-sales ticket ${ticket.id}`;
+          const { sharedParcel } = await requestPickCancel(trx, order.id);
+          if (sharedParcel) {
+            const exception = { type: 'cancel_after_pick', detail: `${reason}: its picked parcel carries other orders too; take its items out by hand` };
+            await markOrderException(trx, order.id, exception);
+            await recordEvents(trx, [{ orderId: order.id, key: `exception:aftersales:${ticket.id}`, type: 'exception', detail: exception }]);
+            break;
+          }
           await markOrderRefunded(trx, order.id);
           await releaseReservations(trx, [order.id]);
-          await recordEvents(trx, [{ orderId: order.id, key: 'cancelled', type: 'cancelled', detail: { reason: `refunded in full by after-sales ticket ${ticket.id}` } }]);
+          await recordEvents(trx, [{ orderId: order.id, key: 'cancelled', type: 'cancelled', detail: { reason } }]);
           break;
+        }
         case 'pay_refund':
           break;
         default: {
