@@ -54,7 +54,11 @@ describe('dead letters', () => {
     expect(status.stages.find((s) => s.stage === 'notify')?.deadLetters).toBe(1);
 
     // Not left in 'waybilled' where nothing shows it: an exception naming the stage and the reason.
-    const flagged = await p.db.selectFrom('orders').select(['status', 'exception_type', 'exception_detail']).where('id', '=', id).executeTakeFirstOrThrow();
+    // The runner flags the order just after the letter is stored: wait for it rather than race it.
+    const flagged = await eventually(async () => {
+      const row = await p.db.selectFrom('orders').select(['status', 'exception_type', 'exception_detail']).where('id', '=', id).executeTakeFirstOrThrow();
+      return row.status === 'exception' ? row : undefined;
+    }, 10_000, `${id} flagged dead_letter`);
     expect(flagged).toEqual({ status: 'exception', exception_type: 'dead_letter', exception_detail: `notify: ${letter!.error}` });
 
     await setSmsFailRate(p, 0);
