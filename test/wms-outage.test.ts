@@ -29,6 +29,9 @@ describe('a WMS outage', () => {
     p.wmsFaults.failRate = 1;
     await route(ids.slice(0, 10));
     await eventually(async () => (lines.some((l) => l.startsWith('circuit wms: open')) ? true : undefined), 10_000, 'the WMS breaker open');
+    // A pull already out when the breaker opened keeps what arrives until it expires (1 s, plus
+    // its guard): route the rest once it has, so they meet only the gate.
+    await new Promise((r) => setTimeout(r, 1500));
     await route(ids.slice(10));
     const pickQueue = () => p.bus.jsm.consumers.info(p.names.stageStream('pick'), p.names.durable('pick'));
     await eventually(async () => ((await pickQueue()).num_pending >= 100 ? true : undefined), 10_000, 'the rest routed and waiting for pick');
