@@ -20,6 +20,8 @@ export interface AftersalesTicketsTable {
   exchange_warehouse: string | null;
   exchange_carrier: string | null;
   exchange_waybill: string | null;
+  /** The replacement order an exchange ships through the pipeline (migration 0036). */
+  exchange_order_id: Generated<string | null>;
   created_by: string;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
