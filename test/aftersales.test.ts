@@ -218,20 +218,30 @@ describe('after-sales tickets against Postgres', () => {
     expect((await refused(createTicket(db, ticket('tmall:1007', 'RF-1007')))).code).toBe('ORDER_NOT_PAID');
   });
 
-  it('an exchange takes the replacement from the shipping warehouse\'s available stock, or refuses without it', async () => {
+  it('an exchange ships its replacement as a new priced order with nothing to pay, linked to the ticket, made once', async () => {
     await order('tmall:1008');
+    await db.updateTable('orders').set({ buyer: 'buyer-8', address: JSON.stringify({ province: '四川省', provinceCode: '510000' }) }).where('id', '=', 'tmall:1008').execute();
     const { id } = await createTicket(db, ticket('tmall:1008', 'EX-1008', { type: 'exchange', lines: [{ lineId: '2', qty: 1 }] }));
     expect((await loadTicketDetail(db, id))!.refund_fen).toBe(0);
     await applyTicketCommand(db, id, { kind: 'approve' }, 'lin');
     await applyTicketCommand(db, id, { kind: 'ship_return', carrier: 'sf', waybill: 'SF-X' }, 'buyer');
     await applyTicketCommand(db, id, { kind: 'receive', warehouse: 'chengdu', condition: 'sellable' }, 'dock');
     const before = await stock('CUP', 'chengdu');
-    await setStock(db, 'CUP', 'beijing', 0);
-    const short = await refused(applyTicketCommand(db, id, { kind: 'ship_exchange', warehouse: 'beijing', carrier: 'sf', waybill: 'SF-NEW' }, 'dock'));
-    expect(short.code).toBe('NO_STOCK');
-    await applyTicketCommand(db, id, { kind: 'ship_exchange', warehouse: 'chengdu', carrier: 'sf', waybill: 'SF-NEW' }, 'dock');
-    expect(await stock('CUP', 'chengdu')).toEqual({ ...before, onHand: before.onHand - 1 });
-    expect((await loadTicketDetail(db, id))!).toMatchObject({ state: 'exchange_shipped', exchange_waybill: 'SF-NEW', exchange_warehouse: 'chengdu' });
+    const shipped = await applyTicketCommand(db, id, { kind: 'ship_exchange' }, 'dock');
+    const replacementId = `tmall:1008#x${id}`;
+    expect(shipped).toMatchObject({ from: 'received', to: 'exchange_shipped', effects: [{ kind: 'replacement_order', units: [{ sku: 'CUP', qty: 1 }] }], replacementOrder: { id: replacementId, channel: 'tmall' } });
+    // No stock taken here: routing reserves the replacement like any order.
+    expect(await stock('CUP', 'chengdu')).toEqual(before);
+    expect(await db.selectFrom('orders').select(['status', 'shop', 'buyer', 'address', 'external_id', 'goods_fen', 'discount_fen', 'shipping_fen', 'paid_fen', 'payment_method']).where('id', '=', replacementId).executeTakeFirst()).toEqual({
+      status: 'priced', shop: 'tmall', buyer: 'buyer-8', address: { province: '四川省', provinceCode: '510000' }, external_id: `1008#x${id}`, goods_fen: 4200, discount_fen: 4200, shipping_fen: 0, paid_fen: 0, payment_method: 'online',
+    });
+    expect(await db.selectFrom('order_lines').select(['line_id', 'sku', 'qty', 'unit_price_fen', 'payable_fen']).where('order_id', '=', replacementId).execute()).toEqual([{ line_id: '2', sku: 'CUP', qty: 1, unit_price_fen: 4200, payable_fen: 0 }]);
+    expect((await loadTicketDetail(db, id))!).toMatchObject({ state: 'exchange_shipped', exchange_order_id: replacementId, replacement: { orderId: replacementId, status: 'priced', shipments: [] } });
+    // Shipping it again is refused by the machine and makes nothing.
+    expect((await refused(applyTicketCommand(db, id, { kind: 'ship_exchange' }, 'dock'))).code).toBe('INVALID_TRANSITION');
+    expect(await db.selectFrom('orders').select('id').where('id', 'like', 'tmall:1008%').orderBy('id').execute()).toEqual([{ id: 'tmall:1008' }, { id: replacementId }]);
+    // A replacement is paid by the order it replaces: no ticket of money can be opened on it.
+    expect((await refused(createTicket(db, ticket(replacementId, 'RF-ON-REPLACEMENT')))).code).toBe('ORDER_NOT_PAID');
   });
 
   it('from the command line: create, approve, a refused move exits 2 naming what the ticket can do, show --json', async () => {

@@ -6,6 +6,7 @@ import type { Db } from '../../sql/database.ts';
 import { formatYuan } from '../../streams/money.ts';
 import { AftersalesError } from '../../workers/aftersales/aftersales-error.ts';
 import { applyTicketCommand, createTicket } from '../../workers/aftersales/aftersales-tickets.ts';
+import { routingPublisher, shipExchange } from '../../workers/aftersales/ship-exchange.ts';
 import type { RequestedLine } from '../../workers/aftersales/refund-amounts.ts';
 import { CONDITIONS, nextCommands, TICKET_STATES, typeText, type TicketCommand, type TicketState, type TicketType } from '../../workers/aftersales/ticket-machine.ts';
 import { loadConfig } from '../config.ts';
@@ -165,14 +166,31 @@ export function aftersalesCommand(): Command {
     ),
   );
   aftersales.addCommand(move('refund', "pay the ticket's refund (refund only: once approved; return and refund: once received)", [], () => ({ kind: 'refund' })));
-  aftersales.addCommand(
-    move(
-      'ship-exchange',
-      'send the replacement of an exchange, taken from the warehouse\'s available stock',
-      [new Option('--warehouse <code>', 'the warehouse it leaves from').makeOptionMandatory(), new Option('--waybill <no>', 'its waybill number').makeOptionMandatory(), new Option('--carrier <code>', 'its carrier').default('unknown')],
-      (o) => ({ kind: 'ship_exchange', warehouse: required(o, 'warehouse'), waybill: required(o, 'waybill'), carrier: required(o, 'carrier') }),
-    ),
-  );
+  aftersales
+    .command('ship-exchange')
+    .description('send the replacement of an exchange: a new order (CHANNEL:EXTERNAL_ID#xTICKET, nothing to pay) handed to routing, which reserves it; pick, waybill and notify ship it. Safe to repeat')
+    .argument('<ticket>', 'ticket number')
+    .addOption(byOption())
+    .action(
+      action(async (ticket: string, opts: { by: string }) => {
+        const id = ticketId(ticket);
+        const conn = await connectRunning(loadConfig(), { db: true, bus: true });
+        try {
+          const shipped = await shipExchange(conn.db!, routingPublisher(conn.bus!.js, conn.names), id, opts.by);
+          if (shipped.kind === 'moved') {
+            console.log(`ticket ${id}: ${shipped.applied.from} -> ${shipped.applied.to} (replacement order ${shipped.applied.replacementOrder.id} handed to routing)`);
+          } else {
+            const { replacementOrder: r } = shipped;
+            console.log(`ticket ${id}: already exchange_shipped; replacement order ${r.id} is ${r.status}${shipped.handedAgain ? ' (handed to routing again)' : ''}`);
+          }
+        } catch (error) {
+          if (error instanceof AftersalesError) throw new InputError(`${error.message} [${error.code}]`);
+          throw error;
+        } finally {
+          await conn.close();
+        }
+      }),
+    );
   return aftersales;
 }
 
@@ -187,6 +205,11 @@ function formatTicket(t: TicketDetail): string {
   if (t.return_waybill) out.push(`  return parcel: ${t.return_carrier} ${t.return_waybill}`);
   if (t.received_warehouse) out.push(`  received at ${t.received_warehouse}: ${t.condition}`);
   if (t.exchange_waybill) out.push(`  exchange sent from ${t.exchange_warehouse}: ${t.exchange_carrier} ${t.exchange_waybill}`);
+  if (t.replacement) {
+    const r = t.replacement;
+    out.push(`  replacement order ${r.orderId}: ${r.status}${r.exceptionType ? ` (${r.exceptionType})` : ''}`);
+    for (const s of r.shipments) out.push(`    shipment ${s.id} from ${s.warehouse}: ${s.waybill_no === null ? 'waybill (pending)' : `${s.carrier ?? '-'} ${s.waybill_no}`}`);
+  }
   const next = nextCommands(t.type, t.state);
   out.push(`  next: ${next.length === 0 ? 'closed' : next.map((n) => n.replace('_', '-')).join(', ')}`);
   out.push('  events:');

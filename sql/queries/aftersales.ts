@@ -1,6 +1,8 @@
 import { sql, type Transaction } from 'kysely';
 import type { Condition, TicketState, TicketType, TicketUnits } from '../../workers/aftersales/ticket-machine.ts';
+import type { OriginalOrder, ReplacementOrder } from '../../workers/aftersales/replacement-order.ts';
 import type { Database, Db, OrderStatus } from '../database.ts';
+import { recordEvents } from './orders.ts';
 
 type Trx = Transaction<Database>;
 type Executor = Db | Trx;
@@ -173,20 +175,80 @@ export async function countDamaged(trx: Trx, warehouse: string, units: readonly 
   }
 }
 
-/** Takes units out of `warehouse`'s available stock; returns the SKUs that had too few available (nothing taken then). */
-export async function takeStock(trx: Trx, warehouse: string, units: readonly TicketUnits[]): Promise<string[]> {
-  const short: string[] = [];
-  for (const u of bySku(units)) {
-    const done = await trx
-      .updateTable('inventory')
-      .set({ on_hand: sql`on_hand - ${u.qty}`, updated_at: sql`now()` })
-      .where('sku', '=', u.sku)
-      .where('warehouse', '=', warehouse)
-      .where(sql<boolean>`on_hand - reserved >= ${u.qty}`)
-      .executeTakeFirst();
-    if (Number(done.numUpdatedRows) === 0) short.push(u.sku);
+/** What an exchange's replacement copies of the order it replaces (`planReplacement`'s input). */
+export async function readOriginalOrder(trx: Trx, orderId: string): Promise<OriginalOrder | undefined> {
+  const order = await trx.selectFrom('orders').select(['id', 'channel', 'external_id', 'shop', 'buyer', 'address']).where('id', '=', orderId).executeTakeFirst();
+  if (!order) return undefined;
+  const lines = await trx.selectFrom('order_lines').select(['line_id', 'sku', 'platform_sku_id', 'title', 'unit_price_fen']).where('order_id', '=', orderId).orderBy('line_id').execute();
+  return {
+    id: order.id,
+    channel: order.channel,
+    externalId: order.external_id,
+    shop: order.shop,
+    buyer: order.buyer,
+    address: order.address,
+    lines: lines.map((l) => ({ lineId: l.line_id, sku: l.sku, platformSkuId: l.platform_sku_id, title: l.title, unitPriceFen: l.unit_price_fen })),
+  };
+}
+
+/**
+ * Inserts an exchange's replacement order straight into `priced` (nothing to price: it is paid by
+ * the order it replaces), its lines with nothing payable, its event, and links it to the ticket.
+ * Idempotent: the order's id is derived from the ticket, so a second insert finds the first and
+ * changes nothing. Returns whether the order was new.
+ */
+export async function insertReplacementOrder(trx: Trx, ticketId: number, r: ReplacementOrder): Promise<boolean> {
+  const now = new Date();
+  const row = await trx
+    .insertInto('orders')
+    .values({
+      id: r.id,
+      channel: r.channel,
+      shop: r.shop,
+      external_id: r.externalId,
+      status: 'priced',
+      channel_status: 'paid',
+      refund_status: 'none',
+      version: 1,
+      placed_at: now,
+      paid_at: now,
+      channel_updated_at: now,
+      buyer: r.buyer,
+      address: JSON.stringify(r.address),
+      payment_method: 'online',
+      goods_fen: r.goodsFen,
+      discount_fen: r.goodsFen,
+      shipping_fen: 0,
+      paid_fen: 0,
+      coupons: '[]',
+      buyer_message: '',
+      seller_memo: r.memo,
+      raw: JSON.stringify({ exchange: { ticket: ticketId } }),
+    })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (row) {
+    await trx
+      .insertInto('order_lines')
+      .values(r.lines.map((l) => ({ order_id: r.id, line_id: l.lineId, sku: l.sku, platform_sku_id: l.platformSkuId, title: l.title, qty: l.qty, unit_price_fen: l.unitPriceFen, payable_fen: 0, refund_status: 'none', gift: false })))
+      .execute();
   }
-  return short;
+  await recordEvents(trx, [{ orderId: r.id, key: 'exchange_replacement', type: 'exchange_replacement', detail: { ticket: ticketId, memo: r.memo } }]);
+  await trx.updateTable('aftersales_tickets').set({ exchange_order_id: r.id }).where('id', '=', ticketId).execute();
+  return row !== undefined;
+}
+
+/** The replacement order of a ticket, with its status and channel (the subject it travels on). */
+export async function replacementOrderOf(db: Executor, ticketId: number): Promise<{ ticketState: TicketState; order: { id: string; channel: string; status: OrderStatus } | undefined } | undefined> {
+  const row = await db
+    .selectFrom('aftersales_tickets as t')
+    .leftJoin('orders as o', 'o.id', 't.exchange_order_id')
+    .select(['t.state', 'o.id', 'o.channel', 'o.status'])
+    .where('t.id', '=', ticketId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return { ticketState: row.state, order: row.id === null || row.channel === null || row.status === null ? undefined : { id: row.id, channel: row.channel, status: row.status } };
 }
 
 /** Marks a refunded order cancelled (its reservations are released by the caller, in the same transaction). */
@@ -203,11 +265,41 @@ export async function markOrderException(trx: Trx, orderId: string, exception: {
 export async function loadTicketDetail(db: Db, id: number) {
   const ticket = await db.selectFrom('aftersales_tickets').selectAll().where('id', '=', id).executeTakeFirst();
   if (!ticket) return undefined;
-  const [lines, events] = await Promise.all([
+  const [lines, events, replacement] = await Promise.all([
     db.selectFrom('aftersales_ticket_lines').select(['line_id', 'sku', 'qty', 'refund_fen']).where('ticket_id', '=', id).orderBy('line_id').execute(),
     db.selectFrom('aftersales_events').select(['type', 'from_state', 'to_state', 'actor', 'detail', 'at']).where('ticket_id', '=', id).orderBy('id').execute(),
+    ticket.exchange_order_id === null ? undefined : replacementProgress(db, ticket.exchange_order_id),
   ]);
-  return { ...ticket, lines, events };
+  return { ...ticket, lines, events, replacement };
+}
+
+/** Where an exchange's replacement order is: its status and its shipments (warehouse, carrier, waybill number once it has one). */
+async function replacementProgress(db: Db, orderId: string) {
+  const [order, shipments] = await Promise.all([
+    db.selectFrom('orders').select(['id', 'status', 'exception_type']).where('id', '=', orderId).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('shipment_orders')
+      .innerJoin('shipments', 'shipments.id', 'shipment_orders.shipment_id')
+      .select(['shipments.id', 'shipments.warehouse', 'shipments.carrier', 'shipments.waybill_no'])
+      .where('shipment_orders.order_id', '=', orderId)
+      .orderBy('shipments.id')
+      .execute(),
+  ]);
+  return { orderId: order.id, status: order.status, exceptionType: order.exception_type, shipments };
+}
+
+/**
+ * The after-sales tickets an order is part of, for `order show`: those opened on it (with the
+ * replacement order of an exchange) and the exchange ticket it is the replacement of.
+ */
+export async function ticketLinksOfOrder(db: Db, orderId: string): Promise<{ ticket: number; type: TicketType; state: TicketState; orderId: string; replacementOrderId: string | null }[]> {
+  const rows = await db
+    .selectFrom('aftersales_tickets')
+    .select(['id', 'type', 'state', 'order_id', 'exchange_order_id'])
+    .where((eb) => eb.or([eb('order_id', '=', orderId), eb('exchange_order_id', '=', orderId)]))
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ ticket: r.id, type: r.type, state: r.state, orderId: r.order_id, replacementOrderId: r.exchange_order_id }));
 }
 
 export type TicketDetail = NonNullable<Awaited<ReturnType<typeof loadTicketDetail>>>;

@@ -1,4 +1,4 @@
-import { insertTicket, findTicketId, insertTicketEvent, lockTicket, lockTicketOrder, setTicketState, restock, countDamaged, takeStock, markOrderException, markOrderRefunded, warehouseExists, type TicketChanges } from '../../sql/queries/aftersales.ts';
+import { insertTicket, findTicketId, insertTicketEvent, lockTicket, lockTicketOrder, setTicketState, restock, countDamaged, insertReplacementOrder, markOrderException, markOrderRefunded, readOriginalOrder, warehouseExists, type TicketChanges } from '../../sql/queries/aftersales.ts';
 import { recordEvents } from '../../sql/queries/orders.ts';
 import { requestPickCancel } from '../../sql/queries/picks.ts';
 import { releaseReservations } from '../../sql/queries/reservations.ts';
@@ -6,6 +6,7 @@ import type { Db } from '../../sql/database.ts';
 import { statusesBefore } from '../../streams/pipeline.ts';
 import { AftersalesError } from './aftersales-error.ts';
 import { planRefund, type RequestedLine } from './refund-amounts.ts';
+import { planReplacement } from './replacement-order.ts';
 import { transition, type TicketCommand, type TicketEffect, type TicketState, type TicketType } from './ticket-machine.ts';
 
 const BEFORE_WAYBILL = statusesBefore('waybill');
@@ -51,15 +52,24 @@ export async function createTicket(db: Db, input: CreateTicketInput): Promise<{ 
   });
 }
 
+/** What a ticket's move did; `replacementOrder` when it made (or found) an exchange's replacement order, to hand to routing. */
+export interface AppliedCommand {
+  from: TicketState;
+  to: TicketState;
+  effects: TicketEffect[];
+  replacementOrder?: { id: string; channel: string };
+}
+
 /**
  * Moves a ticket by one command: the machine (`transition`) decides, and its effects are
  * applied here in one transaction with the ticket, its order and the stock rows locked in that
- * order: state and event, stock back on hand or counted damaged, the replacement taken from
- * stock, the order stopped and its reservations released. A refused move changes nothing and
- * throws `AftersalesError` with the reason.
+ * order: state and event, stock back on hand or counted damaged, an exchange's replacement order
+ * inserted as priced (the caller hands it to routing once this commits: `shipExchange`), the
+ * order stopped and its reservations released. A refused move changes nothing and throws
+ * `AftersalesError` with the reason.
  */
-export async function applyTicketCommand(db: Db, ticketId: number, command: TicketCommand, actor: string): Promise<{ from: TicketState; to: TicketState; effects: TicketEffect[] }> {
-  if ((command.kind === 'receive' || command.kind === 'ship_exchange') && !(await warehouseExists(db, command.warehouse))) {
+export async function applyTicketCommand(db: Db, ticketId: number, command: TicketCommand, actor: string): Promise<AppliedCommand> {
+  if (command.kind === 'receive' && !(await warehouseExists(db, command.warehouse))) {
     throw new AftersalesError('UNKNOWN_WAREHOUSE', `warehouse: unknown warehouse ${JSON.stringify(command.warehouse)} (see ordersurge warehouses show)`);
   }
   return db.transaction().execute(async (trx) => {
@@ -69,6 +79,7 @@ export async function applyTicketCommand(db: Db, ticketId: number, command: Tick
     const mine = new Map(ticket.lines.map((l) => [l.line_id, l.qty]));
     const refundsRestOfOrder = order.lines.every((l) => l.qty - l.refundedQty === (mine.get(l.lineId) ?? 0));
     const units = ticket.lines.map((l) => ({ sku: l.sku, qty: l.qty }));
+    let replacement: { id: string; channel: string } | undefined;
     const decided = transition(
       { type: ticket.type, state: ticket.state, units, refundFen: ticket.refund_fen },
       command,
@@ -84,9 +95,13 @@ export async function applyTicketCommand(db: Db, ticketId: number, command: Tick
         case 'count_damaged':
           await countDamaged(trx, effect.warehouse, effect.units);
           break;
-        case 'take_stock': {
-          const short = await takeStock(trx, effect.warehouse, effect.units);
-          if (short.length > 0) throw new AftersalesError('NO_STOCK', `warehouse: ${effect.warehouse} has too few available of ${short.join(', ')} for the exchange`);
+        case 'replacement_order': {
+          // Routing reserves it wherever the rules find stock, as for any order: a shortage makes
+          // the replacement a backorder exception, seen in `aftersales show`, not a refused ticket.
+          const original = (await readOriginalOrder(trx, order.id))!;
+          const planned = planReplacement(original, ticket.id, ticket.lines.map((l) => ({ lineId: l.line_id, qty: l.qty })));
+          await insertReplacementOrder(trx, ticket.id, planned);
+          replacement = { id: planned.id, channel: planned.channel };
           break;
         }
         case 'stop_order': {
@@ -114,10 +129,10 @@ export async function applyTicketCommand(db: Db, ticketId: number, command: Tick
       }
     }
     await setTicketState(trx, ticket.id, decided.to, changesOf(command));
-    const detail = { ...detailOf(command), ...(decided.effects.length > 0 ? { effects: decided.effects.map((e) => e.kind) } : {}) };
+    const detail = { ...detailOf(command), ...(decided.effects.length > 0 ? { effects: decided.effects.map((e) => e.kind) } : {}), ...(replacement ? { replacementOrder: replacement.id } : {}) };
     await insertTicketEvent(trx, { ticketId: ticket.id, type: command.kind, from: ticket.state, to: decided.to, actor, detail });
     await recordEvents(trx, [{ orderId: order.id, key: `aftersales:${ticket.id}:${decided.to}`, type: `aftersales_${decided.to}`, detail: { ticket: ticket.id, ...detail } }]);
-    return { from: ticket.state, to: decided.to, effects: decided.effects };
+    return { from: ticket.state, to: decided.to, effects: decided.effects, ...(replacement ? { replacementOrder: replacement } : {}) };
   });
 }
 
@@ -127,8 +142,6 @@ function changesOf(command: TicketCommand): TicketChanges {
       return { return_carrier: command.carrier, return_waybill: command.waybill };
     case 'receive':
       return { received_warehouse: command.warehouse, condition: command.condition };
-    case 'ship_exchange':
-      return { exchange_warehouse: command.warehouse, exchange_carrier: command.carrier, exchange_waybill: command.waybill };
     default:
       return {};
   }

@@ -8,6 +8,9 @@
  *     │                   └─ship_return─► return_shipped ─receive─► received ─refund─► refunded   (return and refund)
  *     └─reject─► rejected                                               └─ship_exchange─► exchange_shipped (exchange)
  * ```
+ *
+ * `ship_exchange` does not take stock itself: the replacement becomes an order of its own that
+ * routing reserves and the later stages ship (`replacement-order.ts`).
  */
 
 export const TICKET_TYPES = ['refund_only', 'return_refund', 'exchange'] as const;
@@ -28,8 +31,8 @@ export type TicketCommand =
   /** The goods arrived at `warehouse` and were inspected. */
   | { kind: 'receive'; warehouse: string; condition: Condition }
   | { kind: 'refund' }
-  /** The replacement left `warehouse` under this waybill. */
-  | { kind: 'ship_exchange'; warehouse: string; carrier: string; waybill: string };
+  /** Send the replacement: as an order of its own through routing, pick, waybill and notify. */
+  | { kind: 'ship_exchange' };
 
 export type CommandKind = TicketCommand['kind'];
 
@@ -44,8 +47,8 @@ export type TicketEffect =
   | { kind: 'restock'; warehouse: string; units: TicketUnits[] }
   /** Returned goods not fit for sale: counted as damaged in `warehouse`. */
   | { kind: 'count_damaged'; warehouse: string; units: TicketUnits[] }
-  /** The replacement leaves `warehouse`'s stock. */
-  | { kind: 'take_stock'; warehouse: string; units: TicketUnits[] }
+  /** The replacement becomes an order of its own, paid by the first, and goes to routing. */
+  | { kind: 'replacement_order'; units: TicketUnits[] }
   /** The order has not been handed to the carrier and is refunded whole: stop it and release its reservations (the cancel path). */
   | { kind: 'stop_order' }
   /** The ticket's refund is paid out. */
@@ -132,7 +135,7 @@ function effectsOf(ticket: TicketFacts, command: TicketCommand, order: OrderFact
     case 'refund':
       return [{ kind: 'pay_refund', amountFen: ticket.refundFen }];
     case 'ship_exchange':
-      return [{ kind: 'take_stock', warehouse: command.warehouse, units: ticket.units }];
+      return [{ kind: 'replacement_order', units: ticket.units }];
     default: {
       const never: never = command;
       throw new Error(`unknown ticket command ${JSON.stringify(never)}`);
