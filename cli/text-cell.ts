@@ -28,7 +28,10 @@ export function cell(text: string, width: number, align: 'left' | 'right' = 'lef
  * fitLine('address changed after the waybill: redirect the parcel to 北京市', 40) // 'address changed after the waybill: redi…'
  */
 export function fitLine(text: string, width: number = TEXT_WIDTH): string {
-  return stringWidth(text) <= width ? text : cliTruncate(text, width, { position: 'end' });
+  if (stringWidth(text) <= width) return text;
+  const cut = cliTruncate(text, width, { position: 'end' });
+  // cli-truncate may keep a two-column character whose ellipsis then lands one column over.
+  return stringWidth(cut) <= width ? cut : cliTruncate(text, width - 1, { position: 'end' });
 }
 
 /**

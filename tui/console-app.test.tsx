@@ -87,6 +87,7 @@ describe('console keys do what the help says', () => {
     const { app, press } = start();
     expect(await press(KEY.tab)).toContain('Dead letters');
     expect(await press(KEY.tab)).toContain('Exceptions');
+    expect(await press(KEY.right)).toContain('Shops');
     expect(await press(KEY.right)).toContain('Peak mode');
     const filtered = await press('/', 'w', 'a', 'y', KEY.enter);
     expect(filtered).toContain('waybill');

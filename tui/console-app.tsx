@@ -51,7 +51,7 @@ export function ConsoleApp({ feed, actions, thresholds, viewLetter, refreshMs = 
   const deadLetters = useMemo(() => ({ ...lists.deadLetters, rows: lists.deadLetters.rows?.filter((l) => matchesFilter([`#${l.seq}`, l.stage, l.error], ui.filter)) ?? null }), [lists.deadLetters, ui.filter]);
   const exceptions = useMemo(() => ({ ...lists.exceptions, rows: lists.exceptions.rows?.filter((o) => matchesFilter([o.id, o.type, o.detail], ui.filter)) ?? null }), [lists.exceptions, ui.filter]);
 
-  const rows = ui.view === 'deadLetters' ? (deadLetters.rows?.length ?? 0) : ui.view === 'exceptions' ? (exceptions.rows?.length ?? 0) : 0;
+  const rows = ui.view === 'deadLetters' ? (deadLetters.rows?.length ?? 0) : ui.view === 'exceptions' ? (exceptions.rows?.length ?? 0) : ui.view === 'shops' ? data.shops.length : 0;
   const rowAction = ((): RowAction => {
     if (ui.view === 'deadLetters') {
       const l = deadLetters.rows?.[ui.selected];

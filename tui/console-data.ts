@@ -4,6 +4,7 @@ import type { OrderStatus, StageName } from '../streams/pipeline.ts';
 import type { WorkerHeartbeat } from '../streams/worker-heartbeat.ts';
 import type { KpiReport } from '../workers/kpi/kpi-report.ts';
 import type { StageSnapshot } from './pipeline-snapshot.ts';
+import type { ShopConnector } from './shop-connectors.ts';
 
 /** A server as the console last saw it: answering, or away since a moment with the error. */
 export type ServerHealth = { up: true } | { up: false; since: Date; error: string };
@@ -40,6 +41,8 @@ export interface ConsoleData {
   history: Partial<Record<StageName, number[]>>;
   orders: Partial<Record<OrderStatus, number>>;
   connectors: ConnectorCursor[];
+  /** Per shop account: its connector's cursor and health, and whether it must be re-authorised. */
+  shops: ShopConnector[];
   workers: WorkerHeartbeat[];
   peak: PeakView | null;
   kpis: KpiView;
@@ -57,6 +60,7 @@ export function emptyConsoleData(namespace: string, at: Date = new Date()): Cons
     history: {},
     orders: {},
     connectors: [],
+    shops: [],
     workers: [],
     peak: null,
     kpis: { status: 'loading' },

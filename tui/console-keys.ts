@@ -1,8 +1,8 @@
 import type { PeakSetting } from '../streams/peak-mode.ts';
 
 /** What the console shows in its body. */
-export type View = 'overview' | 'deadLetters' | 'exceptions';
-export const VIEWS: readonly View[] = ['overview', 'deadLetters', 'exceptions'];
+export type View = 'overview' | 'deadLetters' | 'exceptions' | 'shops';
+export const VIEWS: readonly View[] = ['overview', 'deadLetters', 'exceptions', 'shops'];
 
 /** Something the console does to the pipeline, always after the operator confirmed it. */
 export type ConsoleAction =
@@ -32,11 +32,12 @@ export const INITIAL_UI: UiState = { view: 'overview', help: false, selected: 0,
 export const KEYS: readonly { keys: string; does: string }[] = [
   { keys: 'q', does: 'quit (the terminal is restored)' },
   { keys: '?', does: 'this help; any key closes it' },
-  { keys: 'tab / shift-tab, ← →', does: 'next / previous view: overview, dead letters, exceptions' },
+  { keys: 'tab / shift-tab, ← →', does: 'next / previous view: overview, dead letters, exceptions, shops' },
   { keys: '↑ ↓', does: 'move the selection in a list' },
   { keys: 'enter', does: 'inspect the selected dead letter or exception (again to close)' },
   { keys: 'd', does: 'dead letters view' },
   { keys: 'e', does: 'exceptions view' },
+  { keys: 's', does: 'shops view: each shop account\'s connector, and the shops to re-authorise' },
   { keys: 'o', does: 'overview' },
   { keys: 'p', does: 'peak mode: choose on, off or auto, then confirm' },
   { keys: 'r', does: 'replay the selected dead letter / retry the selected exception (asks first)' },
@@ -107,14 +108,15 @@ export function onKey(ui: UiState, input: string, key: KeyPress, ctx: KeyContext
   if (key.leftArrow) return { state: step(-1) };
   if (input === 'd') return { state: go('deadLetters') };
   if (input === 'e') return { state: go('exceptions') };
+  if (input === 's') return { state: go('shops') };
   if (input === 'o') return { state: go('overview') };
   if (input === 'p') return { state: { ...ui, prompt: { kind: 'peak' } } };
   if (input === '/') return { state: { ...ui, editingFilter: true } };
   if (key.escape) return { state: { ...ui, inspecting: false, filter: '' } };
   if (key.upArrow) return { state: { ...ui, selected: Math.max(0, ui.selected - 1) } };
   if (key.downArrow) return { state: { ...ui, selected: Math.max(0, Math.min(ctx.rows - 1, ui.selected + 1)) } };
-  if (key.return && ui.view !== 'overview' && ctx.rows > 0) return { state: { ...ui, inspecting: !ui.inspecting } };
-  if (input === 'r' && ui.view !== 'overview') {
+  if (key.return && ui.view !== 'overview' && ui.view !== 'shops' && ctx.rows > 0) return { state: { ...ui, inspecting: !ui.inspecting } };
+  if (input === 'r' && ui.view !== 'overview' && ui.view !== 'shops') {
     const row = ctx.rowAction;
     if (!row) return { state: ui, effect: { kind: 'say', text: 'nothing selected' } };
     if ('refused' in row) return { state: ui, effect: { kind: 'say', text: row.refused } };

@@ -119,3 +119,29 @@ describe('dead letters and exceptions views', () => {
     expect(one).toContain('detail: backorder: SKU-1 short by 2');
   });
 });
+
+describe('shops', () => {
+  const at = new Date('2026-11-11T00:10:00+08:00');
+  const shops = [
+    { channel: 'jd', shop: 'jd-main', registered: true, cursorAt: new Date(at.getTime() - 20_000), lastAdvancedAt: new Date(at.getTime() - 15_000), published: 1200, failures: 0, consecutiveFailures: 0, lastError: null, reauthorise: null },
+    { channel: 'tmall', shop: 'tmall-outlet', registered: true, cursorAt: new Date(at.getTime() - 7_500_000), lastAdvancedAt: new Date(at.getTime() - 7_500_000), published: 40, failures: 12, consecutiveFailures: 12, lastError: 'token refresh failed', reauthorise: { since: new Date(at.getTime() - 7_200_000), error: 'token refresh failed: TOP 27: invalid refresh token' } },
+  ];
+
+  it('names the shops to re-authorise on the top line, whatever the view', () => {
+    const frame = plain(screen({ data: knownConsoleData({ shops }) }).lastFrame());
+    expect(frame.split('\n')[0]).toContain('1 shop to re-authorise (s)');
+    expect(plain(screen().lastFrame()).split('\n')[0]).not.toContain('re-authorise');
+  });
+
+  it('lists each shop with how long ago its cursor moved, the ones to re-authorise first', () => {
+    const frame = plain(screen({ data: knownConsoleData({ shops }), ui: { ...INITIAL_UI, view: 'shops' } }).lastFrame());
+    const lines = frame.split('\n');
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
+    const outlet = lines.findIndex((l) => l.startsWith('tmall/tmall-outlet'));
+    const main = lines.findIndex((l) => l.startsWith('jd/jd-main'));
+    expect(outlet).toBeGreaterThan(0);
+    expect(main).toBeGreaterThan(outlet);
+    expect(lines[outlet]).toMatch(/RE-AUTHORISE\s+2h05m ago\s+40 {2}since 2h00m ago: TOP 27/);
+    expect(lines[main]).toMatch(/ok\s+15s ago\s+1200/);
+  });
+});

@@ -10,6 +10,9 @@ import { HelpOverlay } from './help-overlay.tsx';
 import { KpiPanel } from './kpi-panel.tsx';
 import { PeakPanel } from './peak-panel.tsx';
 import { PipelinePanel } from './pipeline-panel.tsx';
+import { matchesFilter } from './row-filter.ts';
+import { shopsToReauthorise } from './shop-connectors.ts';
+import { ShopsView } from './shops-view.tsx';
 import { StatusBar } from './status-bar.tsx';
 import type { Thresholds } from './thresholds.ts';
 
@@ -40,7 +43,7 @@ function Footer({ ui, message }: { ui: UiState; message: string | null }) {
     <Text wrap="truncate-end">
       {message ? <Text color="cyan">{message}  </Text> : null}
       {ui.filter ? <Text color="magenta">filter "{ui.filter}"  </Text> : null}
-      <Text dimColor>q quit · ? help · tab view · p peak · d dead letters · e exceptions · / filter</Text>
+      <Text dimColor>q quit · ? help · tab view · p peak · d dead letters · e exceptions · s shops · / filter</Text>
     </Text>
   );
 }
@@ -57,6 +60,9 @@ export function ConsoleScreen({ data, ui, thresholds, columns, rows, deadLetters
     body = <DeadLettersView letters={deadLetters.rows} error={deadLetters.error} selected={ui.selected} inspecting={ui.inspecting} width={width} height={bodyHeight} />;
   } else if (ui.view === 'exceptions') {
     body = <ExceptionsView orders={exceptions.rows} error={exceptions.error} selected={ui.selected} inspecting={ui.inspecting} width={width} height={bodyHeight} />;
+  } else if (ui.view === 'shops') {
+    const shops = data.shops.filter((s) => matchesFilter([`${s.channel}/${s.shop}`, s.lastError ?? '', s.reauthorise?.error ?? ''], ui.filter));
+    body = <ShopsView shops={shops} at={data.at} selected={ui.selected} width={width} height={bodyHeight} />;
   } else {
     const half = Math.floor(width / 2);
     body = (
@@ -75,7 +81,7 @@ export function ConsoleScreen({ data, ui, thresholds, columns, rows, deadLetters
   }
   return (
     <Box flexDirection="column" width={width} height={rows}>
-      <StatusBar namespace={data.namespace} at={data.at} nats={data.nats} postgres={data.postgres} />
+      <StatusBar namespace={data.namespace} at={data.at} nats={data.nats} postgres={data.postgres} reauthorise={shopsToReauthorise(data.shops).length} />
       <Box flexDirection="column" flexGrow={1} overflow="hidden">
         {body}
       </Box>

@@ -129,8 +129,8 @@ export function openConsoleSource(opts: ConsoleSourceOptions): ConsoleSource {
   };
 
   const readOrders = async (): Promise<void> => {
-    const { orders, connectors } = await reader.readOrders();
-    data = { ...data, orders, connectors };
+    const { orders, connectors, shops } = await reader.readOrders();
+    data = { ...data, orders, connectors, shops };
   };
 
   const readKpiReport = async (): Promise<void> => {

@@ -1,10 +1,12 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
 import { listCursors, type ConnectorCursor } from '../sql/queries/connector-cursors.ts';
 import { countByStatus } from '../sql/queries/orders.ts';
+import { listShopAuthStates } from '../sql/queries/shop-accounts.ts';
 import type { Db } from '../sql/database.ts';
 import type { Names } from '../streams/names.ts';
 import { stageDefinition, type Criticality, type OrderStatus } from '../streams/pipeline.ts';
 import { readPipelineStatus, type StageStatus } from '../streams/pipeline-status.ts';
+import { shopConnectors, type ShopConnector } from './shop-connectors.ts';
 
 export interface StageSnapshot extends StageStatus {
   criticality: Criticality;
@@ -21,10 +23,12 @@ export interface StagesSnapshot {
   deadLetters: number;
 }
 
-/** The Postgres half of a snapshot: orders per status and connector cursors. */
+/** The Postgres half of a snapshot: orders per status, connector cursors and each shop account's intake. */
 export interface OrdersSnapshot {
   orders: Partial<Record<OrderStatus, number>>;
   connectors: ConnectorCursor[];
+  /** Per shop account (registered or polled by URL): cursor, health, and whether it must be re-authorised. */
+  shops: ShopConnector[];
 }
 
 /** The pipeline at one moment: what `status`, the demo's status line and the console show. */
@@ -41,8 +45,9 @@ export interface SnapshotReader {
 /**
  * Reads pipeline snapshots: per stage queue depth, oldest message age, redeliveries, dead letters
  * and throughput in and out (from the stream's last sequence and the consumer's ack floor,
- * between two reads); orders per status (created since `since`, or all); connector cursors.
- * Cheap enough to read once a second: two JetStream info calls per stage, two small queries.
+ * between two reads); orders per status (created since `since`, or all); connector cursors and
+ * shop accounts' authorisation. Cheap enough to read once a second: two JetStream info calls per
+ * stage, three small queries.
  */
 export function snapshotReader(jsm: JetStreamManager, db: Db, names: Names, opts: { since?: Date } = {}): SnapshotReader {
   let previous: { at: number; seqs: Map<string, { done: number; last: number }> } | undefined;
@@ -65,8 +70,8 @@ export function snapshotReader(jsm: JetStreamManager, db: Db, names: Names, opts
     return { at, stages, deadLetters: nats.deadLetters };
   };
   const readOrders = async (): Promise<OrdersSnapshot> => {
-    const [orders, connectors] = await Promise.all([countByStatus(db, opts.since), listCursors(db)]);
-    return { orders, connectors };
+    const [orders, connectors, accounts] = await Promise.all([countByStatus(db, opts.since), listCursors(db), listShopAuthStates(db)]);
+    return { orders, connectors, shops: shopConnectors(connectors, accounts) };
   };
   return {
     readStages,

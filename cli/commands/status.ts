@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { countExceptionsByType } from '../../sql/queries/order-list.ts';
 import type { PipelineSnapshot } from '../../tui/pipeline-snapshot.ts';
 import { snapshotReader } from '../../tui/pipeline-snapshot.ts';
+import { agoText, shopsToReauthorise, type ShopConnector } from '../../tui/shop-connectors.ts';
 import { sleep } from '../../workers/sleep.ts';
 import { loadConfig } from '../config.ts';
 import { action, positiveIntOption } from '../run-action.ts';
@@ -57,6 +58,18 @@ export function statusJson(view: StatusView) {
     at: timeJson(snapshot.at),
     exceptions: view.exceptions,
     connectors: snapshot.connectors.map((c) => ({ ...c, cursorAt: timeJson(c.cursorAt) })),
+    shops: snapshot.shops.map(shopJson),
+    // The accounts whose token refresh failed: their orders stop coming in until re-authorised.
+    reauthorise: shopsToReauthorise(snapshot.shops).map(shopJson),
+  };
+}
+
+function shopJson(s: ShopConnector) {
+  return {
+    ...s,
+    cursorAt: s.cursorAt && timeJson(s.cursorAt),
+    lastAdvancedAt: s.lastAdvancedAt && timeJson(s.lastAdvancedAt),
+    reauthorise: s.reauthorise && { since: timeJson(s.reauthorise.since), error: s.reauthorise.error },
   };
 }
 
@@ -76,12 +89,27 @@ export function formatStatus(view: StatusView): string {
   if (exceptions.length) {
     out.push(...wrapLines(`exceptions: ${exceptions.map(([type, n]) => `${type} ${n}`).join(', ')}`), '  (which: ordersurge order list --exception TYPE; what to do: docs/runbook.md)');
   }
-  if (snapshot.connectors.length) out.push('connectors:');
-  for (const c of snapshot.connectors) {
-    const health = c.consecutiveFailures > 0 ? `FAILING x${c.consecutiveFailures}: ${c.lastError ?? ''}` : 'ok';
-    const line = `  ${c.channel}/${c.shop}: cursor ${timeText(c.cursorAt).slice(5)}, ${c.published} in, ${c.failures} failed polls, ${health}`;
-    // The whole error is in --json; the line stays within 80 columns.
-    out.push(fitLine(line));
+  if (snapshot.shops.length) out.push('connectors, per shop account:');
+  for (const s of snapshot.shops) {
+    // The whole error is in --json; each line stays within 80 columns.
+    out.push(fitLine(`  ${s.channel}/${s.shop}: ${shopHealth(s, snapshot.at)}`));
+  }
+  const reauthorise = shopsToReauthorise(snapshot.shops);
+  if (reauthorise.length) {
+    out.push(`shops to re-authorise (${reauthorise.length}; token refresh failed, no orders come in):`);
+    for (const s of reauthorise) {
+      out.push(fitLine(`  ${s.channel}/${s.shop}: since ${agoText(s.reauthorise.since, snapshot.at)}, cursor moved ${agoText(s.lastAdvancedAt, snapshot.at)}: ${s.reauthorise.error.replace(/^token refresh failed: /, '')}`));
+    }
+    out.push('  (ordersurge shops add CODE --channel C ... with its new tokens)');
   }
   return out.join('\n');
+}
+
+/** The health first, so a long line is cut in its error, never in what state the shop is in. */
+function shopHealth(s: ShopConnector, at: Date): string {
+  const health = s.reauthorise ? 'RE-AUTHORISE' : s.consecutiveFailures > 0 ? `FAILING x${s.consecutiveFailures}` : 'ok';
+  if (s.cursorAt === null) return `${health}, not polled yet`;
+  // The zone's offset is on the first line; here it would cost the room of the error.
+  const head = `${health}, cursor ${timeText(s.cursorAt).slice(5, 19)} (${agoText(s.lastAdvancedAt, at)}), ${s.published} in`;
+  return s.consecutiveFailures > 0 ? `${head}: ${s.lastError ?? ''}` : `${head}, ${s.failures} failed polls`;
 }

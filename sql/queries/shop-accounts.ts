@@ -71,3 +71,34 @@ export async function recordRefreshFailure(db: Db, code: string, error: string):
     .where('code', '=', code)
     .execute();
 }
+
+/** An account's authorisation as `status` and the console show it: never its secret or tokens. */
+export interface ShopAuthState {
+  code: string;
+  channel: string;
+  displayName: string;
+  tokenExpiresAt: Date | null;
+  refreshedAt: Date | null;
+  /** Set while the last refresh failed: the shop must be re-authorised. */
+  refreshFailedAt: Date | null;
+  refreshError: string | null;
+}
+
+/** Every account's authorisation state, by channel and code; the sealed columns are not read at all. */
+export async function listShopAuthStates(db: Db): Promise<ShopAuthState[]> {
+  const rows = await db
+    .selectFrom('shop_accounts')
+    .select(['code', 'channel', 'display_name', 'token_expires_at', 'refreshed_at', 'refresh_failed_at', 'refresh_error'])
+    .orderBy('channel')
+    .orderBy('code')
+    .execute();
+  return rows.map((r) => ({
+    code: r.code,
+    channel: r.channel,
+    displayName: r.display_name,
+    tokenExpiresAt: r.token_expires_at,
+    refreshedAt: r.refreshed_at,
+    refreshFailedAt: r.refresh_failed_at,
+    refreshError: r.refresh_error,
+  }));
+}
