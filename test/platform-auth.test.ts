@@ -18,6 +18,9 @@ import { Secret } from '../workers/ingest/connectors/secret.ts';
 import { loadShopAccount, loadShopAccounts, saveShopAccount, type NewShopAccount } from '../workers/ingest/connectors/shop-accounts.ts';
 import { shopAuthOf, startConnectors, type RunningConnectors } from '../workers/ingest/connectors/start-connectors.ts';
 import { connectSimulatedPlatforms } from '../cli/commands/connect.ts';
+import { snapshotReader } from '../tui/pipeline-snapshot.ts';
+import { shopsToReauthorise } from '../tui/shop-connectors.ts';
+import { shopAuthRegistry } from '../workers/ingest/connectors/shop-auth-metrics.ts';
 import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
 
 const MINUTE = 60_000;
@@ -144,6 +147,9 @@ describe('signed platform calls against strict simulators', () => {
     expect(sim.auth!.stats.refreshes).toBe(1);
     expect(sim.auth!.stats.refused.token).toBe(0);
     expect(c.pollers[0]!.tokenRefreshes).toBe(1);
+    const metrics = await shopAuthRegistry.metrics();
+    expect(metrics).toContain('ordersurge_shop_auth_failed{channel="pdd",shop="pdd-ahead"} 0');
+    expect(metrics).toContain('ordersurge_shop_token_refreshes_total{channel="pdd",shop="pdd-ahead",outcome="ok"} 1');
   });
 
   it('alerts when the refresh is refused, marks the shop for re-authorization and keeps the cursor', async () => {
@@ -160,6 +166,16 @@ describe('signed platform calls against strict simulators', () => {
     expect(account!.refreshFailure?.error).toMatch(/token refresh failed/);
     expect((await readCursor(p.db, 'douyin', 'douyin-revoked'))!.cursorAt.getTime()).toBeGreaterThanOrEqual(cursorBefore.getTime());
     expect(sim.auth!.stats.refreshesRefused).toBeGreaterThanOrEqual(1);
+    // Prometheus sees it: the gauge the alert rule OrdersurgeShopAuthFailed reads, and the refusals counted.
+    const metrics = await shopAuthRegistry.metrics();
+    expect(metrics).toContain('ordersurge_shop_auth_failed{channel="douyin",shop="douyin-revoked"} 1');
+    expect(metrics).toMatch(/ordersurge_shop_token_refreshes_total\{channel="douyin",shop="douyin-revoked",outcome="failed"\} [1-9]/);
+    // And status and the console list it among the shops to re-authorise, with its cursor's last move.
+    const { shops } = await snapshotReader(p.bus.jsm, p.db, p.names).readOrders();
+    const revoked = shopsToReauthorise(shops).find((s) => s.shop === 'douyin-revoked');
+    expect(revoked).toMatchObject({ channel: 'douyin', registered: true, reauthorise: { error: expect.stringMatching(/^token refresh failed/) } });
+    expect(revoked!.lastAdvancedAt).toBeInstanceOf(Date);
+    expect(revoked!.published).toBeGreaterThanOrEqual(1);
     await c.stop();
   });
 

@@ -15,7 +15,7 @@ describe.skipIf(!promtool)(promtool ? 'Prometheus alert rules (promtool)' : `Pro
 
   it('pass promtool check rules', () => {
     const r = run('check', 'rules', 'alerts.yml');
-    expect(r.output).toContain('SUCCESS: 6 rules found');
+    expect(r.output).toContain('SUCCESS: 7 rules found');
     expect(r.status).toBe(0);
   });
 

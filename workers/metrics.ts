@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { externalCallRegistry } from './external-calls.ts';
 import { circuitRegistry } from './circuit/service-breaker.ts';
+import { shopAuthRegistry } from './ingest/connectors/shop-auth-metrics.ts';
 
 /** The Prometheus metrics of one worker process. */
 export interface StageMetrics {
@@ -48,7 +49,8 @@ export interface KpiGauges {
  * The calls to outside services (`external-calls.ts`) are part of it.
  */
 export function createMetrics(): StageMetrics {
-  const registry = Registry.merge([new Registry(), externalCallRegistry]);
+  // The demo runs its connectors in a worker process: their shops' authorisation is served here too.
+  const registry = Registry.merge([new Registry(), externalCallRegistry, shopAuthRegistry]);
   const gauge = (name: string, help: string): Gauge => new Gauge({ name, help, registers: [registry] });
   const kpiGauge = (name: string, help: string): Gauge<'period'> => new Gauge({ name, help, labelNames: ['period'], registers: [registry] });
   const alertGauge = (name: string, help: string): Gauge<'alert'> => new Gauge({ name, help, labelNames: ['alert'], registers: [registry] });

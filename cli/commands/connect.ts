@@ -14,6 +14,10 @@ import { applyTopology } from '../../streams/topology.ts';
 import type { PullSettings } from '../../workers/ingest/connectors/pull-connector.ts';
 import { startConnectors, type PlatformEndpoint, type RunningConnectors } from '../../workers/ingest/connectors/start-connectors.ts';
 import { webhookSecretsFromEnv, webhookSecretVar, type WebhookSecrets } from '../../workers/ingest/connectors/webhook-secrets.ts';
+import { Registry } from 'prom-client';
+import { externalCallRegistry } from '../../workers/external-calls.ts';
+import { serveMetrics } from '../../workers/metrics.ts';
+import { shopAuthRegistry } from '../../workers/ingest/connectors/shop-auth-metrics.ts';
 import { loadConfig } from '../config.ts';
 import { action, InputError, intOption } from '../run-action.ts';
 import { connectRunning, databaseUrlsOf } from '../servers.ts';
@@ -34,6 +38,7 @@ interface ConnectOptions {
   simRate: number;
   apply: boolean;
   shops?: string[];
+  metricsPort?: number;
 }
 
 const HELP_AFTER = `
@@ -70,6 +75,7 @@ export function connectCommand(): Command {
     .option('--webhook-host <host>', 'address the webhook server listens on', '127.0.0.1')
     .option('--simulate', 'start the platform simulators in this process and poll them (development, demos)')
     .option('--sim-rate <n>', 'with --simulate: new orders per second on each platform', rateOption('--sim-rate', 10_000), 1)
+    .option('--metrics-port <port>', "serve Prometheus /metrics on this port: the shops' token refreshes and ordersurge_shop_auth_failed{channel,shop}, the platform calls", intOption('--metrics-port'))
     .option('--no-apply', 'do not apply migrations and the stream topology at start')
     .addHelpText('after', HELP_AFTER)
     .action(action(runConnect));
@@ -153,6 +159,14 @@ async function runConnect(opts: ConnectOptions): Promise<void> {
     await conn.close();
     throw error;
   }
+  // The connectors' own metrics: a refused token refresh must reach alerting even where no worker runs.
+  const metrics = opts.metricsPort === undefined ? undefined : await serveMetrics(Registry.merge([shopAuthRegistry, externalCallRegistry]), opts.metricsPort, true).catch(async (error: unknown) => {
+    await connectors?.stop();
+    await sims?.close();
+    await conn.close();
+    throw error;
+  });
+  if (metrics) log(`metrics at http://127.0.0.1:${metrics.port}/metrics`);
   for (const p of connectors.pollers) log(`polling ${p.channel}/${p.shop} every ${connectors.settings.intervalMs / 1000} s, windows overlapping by ${connectors.settings.overlapMs / 1000} s`);
   if (connectors.webhook) log(`webhooks at ${connectors.webhook.url}/webhooks/{${Object.keys(secrets).join(',')}}`);
   log(`namespace ${config.namespace}; Ctrl-C stops`);
@@ -161,6 +175,7 @@ async function runConnect(opts: ConnectOptions): Promise<void> {
   await stopOnSignal(async () => {
     await running.stop();
     await sims?.close();
+    await new Promise((resolve) => (metrics ? metrics.close(resolve) : resolve(undefined)));
     for (const p of running.pollers) {
       console.log(
         `${p.channel}/${p.shop}: ${p.polls} polls, ${p.published} published, ${p.duplicates} already queued, ${p.failures} failed polls, ${p.rateLimitedWaits} rate-limit waits, cursor ${p.cursorAt ? timeText(p.cursorAt) : 'unset'}`,

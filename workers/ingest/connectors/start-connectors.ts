@@ -10,6 +10,7 @@ import type { PiiKeyring } from '../../../streams/pii/keyring.ts';
 import { recordRefreshFailure } from '../../../sql/queries/shop-accounts.ts';
 import { saveShopTokens, type ShopAccount } from './shop-accounts.ts';
 import { ShopAuth } from './shop-auth.ts';
+import { recordShopRefresh, watchShopAuth } from './shop-auth-metrics.ts';
 import { DEFAULT_PULL, checkPullSettings, newPullStats, runPullConnector, type PullSettings, type PullStats, type PullTarget } from './pull-connector.ts';
 import { startWebhookServer, type WebhookServer } from './webhook-server.ts';
 import type { WebhookSecrets } from './webhook-secrets.ts';
@@ -58,22 +59,26 @@ export interface RunningConnectors {
 
 /**
  * A shop's credentials for its connector: a refreshed pair is stored (sealed) before it is used,
- * so a restart never sends a replaced token; a refused refresh is recorded on the account and
- * raised as an ALERT line (the poll then fails, its cursor staying where it was).
+ * so a restart never sends a replaced token; a refused refresh is recorded on the account, raised
+ * as an ALERT line and as `ordersurge_shop_auth_failed{channel,shop} 1` (the poll then fails, its
+ * cursor staying where it was).
  */
 export function shopAuthOf(account: ShopAccount, deps: { db: Db; keyring: PiiKeyring; log: (line: string) => void; stats?: PullStats }): ShopAuth {
   const who = `${account.channel}/${account.code}`;
+  watchShopAuth(account.channel, account.code, account.refreshFailure !== undefined);
   return new ShopAuth({
     appKey: account.appKey,
     appSecret: account.appSecret,
     tokens: account,
     onRefreshed: async (tokens) => {
       await saveShopTokens(deps.db, account.code, tokens, deps.keyring);
+      recordShopRefresh(account.channel, account.code, 'ok');
       if (deps.stats) deps.stats.tokenRefreshes++;
       deps.log(`connector ${who}: access token refreshed, valid until ${tokens.expiresAt?.toISOString() ?? 'the platform did not say'}`);
     },
     onRefreshFailed: async (error) => {
       if (deps.stats) deps.stats.tokenRefreshFailures++;
+      recordShopRefresh(account.channel, account.code, 'failed');
       deps.log(`ALERT connector ${who}: ${error}; re-authorize the shop (ordersurge shops add ${account.code} ... with its new tokens)`);
       await recordRefreshFailure(deps.db, account.code, error);
     },
