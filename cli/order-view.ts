@@ -1,3 +1,4 @@
+import type { TicketLink } from '../sql/queries/aftersales.ts';
 import type { OrderDetail } from '../sql/queries/orders.ts';
 import { formatYuan } from '../streams/money.ts';
 import stringWidth from 'string-width';
@@ -7,8 +8,11 @@ import { timeJson, timeText } from './time-display.ts';
 import { explain, type PriceResult } from '../workers/pricing/engine/index.ts';
 import type { RouteReason } from '../workers/routing/plan-route.ts';
 
-/** The JSON `ordersurge order show --json` prints: amounts in fen, times as ISO-8601. */
-export function orderView(detail: OrderDetail) {
+/**
+ * The JSON `ordersurge order show --json` prints: amounts in fen, times as ISO-8601. `tickets`:
+ * the after-sales tickets the order is part of (opened on it, or the exchange it replaces).
+ */
+export function orderView(detail: OrderDetail, tickets: readonly TicketLink[] = []) {
   const { order } = detail;
   const at = (type: string) => detail.events.find((e) => e.type === type)?.at;
   const paidAt = order.paid_at ?? order.placed_at;
@@ -54,6 +58,8 @@ export function orderView(detail: OrderDetail) {
       ? { method: detail.pricing.method, ruleSetVersion: detail.pricing.rule_set_version, payable: detail.pricing.payable_fen, pricedAt: iso(detail.pricing.priced_at), result: detail.pricing.result }
       : null,
     events: detail.events.map((e) => ({ type: e.type, at: iso(e.at), detail: e.detail })),
+    /** After-sales tickets opened on the order, and the exchange whose replacement it is. */
+    aftersales: tickets.map((t) => ({ ticket: t.ticket, type: t.type, state: t.state, orderId: t.orderId, replacementOrderId: t.replacementOrderId })),
     /** Paid to waybill, the processing-time KPI; null until the order has a waybill. */
     processingSeconds: waybilledAt ? (waybilledAt.getTime() - new Date(paidAt).getTime()) / 1000 : null,
   };
@@ -82,6 +88,8 @@ export function formatOrder(view: OrderView): string {
   for (const s of view.shipments) {
     out.push('', ...wrapLines(`shipment ${s.id} from ${s.warehouse}: pick ${s.pickTask === null ? '(pending)' : `${s.pickTask} (${s.pickStatus})`}, waybill ${s.waybillNo ?? '(pending)'}${s.orders.length > 1 ? ` (merged: ${s.orders.join(', ')})` : ''}`));
   }
+  const tickets = (view as Partial<OrderView>).aftersales ?? [];
+  if (tickets.length > 0) out.push('', 'after-sales:', ...tickets.map((t) => `  ${ticketLine(view.id, t)}`));
   out.push('', 'events:', ...view.events.map((e) => `  ${timeText(e.at)}  ${e.type}`));
   if (view.processingSeconds !== null) out.push('', `processing time (paid -> waybill): ${view.processingSeconds.toFixed(1)} s`);
   return out.join('\n');
@@ -96,6 +104,12 @@ function orderLines(lines: OrderView['lines']): string[] {
     const start = `  ${l.lineId.padEnd(id)}  ${l.sku.padEnd(sku)}  x${String(l.qty).padEnd(qty)} @ ${formatYuan(l.unitPrice).padStart(9)}${l.gift ? '  gift' : ''}  `;
     return `${start}${cell(l.title, Math.max(8, TEXT_WIDTH - stringWidth(start)))}`.trimEnd();
   });
+}
+
+/** One ticket the order is part of, from the order's side. */
+function ticketLine(orderId: string, t: OrderView['aftersales'][number]): string {
+  if (t.replacementOrderId === orderId) return `replacement of ${t.orderId} for exchange ticket ${t.ticket} (${t.state})`;
+  return `ticket ${t.ticket} ${t.type} (${t.state})${t.replacementOrderId === null ? '' : `: replacement order ${t.replacementOrderId}`}`;
 }
 
 function routingLines(routing: NonNullable<OrderView['routing']>): string[] {

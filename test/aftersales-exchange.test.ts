@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTicketDetail } from '../sql/queries/aftersales.ts';
 import { setStock } from '../sql/queries/inventory.ts';
@@ -5,6 +7,11 @@ import type { StageName } from '../streams/pipeline.ts';
 import { applyTicketCommand, createTicket } from '../workers/aftersales/aftersales-tickets.ts';
 import { routingPublisher, shipExchange } from '../workers/aftersales/ship-exchange.ts';
 import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
+
+const BIN = fileURLToPath(new URL('../bin/ordersurge.mjs', import.meta.url));
+
+/** A buyer in Suzhou (stored before sealing existed: no sealed contact, the SMS goes without a number as on any such order). */
+const ADDRESS = { province: '江苏省', provinceCode: '320000', city: '苏州市', district: '姑苏区', street: '人民路', detail: '人民路1号', receiver: '林*', phone: '', postcode: '215000' };
 
 /** The stages an exchange's replacement goes through, from routing to the SMS. */
 const SHIPPING: readonly StageName[] = ['routing', 'pick', 'waybill', 'notify'];
@@ -26,7 +33,7 @@ describe('an exchange end to end through the pipeline', () => {
     const now = new Date();
     await p.db
       .insertInto('orders')
-      .values({ id, channel: 'shop', external_id: id.slice(5), status: 'notified', channel_status: 'paid', refund_status: 'none', version: 1, placed_at: now, paid_at: now, channel_updated_at: now, buyer: 'buyer-ex', address: '{}', payment_method: 'online', goods_fen: 13000, discount_fen: 1300, shipping_fen: 0, paid_fen: 11700, coupons: '[]', buyer_message: '', seller_memo: '', raw: '{}' })
+      .values({ id, channel: 'shop', external_id: id.slice(5), status: 'notified', channel_status: 'paid', refund_status: 'none', version: 1, placed_at: now, paid_at: now, channel_updated_at: now, buyer: 'buyer-ex', address: JSON.stringify(ADDRESS), payment_method: 'online', goods_fen: 13000, discount_fen: 1300, shipping_fen: 0, paid_fen: 11700, coupons: '[]', buyer_message: '', seller_memo: '', raw: '{}' })
       .execute();
     await p.db
       .insertInto('order_lines')
@@ -94,5 +101,25 @@ describe('an exchange end to end through the pipeline', () => {
     expect((await loadTicketDetail(p.db, id))!).toMatchObject({ state: 'exchange_shipped', exchange_order_id: replacement, replacement: { orderId: replacement, status: 'notified', shipments: [{ id: shipment!.id, waybill_no: shipment!.waybill_no }] } });
     expect(await p.db.selectFrom('orders').select(['status', 'paid_fen']).where('id', '=', 'shop:ex1').executeTakeFirst()).toEqual({ status: 'notified', paid_fen: 11700 });
     await workers.stop();
-  }, 90_000);
+
+    // From the command line: ship-exchange again says where the replacement is; both shows link ticket and orders.
+    const cli = (...args: string[]) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NATS_URL: p.config.natsUrl, DATABASE_URL: p.databaseUrl, ORDERSURGE_NAMESPACE: p.names.namespace }, timeout: 60_000 });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    expect(await cli('aftersales', 'ship-exchange', String(id))).toMatchObject({ code: 0, stdout: `ticket ${id}: already exchange_shipped; replacement order ${replacement} is notified\n` });
+    const ticketShown = await cli('aftersales', 'show', String(id));
+    expect(ticketShown.stdout).toContain(`  replacement order ${replacement}: notified\n    shipment ${shipment!.id} from suzhou: `);
+    expect(ticketShown.stdout).toContain(` ${shipment!.waybill_no}\n`);
+    const originalShown = await cli('order', 'show', 'shop:ex1');
+    expect(originalShown.stderr).toBe('');
+    expect(originalShown.stdout).toContain(`after-sales:\n  ticket ${id} exchange (exchange_shipped): replacement order ${replacement}\n`);
+    const replacementShown = await cli('order', 'show', replacement, '--json');
+    expect(JSON.parse(replacementShown.stdout)).toMatchObject({ id: replacement, status: 'notified', amounts: { paid: 0 }, aftersales: [{ ticket: id, type: 'exchange', orderId: 'shop:ex1', replacementOrderId: replacement }] });
+  }, 120_000);
 });

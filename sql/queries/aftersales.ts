@@ -288,11 +288,20 @@ async function replacementProgress(db: Db, orderId: string) {
   return { orderId: order.id, status: order.status, exceptionType: order.exception_type, shipments };
 }
 
+/** A ticket as an order it concerns sees it: opened on `orderId`, or replacing it by `replacementOrderId`. */
+export interface TicketLink {
+  ticket: number;
+  type: TicketType;
+  state: TicketState;
+  orderId: string;
+  replacementOrderId: string | null;
+}
+
 /**
  * The after-sales tickets an order is part of, for `order show`: those opened on it (with the
  * replacement order of an exchange) and the exchange ticket it is the replacement of.
  */
-export async function ticketLinksOfOrder(db: Db, orderId: string): Promise<{ ticket: number; type: TicketType; state: TicketState; orderId: string; replacementOrderId: string | null }[]> {
+export async function ticketLinksOfOrder(db: Db, orderId: string): Promise<TicketLink[]> {
   const rows = await db
     .selectFrom('aftersales_tickets')
     .select(['id', 'type', 'state', 'order_id', 'exchange_order_id'])
