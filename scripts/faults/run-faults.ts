@@ -96,6 +96,12 @@ export interface FaultReport {
   /** Good orders that ended an exception, by type (a good order should end none). */
   goodExceptionsByType: Record<string, number>;
   faults: FaultRecord[];
+  /**
+   * The carrier outage as the carrier saw it: HTTP calls to its waybill API from the fault's start
+   * to its end (the 503s included), the most in one second, and the shipments waybilled (one
+   * waybill each in use) against numbers issued and voided.
+   */
+  carrier: { callsDuringOutage: number | null; peakCallsPerS: number | null; shipmentsWaybilled: number; issued: number; voided: number; repeatedKeys: number };
   workerKills: number;
   /** Worker, simulator or feeder processes that ended without being killed by the run: crashes. */
   unexpectedExits: string[];
@@ -111,6 +117,8 @@ interface Sample {
   events: number | null;
   waybills: number | null;
   coreBacklog: number | null;
+  /** HTTP calls the carrier has had so far (503s included). */
+  carrierCalls: number | null;
 }
 
 /** A reason that names a field: `line_items[1].id: ...`, `body: ...`, `address.province: ...`, `note_attributes[0].bad\\u0000key: ...`. */
@@ -209,15 +217,18 @@ async function runOn(plan: FaultPlan, nats: PrivateNats, pg: PrivatePostgres, cl
   const sampling = (async () => {
     while (!stopping) {
       const t = now();
-      const [counts, depths] = await Promise.all([
+      const [counts, depths, carrierCalls] = await Promise.all([
         sql<{ events: number; waybills: number }>`select (select count(*)::int from order_events) as events, (select count(*)::int from shipments where waybill_no is not null) as waybills`
           .execute(db)
           .then((r) => r.rows[0]!)
           .catch(() => undefined),
         readQueueDepths(bus.jsm, names).catch(() => undefined),
+        carrierStats(cluster.carrierUrl)
+          .then((c) => c.calls)
+          .catch(() => null),
       ]);
       const core = depths?.filter((d) => (CORE_STAGES as readonly string[]).includes(d.stage));
-      samples.push({ t, events: counts?.events ?? null, waybills: counts?.waybills ?? null, coreBacklog: core ? core.reduce((n, d) => n + d.pending + d.ackPending, 0) : null });
+      samples.push({ t, events: counts?.events ?? null, waybills: counts?.waybills ?? null, coreBacklog: core ? core.reduce((n, d) => n + d.pending + d.ackPending, 0) : null, carrierCalls });
       await sleep(1000, never);
     }
   })();
@@ -346,7 +357,16 @@ async function runOn(plan: FaultPlan, nats: PrivateNats, pg: PrivatePostgres, cl
   const notifiedTimes = new Map(notifiedCounts.rows.map((r) => [r.order_id, r.n]));
   const dupReservations = await sql<{ n: number }>`
     select coalesce(sum(n - 1), 0)::int as n from (select order_id, line_id, count(*)::int as n from reservations where status = 'held' group by 1, 2 having count(*) > 1) d`.execute(db);
-  const carrier = (await (await fetch(`${cluster.carrierUrl}/stats`)).json()) as { issued: number };
+  const carrier = await carrierStats(cluster.carrierUrl);
+  // The carrier's calls from the sample at the outage's start to the one at its end.
+  const carrierFaultRecord = faults.find((f) => f.fault.startsWith('carrier'));
+  const carrierSamples = carrierFaultRecord ? samples.filter((s) => s.t >= carrierFaultRecord.atS && s.t <= carrierFaultRecord.endedS + 1 && s.carrierCalls !== null) : [];
+  const callsDuringOutage = carrierSamples.length >= 2 ? carrierSamples.at(-1)!.carrierCalls! - carrierSamples[0]!.carrierCalls! : null;
+  let peakCallsPerS: number | null = null;
+  for (let i = 1; i < carrierSamples.length; i++) {
+    const perS = (carrierSamples[i]!.carrierCalls! - carrierSamples[i - 1]!.carrierCalls!) / Math.max(0.001, carrierSamples[i]!.t - carrierSamples[i - 1]!.t);
+    peakCallsPerS = Math.max(peakCallsPerS ?? 0, Math.round(perS));
+  }
   const waybilled = await sql<{ n: number }>`select count(*)::int as n from shipments where waybill_no is not null`.execute(db);
   const sms = (await (await fetch(`${cluster.smsUrl}/stats`)).json()) as { byTemplate: Record<string, number> };
   const notifiedOrders = rows.filter((r) => r.status === 'notified').length;
@@ -415,6 +435,7 @@ async function runOn(plan: FaultPlan, nats: PrivateNats, pg: PrivatePostgres, cl
     exceptionsByType,
     goodExceptionsByType,
     faults,
+    carrier: { callsDuringOutage, peakCallsPerS, shipmentsWaybilled: waybilled.rows[0]!.n, issued: carrier.issued, voided: carrier.voided, repeatedKeys: carrier.duplicates },
     workerKills,
     unexpectedExits,
     completedS: completedS === null ? null : round(completedS),
@@ -428,6 +449,13 @@ async function finished(cluster: PrivateCluster, goodIds: ReadonlySet<string>): 
   const rows = await cluster.db.selectFrom('orders').select(['id', 'status']).where('status', 'in', ['notified', 'exception']).execute();
   const settled = rows.filter((r) => goodIds.has(r.id)).length;
   return { done: settled === goodIds.size, settled };
+}
+
+/** The carrier simulator's counters (scripts/simulators/carrier-simulator.ts). */
+async function carrierStats(carrierUrl: string): Promise<{ issued: number; voided: number; duplicates: number; calls: number }> {
+  const res = await fetch(`${carrierUrl}/stats`);
+  if (!res.ok) throw new Error(`carrier simulator /stats answered ${res.status}`);
+  return (await res.json()) as { issued: number; voided: number; duplicates: number; calls: number };
 }
 
 async function setCarrierFailRate(carrierUrl: string, failRate: number): Promise<void> {

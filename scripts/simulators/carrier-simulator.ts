@@ -1,5 +1,5 @@
 import { batchOf } from './batch-endpoint.ts';
-import { faultGate, notFound, startJsonServer, type Faults, type JsonResponse, type RunningServer } from './json-server.ts';
+import { faultGate, notFound, startJsonServer, type Faults, type Gate, type JsonResponse, type RunningServer } from './json-server.ts';
 
 /** Items one batch call may carry, as e-waybill APIs commonly allow (10-100 a call). */
 export const CARRIER_BATCH_LIMIT = 100;
@@ -11,7 +11,9 @@ export const CARRIER_BATCH_LIMIT = 100;
  * rule. POST /waybills/NO/cancel voids one (a cancelled order's parcel is never handed over),
  * unless the courier has collected it (POST /admin/pickup {"waybillNo"}: then 409).
  * GET /waybills/NO shows what it was asked for (the address printed on it); GET /stats counts
- * what was issued and voided.
+ * what was issued and voided, `requests` the waybill items asked for that reached the API, and
+ * `calls` every HTTP call to the waybill API, those the fault gate answered 503 included (what an
+ * outage costs the carrier).
  */
 export async function startCarrierSimulator(port: number, faults: Faults): Promise<RunningServer> {
   const byKey = new Map<string, string>();
@@ -22,6 +24,9 @@ export async function startCarrierSimulator(port: number, faults: Faults): Promi
   const pickedUp = new Set<string>();
   let requests = 0;
   let duplicates = 0;
+  /** Every HTTP call to /waybills*, counted before the fault gate so an injected outage's 503s count too. */
+  let calls = 0;
+  const gate = faultGate(faults);
   const issue = (key: string, body: unknown): JsonResponse => {
     requests++;
     const shipment = body as { shipmentId?: unknown; carrier?: unknown } | undefined;
@@ -39,9 +44,15 @@ export async function startCarrierSimulator(port: number, faults: Faults): Promi
     requested.set(waybillNo, body);
     return { status: 201, body: { waybillNo, carrier } };
   };
-  return startJsonServer(port, faultGate(faults), ({ method, path, headers, body }) => {
+  const countingGate: Gate = (req) => {
+    if (req.path.startsWith('/waybills')) calls++;
+    // The counters stay readable during an injected outage: a fault run reads them to measure it.
+    if (req.path === '/stats') return Promise.resolve(undefined);
+    return gate(req);
+  };
+  return startJsonServer(port, countingGate, ({ method, path, headers, body }) => {
     if (method === 'POST' && path === '/waybills/batch') return batchOf(body, CARRIER_BATCH_LIMIT, issue);
-    if (method === 'GET' && path === '/stats') return { status: 200, body: { issued: byKey.size, voided: voided.size, requests, duplicates } };
+    if (method === 'GET' && path === '/stats') return { status: 200, body: { issued: byKey.size, voided: voided.size, requests, duplicates, calls } };
     if (method === 'POST' && path === '/admin/pickup') {
       const waybillNo = (body as { waybillNo?: unknown } | undefined)?.waybillNo;
       if (typeof waybillNo !== 'string') return { status: 400, body: { error: 'waybillNo: required string' } };
