@@ -32,6 +32,8 @@ export interface Config {
   smsUrl: string;
   /** The WMS's pick-task API. */
   wmsUrl: string;
+  /** The electronic invoice (电子发票) service. */
+  invoiceUrl: string;
   /** First port of the platform simulators (`ordersurge simulate`): one port per channel from here. */
   platformSimPort: number;
   /**
@@ -45,6 +47,7 @@ export interface Config {
   carrierSimPort: number;
   smsSimPort: number;
   wmsSimPort: number;
+  invoiceSimPort: number;
   /** The WMS simulator ships an open pick task this many seconds after it opened; 0 only when told (`POST /admin/ship`). */
   wmsShipAfterSeconds: number;
   /** The largest raw payload any intake (submit, webhooks, connectors, ingest) accepts. */
@@ -66,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const carrierSimPort = intVar(env, 'ORDERSURGE_CARRIER_PORT', 7311);
   const smsSimPort = intVar(env, 'ORDERSURGE_SMS_PORT', 7312);
   const wmsSimPort = intVar(env, 'ORDERSURGE_WMS_PORT', 7313);
+  const invoiceSimPort = intVar(env, 'ORDERSURGE_INVOICE_PORT', 7314);
   return {
     natsUrl: env.NATS_URL || 'nats://127.0.0.1:4222',
     natsUrlExplicit: Boolean(env.NATS_URL),
@@ -79,12 +83,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     carrierUrls: carrierUrlsVar(env),
     smsUrl: env.SMS_URL || `http://127.0.0.1:${smsSimPort}`,
     wmsUrl: env.WMS_URL || `http://127.0.0.1:${wmsSimPort}`,
+    invoiceUrl: env.INVOICE_URL || `http://127.0.0.1:${invoiceSimPort}`,
     platformSimPort: intVar(env, 'ORDERSURGE_PLATFORM_PORT', 7320),
     platformUrls: platformUrlsVar(env, intVar(env, 'ORDERSURGE_PLATFORM_PORT', 7320)),
     mergeWindowSeconds: intVar(env, 'ORDERSURGE_MERGE_WINDOW_S', 600, 7 * 24 * 3600),
     carrierSimPort,
     smsSimPort,
     wmsSimPort,
+    invoiceSimPort,
     wmsShipAfterSeconds: intVar(env, 'ORDERSURGE_WMS_SHIP_AFTER_S', 20, 86_400),
     maxPayloadBytes: payloadLimitVar(env),
     maxCoreBacklog: intVar(env, 'ORDERSURGE_MAX_CORE_BACKLOG', 10_000, 100_000_000),
@@ -193,6 +199,6 @@ export function workerSettingsOf(config: Config): { natsUrl: string; namespace: 
   return {
     natsUrl: config.natsUrl,
     namespace: config.namespace,
-    settings: { carrierUrl: config.carrierUrl, carrierUrls: config.carrierUrls, smsUrl: config.smsUrl, wmsUrl: config.wmsUrl, platformUrls: config.platformUrls, mergeWindowSeconds: config.mergeWindowSeconds },
+    settings: { carrierUrl: config.carrierUrl, carrierUrls: config.carrierUrls, smsUrl: config.smsUrl, wmsUrl: config.wmsUrl, invoiceUrl: config.invoiceUrl, platformUrls: config.platformUrls, mergeWindowSeconds: config.mergeWindowSeconds },
   };
 }

@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, type ColumnType, type Generated } from 'kysely';
 import pg from 'pg';
 import type { AftersalesTables } from './aftersales-tables.ts';
+import type { InvoiceTables } from './invoice-tables.ts';
 import type { SettlementTables } from './settlement-tables.ts';
 import type { Address } from '../streams/canonical-order.ts';
 import type { OrderStatus } from '../streams/pipeline.ts';
@@ -250,7 +251,7 @@ export interface ShopAccountsTable {
 }
 
 /** The typed schema Kysely checks every query against; each part of the product may bring its tables. */
-export interface Database extends AftersalesTables, SettlementTables {
+export interface Database extends AftersalesTables, SettlementTables, InvoiceTables {
   products: ProductsTable;
   rule_sets: RuleSetsTable;
   order_pricing: OrderPricingTable;

@@ -21,6 +21,7 @@ import * as reservationsByShipment from './migrations/0023-reservations-by-shipm
 import * as aftersalesTickets from './migrations/0030-aftersales-tickets.ts';
 import * as settlements from './migrations/0031-settlements.ts';
 import * as settlementLinesWithoutFileKey from './migrations/0032-settlement-lines-without-file-key.ts';
+import * as invoices from './migrations/0033-invoices.ts';
 import * as exchangeOrders from './migrations/0036-exchange-orders.ts';
 
 /** Migrations in order; the list is explicit so no file-system scan is needed at run time. */
@@ -47,6 +48,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0030-aftersales-tickets': aftersalesTickets,
   '0031-settlements': settlements,
   '0032-settlement-lines-without-file-key': settlementLinesWithoutFileKey,
+  '0033-invoices': invoices,
   '0036-exchange-orders': exchangeOrders,
 };
 

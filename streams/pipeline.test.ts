@@ -3,7 +3,7 @@ import { NON_CORE_STAGES, PIPELINE, STAGE_FOR_STATUS, STAGES, nextStage, statuse
 
 describe('the pipeline definition', () => {
   it('chains every stage to the next, each step starting where the one before left the order', () => {
-    expect(STAGES).toEqual(['ingest', 'dedupe', 'pricing', 'routing', 'pick', 'waybill', 'notify', 'points', 'review']);
+    expect(STAGES).toEqual(['ingest', 'dedupe', 'pricing', 'routing', 'pick', 'waybill', 'notify', 'invoice', 'points', 'review']);
     for (const [i, s] of PIPELINE.entries()) {
       const after = PIPELINE[i + 1];
       expect(nextStage(s.stage)).toBe(after?.stage);
@@ -15,7 +15,7 @@ describe('the pipeline definition', () => {
 
   it('derives redrive, peak criticality and the before-waybill statuses from the entries', () => {
     expect(STAGE_FOR_STATUS).toEqual({ received: 'pricing', priced: 'routing', routed: 'pick', picking: 'waybill', waybilled: 'notify' });
-    expect([...NON_CORE_STAGES]).toEqual(['notify', 'points', 'review']);
+    expect([...NON_CORE_STAGES]).toEqual(['notify', 'invoice', 'points', 'review']);
     expect(statusesBefore('waybill')).toEqual(new Set(['awaiting_payment', 'exception', 'received', 'priced', 'routed', 'picking']));
   });
 });

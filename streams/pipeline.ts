@@ -41,7 +41,11 @@ export const PIPELINE = [
   { stage: 'routing', from: 'priced', to: 'routed', next: 'pick', criticality: 'core', cpuTask: null, does: 'warehouse, stock reservation, merge' },
   { stage: 'pick', from: 'routed', to: 'picking', next: 'waybill', criticality: 'core', cpuTask: null, does: 'pick task per shipment at the WMS' },
   { stage: 'waybill', from: 'picking', to: 'waybilled', next: 'notify', criticality: 'core', cpuTask: null, does: 'carrier e-waybill' },
-  { stage: 'notify', from: 'waybilled', to: 'notified', next: 'points', criticality: 'deferrable', cpuTask: null, does: '"being packed" SMS' },
+  { stage: 'notify', from: 'waybilled', to: 'notified', next: 'invoice', criticality: 'deferrable', cpuTask: null, does: '"being packed" SMS' },
+  // A side step right after notify: every order it sees is paid and waybilled, so a shop invoicing
+  // once paid is served here and one invoicing once shipped waits for its parcel (see
+  // workers/invoice/invoice-stage.ts); before the sheddable steps, being deferrable.
+  { stage: 'invoice', from: 'notified', to: null, next: 'points', criticality: 'deferrable', cpuTask: null, does: 'electronic invoice (电子发票); red-letter reversal on a full refund' },
   { stage: 'points', from: 'notified', to: null, next: 'review', criticality: 'sheddable', cpuTask: null, does: 'loyalty points into the ledger' },
   { stage: 'review', from: 'notified', to: null, next: null, criticality: 'sheddable', cpuTask: null, does: 'review reminder, scheduled through the SMS gateway' },
 ] as const satisfies readonly StageDefinition<string>[];

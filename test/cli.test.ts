@@ -66,9 +66,9 @@ describe('the ordersurge command', () => {
     const status = await run(['status', '--json']);
     expect(status.code).toBe(0);
     const parsed = JSON.parse(status.stdout);
-    expect(parsed.stages.map((s: { stage: string }) => s.stage)).toEqual(['ingest', 'dedupe', 'pricing', 'routing', 'pick', 'waybill', 'notify', 'points', 'review']);
+    expect(parsed.stages.map((s: { stage: string }) => s.stage)).toEqual(['ingest', 'dedupe', 'pricing', 'routing', 'pick', 'waybill', 'notify', 'invoice', 'points', 'review']);
     expect(Object.keys(parsed.stages[0]).sort()).toEqual(['ackPending', 'criticality', 'deadLetters', 'doneSeq', 'inRatePerSecond', 'lastSeq', 'oldestAgeMs', 'pending', 'ratePerSecond', 'redelivered', 'stage', 'waiting']);
-    expect(parsed.stages.map((s: { criticality: string }) => s.criticality)).toEqual(['core', 'core', 'core', 'core', 'core', 'core', 'deferrable', 'sheddable', 'sheddable']);
+    expect(parsed.stages.map((s: { criticality: string }) => s.criticality)).toEqual(['core', 'core', 'core', 'core', 'core', 'core', 'deferrable', 'deferrable', 'sheddable', 'sheddable']);
     expect(parsed.deadLetters).toBe(0);
     expect(parsed.connectors).toEqual([]);
   });

@@ -31,7 +31,7 @@ describe('the console against a live pipeline', () => {
       const d = source.current();
       return d.workers.some((w) => w.pid === process.pid) ? d : undefined;
     }, 10_000, 'the heartbeat');
-    expect(data.stages.map((s) => s.stage)).toEqual(['ingest', 'dedupe', 'pricing', 'routing', 'pick', 'waybill', 'notify', 'points', 'review']);
+    expect(data.stages.map((s) => s.stage)).toEqual(['ingest', 'dedupe', 'pricing', 'routing', 'pick', 'waybill', 'notify', 'invoice', 'points', 'review']);
     expect(data.nats).toEqual({ up: true });
     expect(data.postgres).toEqual({ up: true });
     expect(data.peak?.state.setting).toBe('auto');

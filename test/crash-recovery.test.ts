@@ -36,6 +36,7 @@ describe('a worker killed mid-batch', () => {
         CARRIER_URL: p.config.carrierUrl,
         SMS_URL: p.config.smsUrl,
         WMS_URL: p.config.wmsUrl,
+        INVOICE_URL: p.config.invoiceUrl,
       },
       stdio: 'ignore',
     });

@@ -5,6 +5,7 @@ import { createDatabaseIfMissing, dropDatabase } from '../scripts/servers/postgr
 import { startCarrierSimulator } from '../scripts/simulators/carrier-simulator.ts';
 import { startSmsSimulator } from '../scripts/simulators/sms-simulator.ts';
 import { startWmsSimulator } from '../scripts/simulators/wms-simulator.ts';
+import { startInvoiceSimulator } from '../scripts/simulators/invoice-simulator.ts';
 import type { Faults, RunningServer } from '../scripts/simulators/json-server.ts';
 import { appUrlOf, ensureAppRole, grantAppRole } from '../sql/app-role.ts';
 import { createDb, type Db } from '../sql/database.ts';
@@ -19,7 +20,7 @@ import { STAGES } from '../streams/pipeline.ts';
 
 /**
  * A private pipeline for one test file: its own database and its own stream namespace on the
- * shared servers, plus its own carrier, SMS and WMS simulators.
+ * shared servers, plus its own carrier, SMS, WMS and invoice simulators.
  */
 export interface TestPipeline {
   config: Config;
@@ -36,6 +37,10 @@ export interface TestPipeline {
   wms: RunningServer;
   /** Latency and failures of the WMS simulator. */
   wmsFaults: Faults;
+  /** The electronic invoice simulator. */
+  invoice: RunningServer;
+  /** Latency and failures of the invoice simulator. */
+  invoiceFaults: Faults;
   /** `log` receives the workers' log lines; dropped by default. */
   startWorkers(stages?: readonly StageName[], runner?: Partial<RunnerOptions>, log?: (line: string) => void, peak?: Partial<PeakGuardSettings>): Promise<RunningWorkers>;
   close(): Promise<void>;
@@ -62,12 +67,15 @@ export async function createTestPipeline(topology: Partial<TopologyOptions> = {}
   const sms = await startSmsSimulator(0, { latencyMs: 0, failRate: 0 });
   const wmsFaults: Faults = { latencyMs: 0, failRate: 0 };
   const wms = await startWmsSimulator(0, wmsFaults);
+  const invoiceFaults: Faults = { latencyMs: 0, failRate: 0 };
+  const invoice = await startInvoiceSimulator(0, invoiceFaults);
   const config: Config = {
     ...loadConfig({ NATS_URL: inject('natsUrl'), ORDERSURGE_NAMESPACE: id }),
     databaseUrl,
     carrierUrl: carrier.url,
     smsUrl: sms.url,
     wmsUrl: wms.url,
+    invoiceUrl: invoice.url,
   };
   const names = namesFor(id);
   const bus = await connectBus(config.natsUrl, `test-${id}`);
@@ -98,6 +106,8 @@ export async function createTestPipeline(topology: Partial<TopologyOptions> = {}
     sms,
     wms,
     wmsFaults,
+    invoice,
+    invoiceFaults,
     async startWorkers(stages = STAGES, runner = {}, log = () => undefined, peak = {}) {
       const workers = await startWorkers({
         ...workerSettingsOf(config),
@@ -107,6 +117,7 @@ export async function createTestPipeline(topology: Partial<TopologyOptions> = {}
         apply: false,
         runner: { retryBaseMs: 100, ...runner },
         peak: { sampleMs: 200, ...peak },
+        invoiceSweepMs: 200,
         log,
       });
       running.push(workers);
@@ -120,6 +131,7 @@ export async function createTestPipeline(topology: Partial<TopologyOptions> = {}
       await carrier.close();
       await sms.close();
       await wms.close();
+      await invoice.close();
       await dropDatabase(admin.toString(), `ordersurge_${id}`);
     },
   };

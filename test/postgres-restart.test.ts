@@ -74,6 +74,7 @@ describe('a Postgres restart under load', () => {
         CARRIER_URL: pipeline.config.carrierUrl,
         SMS_URL: pipeline.config.smsUrl,
         WMS_URL: pipeline.config.wmsUrl,
+        INVOICE_URL: pipeline.config.invoiceUrl,
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

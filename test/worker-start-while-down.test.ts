@@ -40,6 +40,7 @@ describe('a worker started while Postgres restarts', () => {
         CARRIER_URL: pipeline.config.carrierUrl,
         SMS_URL: pipeline.config.smsUrl,
         WMS_URL: pipeline.config.wmsUrl,
+        INVOICE_URL: pipeline.config.invoiceUrl,
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

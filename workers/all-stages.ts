@@ -1,6 +1,7 @@
 import type { StageName } from '../streams/pipeline.ts';
 import { dedupeStage } from './dedupe/dedupe-stage.ts';
 import { ingestStage } from './ingest/ingest-stage.ts';
+import { invoiceStage } from './invoice/invoice-stage.ts';
 import { notifyStage } from './notify/notify-stage.ts';
 import { pickStage } from './pick/pick-stage.ts';
 import { pointsStage } from './points/points-stage.ts';
@@ -19,6 +20,7 @@ export const ALL_STAGES: Record<StageName, Stage<any>> = {
   pick: pickStage,
   waybill: waybillStage,
   notify: notifyStage,
+  invoice: invoiceStage,
   points: pointsStage,
   review: reviewStage,
 };

@@ -11,7 +11,7 @@ export const externalCallRegistry = new Registry();
 export type ExternalOutcome = 'ok' | 'rejected' | 'transient';
 
 /** The outside services, a bounded label: never a URL or an id. */
-export type ExternalService = 'carrier' | 'sms' | 'wms' | 'platform' | 'alert_webhook' | 'other';
+export type ExternalService = 'carrier' | 'sms' | 'wms' | 'invoice' | 'platform' | 'alert_webhook' | 'other';
 
 const requests = new Counter({
   name: 'ordersurge_external_requests_total',
@@ -39,6 +39,7 @@ export function serviceOf(url: string): ExternalService {
   if (path.startsWith('/waybills')) return 'carrier';
   if (path.startsWith('/sms')) return 'sms';
   if (path.startsWith('/pick-tasks')) return 'wms';
+  if (path.startsWith('/invoices')) return 'invoice';
   if (path.startsWith('/buyer-messages')) return 'platform';
   return 'other';
 }

@@ -40,6 +40,8 @@ export interface StageSettings {
   smsUrl: string;
   /** The WMS's pick-task API. */
   wmsUrl: string;
+  /** The electronic invoice service (`POST /invoices/batch`). */
+  invoiceUrl: string;
   /** Each marketplace's API: its buyer-message endpoint reaches a buyer whose number it masks. */
   platformUrls: Partial<Record<Channel, string>>;
   /** Merge (合单) window in seconds; 0 switches merging off. */

@@ -20,6 +20,7 @@ import { startHeartbeat } from './heartbeat.ts';
 import { startAtsPublisher } from './inventory/ats-publisher.ts';
 import { startInterceptionSweep } from './waybill/interception-sweep.ts';
 import { startPickCancelSweep } from './pick/pick-cancel-sweep.ts';
+import { startInvoiceSweep } from './invoice/invoice-sweep.ts';
 import { startShippedFeed } from './pick/shipped-feed.ts';
 import { openAtsBucket } from '../streams/ats-bucket.ts';
 import { DEFAULT_EXCEPTION_ALERT, type ExceptionAlertRule } from './kpi/exception-alert.ts';
@@ -49,6 +50,8 @@ export interface WorkerOptions {
   kpi?: Partial<KpiTaskSettings> | false;
   /** Directory for this process's Prometheus file-SD target (written at start, removed at stop); undefined writes none. */
   sdDir?: string;
+  /** How often an invoice process's sweep looks for due invoices (default 5000 ms). */
+  invoiceSweepMs?: number;
 }
 
 export interface KpiTaskSettings extends ExceptionAlertRule {
@@ -114,6 +117,8 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
   const pickSweeps = opts.stages.includes('pick')
     ? [startPickCancelSweep({ db, wmsUrl: opts.settings.wmsUrl, log }), startShippedFeed({ db, wmsUrl: opts.settings.wmsUrl, log })]
     : [];
+  // Invoice processes ask for invoices that waited for the parcel, and the reversals of full refunds.
+  const invoiceSweep = opts.stages.includes('invoice') ? startInvoiceSweep({ db, settings: opts.settings, peak, log, ...(opts.invoiceSweepMs === undefined ? {} : { intervalMs: opts.invoiceSweepMs }) }) : undefined;
   let stopped: Promise<void> | undefined;
   return {
     metrics,
@@ -128,6 +133,7 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
         await ats?.stop();
         await interceptions?.stop();
         await Promise.all(pickSweeps.map((s) => s.stop()));
+        await invoiceSweep?.stop();
         await watcher;
         await target?.remove();
         await kpiTask?.stop();

@@ -32,6 +32,7 @@ export function simulateCommand(): Command {
       console.log(`carrier  ${sims.carrier.url}/waybills`);
       console.log(`sms      ${sims.sms.url}/sms`);
       console.log(`wms      ${sims.wms.url}/pick-tasks`);
+      console.log(`invoice  ${sims.invoice.url}/invoices`);
       for (const [channel, url] of Object.entries(platforms.urls)) console.log(`${channel.padEnd(8)} ${url} (${opts.rate} orders/s)`);
       console.log('poll them with: ordersurge connect --platform-url CHANNEL=URL ...; Ctrl-C stops them');
       await stopOnSignal(async () => {

@@ -86,8 +86,8 @@ export async function startPrivateCluster(prefix: string, stock: (sku: string) =
     await saveRuleSet(db, DEMO_RULES, `ordersurge ${prefix}`, 'the demo rule set');
     const sims = forkScript<never, SimulatorsOut>('./simulators-process.ts', ['0']);
     children.push(sims);
-    const { carrierUrl, smsUrl, wmsUrl } = await sims.next((m): m is SimulatorsOut => m.type === 'ready');
-    const baseEnv = { ...process.env, NATS_URL: servers.natsUrl, DATABASE_URL: dbUrl.toString(), ORDERSURGE_NAMESPACE: id, CARRIER_URL: carrierUrl, SMS_URL: smsUrl, WMS_URL: wmsUrl };
+    const { carrierUrl, smsUrl, wmsUrl, invoiceUrl } = await sims.next((m): m is SimulatorsOut => m.type === 'ready');
+    const baseEnv = { ...process.env, NATS_URL: servers.natsUrl, DATABASE_URL: dbUrl.toString(), ORDERSURGE_NAMESPACE: id, CARRIER_URL: carrierUrl, SMS_URL: smsUrl, WMS_URL: wmsUrl, INVOICE_URL: invoiceUrl };
     return {
       id,
       names,
