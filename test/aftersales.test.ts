@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDatabaseIfMissing, dropDatabase } from '../scripts/servers/postgres-server.ts';
 import { loadTicketDetail } from '../sql/queries/aftersales.ts';
 import { setStock } from '../sql/queries/inventory.ts';
+import { externalIdsPlaced, externalIdsPlacedInShop } from '../sql/queries/orders.ts';
 import { createDb, type Db } from '../sql/database.ts';
 import { migrateToLatest } from '../sql/migrate.ts';
 import { AftersalesError } from '../workers/aftersales/aftersales-error.ts';
@@ -240,6 +241,11 @@ describe('after-sales tickets against Postgres', () => {
     // Shipping it again is refused by the machine and makes nothing.
     expect((await refused(applyTicketCommand(db, id, { kind: 'ship_exchange' }, 'dock'))).code).toBe('INVALID_TRANSITION');
     expect(await db.selectFrom('orders').select('id').where('id', 'like', 'tmall:1008%').orderBy('id').execute()).toEqual([{ id: 'tmall:1008' }, { id: replacementId }]);
+    // The platform never saw the replacement: the daily count check leaves it out.
+    const day = { startMs: Date.now() - 3_600_000, endMs: Date.now() + 3_600_000 };
+    expect(await externalIdsPlacedInShop(db, 'tmall', day.startMs, day.endMs)).toContain('1008');
+    expect(await externalIdsPlacedInShop(db, 'tmall', day.startMs, day.endMs)).not.toContain(`1008#x${id}`);
+    expect(await externalIdsPlaced(db, 'tmall', day.startMs, day.endMs)).not.toContain(`1008#x${id}`);
     // A replacement is paid by the order it replaces: no ticket of money can be opened on it.
     expect((await refused(createTicket(db, ticket(replacementId, 'RF-ON-REPLACEMENT')))).code).toBe('ORDER_NOT_PAID');
   });

@@ -200,7 +200,7 @@ export async function stuckOrders(db: Db, statuses: readonly OrderStatus[], befo
   return db.selectFrom('orders').select(['id', 'channel', 'status']).where('status', 'in', statuses).where('modified_at', '<', before).orderBy('modified_at').limit(limit).execute();
 }
 
-/** External ids of `channel`'s orders placed in [startMs, endMs). */
+/** External ids of `channel`'s orders placed in [startMs, endMs); an exchange's replacement order is ours, not the platform's, and left out. */
 export async function externalIdsPlaced(db: Db, channel: string, startMs: number, endMs: number): Promise<string[]> {
   const rows = await db
     .selectFrom('orders')
@@ -208,15 +208,19 @@ export async function externalIdsPlaced(db: Db, channel: string, startMs: number
     .where('channel', '=', channel)
     .where('placed_at', '>=', new Date(startMs))
     .where('placed_at', '<', new Date(endMs))
+    .where(notReplacement)
     .execute();
   return rows.map((r) => r.external_id);
 }
 
-/** External ids of one shop account's orders placed in [startMs, endMs). */
+/** External ids of one shop account's orders placed in [startMs, endMs), replacement orders left out. */
 export async function externalIdsPlacedInShop(db: Db, shop: string, startMs: number, endMs: number): Promise<string[]> {
-  const rows = await db.selectFrom('orders').select('external_id').where('shop', '=', shop).where('placed_at', '>=', new Date(startMs)).where('placed_at', '<', new Date(endMs)).execute();
+  const rows = await db.selectFrom('orders').select('external_id').where('shop', '=', shop).where('placed_at', '>=', new Date(startMs)).where('placed_at', '<', new Date(endMs)).where(notReplacement).execute();
   return rows.map((r) => r.external_id);
 }
+
+/** Not an exchange's replacement order (migration 0036): the platform never saw those. */
+const notReplacement = sql<boolean>`not exists (select 1 from aftersales_tickets t where t.exchange_order_id = orders.id)`;
 
 /**
  * Makes orders whose stage message was dead-lettered exceptions (`dead_letter`, the detail naming

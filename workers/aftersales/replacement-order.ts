@@ -49,6 +49,19 @@ export function replacementOrderId(original: { channel: string; externalId: stri
 }
 
 /**
+ * The external id of the platform order a replacement stands for: the platform knows only the
+ * original (`1001#x7` -> `1001`); any other id is returned as it is. Messages to the buyer through
+ * a marketplace go under the original order.
+ *
+ * @example
+ * platformExternalId('1001#x7') // '1001'
+ * platformExternalId('1001')    // '1001'
+ */
+export function platformExternalId(externalId: string): string {
+  return externalId.replace(/#x\d+$/, '');
+}
+
+/**
  * Decides the replacement order of exchange ticket `ticketId`: the same shop, buyer and address,
  * the exchanged units at their list price, nothing payable (goods discounted in full, no shipping),
  * paid online (a replacement is never cash on delivery). Throws when the ticket names a line the

@@ -2,6 +2,7 @@ import { sealedPhonesOf } from '../../sql/queries/notifications.ts';
 import { channelSchema, type Channel } from '../../streams/canonical-order.ts';
 import { processPiiKeyring } from '../../streams/pii/keyring.ts';
 import { openPii } from '../../streams/pii/sealed-value.ts';
+import { platformExternalId } from '../aftersales/replacement-order.ts';
 import { breakerFor } from '../circuit/breaker-for.ts';
 import { postBatchOrThrow } from '../circuit/post-batch-or-throw.ts';
 import { CallHeldError, ServiceUnavailableError } from '../circuit/service-breaker.ts';
@@ -36,7 +37,8 @@ export function buyerRoute(orderId: string, reachablePhone: string): BuyerRoute 
   const colon = orderId.indexOf(':');
   const channel = channelSchema.safeParse(orderId.slice(0, colon));
   if (reachablePhone === '' && channel.success && MARKETPLACES.has(channel.data)) {
-    return { via: 'platform', channel: channel.data, externalId: orderId.slice(colon + 1) };
+    // An exchange's replacement (`1001#x7`) is unknown to the platform: its buyer is messaged under the original.
+    return { via: 'platform', channel: channel.data, externalId: platformExternalId(orderId.slice(colon + 1)) };
   }
   return { via: 'sms', phone: reachablePhone };
 }
