@@ -50,4 +50,19 @@ describe('order show for people', () => {
     expect(lines[header + 1]).toBe('  17962841064080     199.00             0.00         5.08     193.92');
     expect(lines[header]?.indexOf('payable')).toBe(lines[header + 1]!.length - 'payable'.length);
   });
+
+  it('lists the invoices, blue and its red-letter reversal, in yuan with title and tax number, within 80 columns', () => {
+    const invoices = [
+      { kind: 'blue', invoiceNo: 'FP000000000001', title: '杭州某某科技有限公司某某分公司第三事业部采购中心华东区域办公室', taxNo: '91330100MA2B000000', amount: 76400, requestedAt: at },
+      { kind: 'red', invoiceNo: 'HC000000000002', title: '个人', taxNo: '', amount: -76400, requestedAt: at },
+    ];
+    const text = formatOrder({ ...view, invoices } as OrderView);
+    for (const line of text.split('\n')) expect(stringWidth(line), line).toBeLessThanOrEqual(80);
+    expect(text).toContain('invoices (yuan):');
+    expect(text).toMatch(/^ {2}blue FP000000000001 {5}764\.00 {2}\d{4}-/m);
+    expect(text).toContain('杭州某某科技有限公司');
+    expect(text).toContain('(91330100MA2B000000)');
+    expect(text).toMatch(/^ {2}red {2}HC000000000002 {4}-764\.00 {2}.* 个人$/m);
+    expect(formatOrder(view)).not.toContain('invoices');
+  });
 });

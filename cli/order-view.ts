@@ -1,4 +1,5 @@
 import type { TicketLink } from '../sql/queries/aftersales.ts';
+import type { InvoiceRow } from '../sql/queries/invoices.ts';
 import type { OrderDetail } from '../sql/queries/orders.ts';
 import { formatYuan } from '../streams/money.ts';
 import stringWidth from 'string-width';
@@ -10,9 +11,10 @@ import type { RouteReason } from '../workers/routing/plan-route.ts';
 
 /**
  * The JSON `ordersurge order show --json` prints: amounts in fen, times as ISO-8601. `tickets`:
- * the after-sales tickets the order is part of (opened on it, or the exchange it replaces).
+ * the after-sales tickets the order is part of (opened on it, or the exchange it replaces);
+ * `invoices`: its electronic invoices (blue, and red once reversed).
  */
-export function orderView(detail: OrderDetail, tickets: readonly TicketLink[] = []) {
+export function orderView(detail: OrderDetail, tickets: readonly TicketLink[] = [], invoices: readonly InvoiceRow[] = []) {
   const { order } = detail;
   const at = (type: string) => detail.events.find((e) => e.type === type)?.at;
   const paidAt = order.paid_at ?? order.placed_at;
@@ -60,6 +62,8 @@ export function orderView(detail: OrderDetail, tickets: readonly TicketLink[] = 
     events: detail.events.map((e) => ({ type: e.type, at: iso(e.at), detail: e.detail })),
     /** After-sales tickets opened on the order, and the exchange whose replacement it is. */
     aftersales: tickets.map((t) => ({ ticket: t.ticket, type: t.type, state: t.state, orderId: t.orderId, replacementOrderId: t.replacementOrderId })),
+    /** Electronic invoices (电子发票): blue, and red (冲红) once a full refund reversed it; amounts in signed fen. */
+    invoices: invoices.map((i) => ({ kind: i.kind, invoiceNo: i.invoice_no, title: i.title, taxNo: i.tax_no, amount: Number(i.amount_fen), requestedAt: iso(i.requested_at) })),
     /** Paid to waybill, the processing-time KPI; null until the order has a waybill. */
     processingSeconds: waybilledAt ? (waybilledAt.getTime() - new Date(paidAt).getTime()) / 1000 : null,
   };
@@ -90,6 +94,8 @@ export function formatOrder(view: OrderView): string {
   }
   const tickets = (view as Partial<OrderView>).aftersales ?? [];
   if (tickets.length > 0) out.push('', 'after-sales:', ...tickets.map((t) => `  ${ticketLine(view.id, t)}`));
+  const invoices = (view as Partial<OrderView>).invoices ?? [];
+  if (invoices.length > 0) out.push('', 'invoices (yuan):', ...invoices.flatMap((i) => wrapLines(`${i.kind.padEnd(4)} ${i.invoiceNo}  ${formatYuan(i.amount).padStart(9)}  ${timeText(i.requestedAt)}  ${i.title}${i.taxNo ? ` (${i.taxNo})` : ''}`, TEXT_WIDTH, '  ')));
   out.push('', 'events:', ...view.events.map((e) => `  ${timeText(e.at)}  ${e.type}`));
   if (view.processingSeconds !== null) out.push('', `processing time (paid -> waybill): ${view.processingSeconds.toFixed(1)} s`);
   return out.join('\n');

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CATALOGUE, generateShopOrder } from '../scripts/simulators/shop-orders.ts';
 import { setStock } from '../sql/queries/inventory.ts';
@@ -18,11 +20,14 @@ interface SimInvoice {
 }
 
 const encoder = new TextEncoder();
+const BIN = fileURLToPath(new URL('../bin/ordersurge.mjs', import.meta.url));
 
 describe('electronic invoices (电子发票), on real NATS and Postgres', () => {
   let p: TestPipeline;
   let store: PeakStore;
   let seq = 70_000;
+  /** The order the refund test invoiced and reversed. */
+  let reversedId = '';
   const submit = async (over: Record<string, unknown> = {}, shop?: string): Promise<{ id: string; payload: Record<string, unknown> }> => {
     const payload = { ...generateShopOrder(seq++), ...over };
     await submitPayload(p.bus.js, p.names, 'shop', encoder.encode(JSON.stringify(payload)), shop);
@@ -91,6 +96,7 @@ describe('electronic invoices (电子发票), on real NATS and Postgres', () => 
     // Two processes' sweeps go on looking (every 200 ms) for a while: nothing more is asked.
     await new Promise((r) => setTimeout(r, 2000));
     const [, red] = await rows(order.id);
+    reversedId = order.id;
     expect(red).toMatchObject({ kind: 'red', amount_fen: -blue!.amount_fen, title: blue!.title });
     const sim = await issued(order.id);
     expect(sim.map((i) => i.kind)).toEqual(['blue', 'red']);
@@ -138,6 +144,29 @@ describe('electronic invoices (电子发票), on real NATS and Postgres', () => 
     expect(await replayedCount(workers, 'invoice')).toBeGreaterThanOrEqual(6);
     for (const id of ids) expect((await issued(id)).map((i) => i.kind)).toEqual(['blue']);
     await workers.stop();
+  }, 120_000);
+
+  it('from the command line: shops invoicing sets and lists a point, order show lists the invoices', async () => {
+    expect(reversedId).not.toBe('');
+    const cli = (...args: string[]) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: p.databaseUrl, NATS_URL: p.config.natsUrl, ORDERSURGE_NAMESPACE: p.names.namespace }, timeout: 60_000 });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    expect(await cli('shops', 'invoicing', 'tmall-main', 'shipped', '--by', 'lin')).toMatchObject({ code: 0, stdout: 'tmall-main: invoiced once shipped\n' });
+    expect(await cli('shops', 'invoicing', 'tmall-main', 'weekly')).toMatchObject({ code: 2, stderr: 'ordersurge: point: one of paid, shipped, off, got "weekly"\n' });
+    expect((await cli('shops', 'invoicing')).stdout).toMatch(/^tmall-main +shipped +by lin, /m);
+    const shown = JSON.parse((await cli('order', 'show', reversedId, '--json')).stdout) as { invoices: { kind: string; invoiceNo: string; amount: number }[] };
+    const [blue, red] = await rows(reversedId);
+    expect(shown.invoices).toMatchObject([
+      { kind: 'blue', invoiceNo: blue!.invoice_no, amount: Number(blue!.amount_fen) },
+      { kind: 'red', invoiceNo: red!.invoice_no, amount: -Number(blue!.amount_fen) },
+    ]);
+    expect((await cli('order', 'show', reversedId)).stdout).toContain(`invoices (yuan):\n  blue ${blue!.invoice_no}`);
   }, 120_000);
 });
 

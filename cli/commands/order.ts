@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { ticketLinksOfOrder } from '../../sql/queries/aftersales.ts';
+import { invoicesOf } from '../../sql/queries/invoices.ts';
 import { loadOrderDetail } from '../../sql/queries/orders.ts';
 import { listOrders, type OrderListRow } from '../../sql/queries/order-list.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../../streams/pipeline.ts';
@@ -39,7 +40,7 @@ export function orderCommand(): Command {
         try {
           const detail = await loadOrderDetail(conn.db!, orderId);
           if (!detail) throw new InputError(`ID: no order ${orderId}`);
-          const view = orderView(detail, await ticketLinksOfOrder(conn.db!, orderId));
+          const view = orderView(detail, await ticketLinksOfOrder(conn.db!, orderId), await invoicesOf(conn.db!, orderId));
           console.log(opts.json ? JSON.stringify(view, null, 2) : formatOrder(view));
         } finally {
           await conn.close();

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { Command } from 'commander';
+import { invoicePoints, setInvoicePoint } from '../../sql/queries/invoices.ts';
 import { removeShopAccount } from '../../sql/queries/shop-accounts.ts';
 import { channelSchema, CHANNELS, type Channel } from '../../streams/canonical-order.ts';
 import { processPiiKeyring } from '../../streams/pii/keyring.ts';
@@ -89,7 +91,29 @@ export function shopsCommand(): Command {
         console.log(`removed ${code}`);
       }),
     );
+  shops
+    .command('invoicing')
+    .description('when a shop\'s orders get their electronic invoice (电子发票): once paid, once shipped, or off; with no arguments, the shops that set one')
+    .argument('[code]', "shop code, as orders carry it (a channel's default shop is named after the channel; no account needed)")
+    .argument('[point]', 'paid (the default for every shop), shipped (once the WMS confirms the parcel left), or off')
+    .option('--by <name>', 'who makes the change (kept with it)', os.userInfo().username)
+    .action(action(runInvoicing));
   return shops;
+}
+
+const INVOICE_POINTS = ['paid', 'shipped', 'off'] as const;
+
+/** `shops invoicing [CODE POINT]`: sets a shop's invoice point, or lists those set. */
+async function runInvoicing(code: string | undefined, point: string | undefined, opts: { by: string }): Promise<void> {
+  if (code === undefined) {
+    const points = await withDb((db) => invoicePoints(db));
+    console.log(points.length ? points.map((p) => `${p.shop.padEnd(16)} ${p.point.padEnd(8)} by ${p.updated_by}, ${timeText(p.updated_at)}`).join('\n') : 'every shop invoices once paid (set one with `ordersurge shops invoicing CODE paid|shipped|off`)');
+    return;
+  }
+  if (!SHOP_CODE.test(code)) throw new InputError(`code: must be 1-64 letters, digits, _ . - (starting with a letter or digit), got ${JSON.stringify(code)}`);
+  if (point === undefined || !(INVOICE_POINTS as readonly string[]).includes(point)) throw new InputError(`point: one of ${INVOICE_POINTS.join(', ')}, got ${JSON.stringify(point ?? '')}`);
+  await withDb((db) => setInvoicePoint(db, code, point as (typeof INVOICE_POINTS)[number], opts.by));
+  console.log(`${code}: invoiced ${point === 'off' ? 'never (off)' : `once ${point}`}`);
 }
 
 async function runAdd(code: string, opts: AddOptions): Promise<void> {

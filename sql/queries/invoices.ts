@@ -125,6 +125,9 @@ export async function invoicesOf(db: Db, orderId: string) {
   return db.selectFrom('invoices').selectAll().where('order_id', '=', orderId).orderBy('kind').execute();
 }
 
+/** One row of `invoicesOf`. */
+export type InvoiceRow = Awaited<ReturnType<typeof invoicesOf>>[number];
+
 /** Sets a shop's invoice point (who and when kept). */
 export async function setInvoicePoint(db: Db, shop: string, point: InvoicePoint, by: string): Promise<void> {
   await db
