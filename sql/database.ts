@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { AftersalesTables } from './aftersales-tables.ts';
 import type { InvoiceTables } from './invoice-tables.ts';
 import type { SettlementTables } from './settlement-tables.ts';
+import type { PlatformAftersalesTables } from './platform-aftersales-tables.ts';
 import type { Address } from '../streams/canonical-order.ts';
 import type { OrderStatus } from '../streams/pipeline.ts';
 
@@ -251,7 +252,7 @@ export interface ShopAccountsTable {
 }
 
 /** The typed schema Kysely checks every query against; each part of the product may bring its tables. */
-export interface Database extends AftersalesTables, SettlementTables, InvoiceTables {
+export interface Database extends AftersalesTables, SettlementTables, InvoiceTables, PlatformAftersalesTables {
   products: ProductsTable;
   rule_sets: RuleSetsTable;
   order_pricing: OrderPricingTable;

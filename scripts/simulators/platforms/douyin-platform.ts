@@ -2,6 +2,7 @@ import type { ApiResponse } from './api-server.ts';
 import { ApiParams, ParamError, offsetPage } from './api-params.ts';
 import { basketOf, maskedNumber, movedDetail, virtualNumber } from './demo-basket.ts';
 import type { PlatformDefinition } from './platform-simulator.ts';
+import { DOUYIN_AFTERSALES } from './douyin-aftersales.ts';
 
 /** A 抖店 shop_order_detail as `order.searchList` lists it: times in epoch seconds, amounts in fen. */
 export interface DouyinOrder {
@@ -144,6 +145,7 @@ export const DOUYIN: PlatformDefinition<DouyinOrder> = {
       throw error;
     }
   },
+  aftersales: DOUYIN_AFTERSALES,
   rateLimitedBody: () => ({ code: 50002, msg: '访问太频繁，请稍后再试', sub_code: 'isv.access-limit' }),
 };
 

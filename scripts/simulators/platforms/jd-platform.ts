@@ -3,6 +3,7 @@ import type { ApiResponse } from './api-server.ts';
 import { ApiParams, ParamError, offsetPage } from './api-params.ts';
 import { basketOf, fenToYuan, maskedNumber, movedDetail, virtualNumber } from './demo-basket.ts';
 import type { PlatformDefinition } from './platform-simulator.ts';
+import { JD_AFTERSALES } from './jd-aftersales.ts';
 
 /** A JD POP order as `jingdong.pop.order.search` lists it. */
 export interface JdOrder {
@@ -128,6 +129,7 @@ export const JD: PlatformDefinition<JdOrder> = {
       throw error;
     }
   },
+  aftersales: JD_AFTERSALES,
   rateLimitedBody: () => ({ error_response: { code: '2', zh_desc: '限制时间内调用失败次数', en_desc: 'App Call Limited' } }),
 };
 

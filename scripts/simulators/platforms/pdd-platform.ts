@@ -3,6 +3,7 @@ import type { ApiResponse } from './api-server.ts';
 import { ApiParams, ParamError, offsetPage } from './api-params.ts';
 import { basketOf, maskedNumber, movedDetail, virtualNumber } from './demo-basket.ts';
 import type { PlatformDefinition } from './platform-simulator.ts';
+import { PDD_REFUNDS } from './pdd-refunds.ts';
 
 /** A Pinduoduo order_info: amounts in yuan numbers, times in China time. */
 export interface PddOrder {
@@ -134,6 +135,7 @@ export const PDD: PlatformDefinition<PddOrder> = {
       throw error;
     }
   },
+  aftersales: PDD_REFUNDS,
   rateLimitedBody: () => ({ error_response: { error_code: 70031, error_msg: '调用过于频繁，请调整调用频率', sub_msg: 'call limit exceeded' } }),
 };
 

@@ -159,7 +159,7 @@ function signedCallOf(channel: Channel, req: JsonRequest): SignedCall | undefine
       return { appKey: params.app_key ?? '', sign: params.sign ?? '', expected: (secret) => signJd(params, secret), timestampMs: chinaTimeMs(params.timestamp), accessToken: params.access_token, refreshToken: undefined };
     }
     case 'douyin': {
-      if (req.method !== 'POST' || (req.path !== '/order/searchList' && req.path !== '/token/refresh')) return undefined;
+      if (req.method !== 'POST' || (req.path !== '/order/searchList' && req.path !== '/afterSale/List' && req.path !== '/token/refresh')) return undefined;
       const q = text(req.query);
       const body = (req.body ?? {}) as Record<string, unknown>;
       const call = { app_key: q.app_key ?? '', method: q.method ?? '', param_json: douyinParamJson(body), timestamp: q.timestamp ?? '', v: q.v ?? '' };

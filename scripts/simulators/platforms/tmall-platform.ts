@@ -3,6 +3,7 @@ import type { ApiResponse } from './api-server.ts';
 import { ApiParams, ParamError, offsetPage } from './api-params.ts';
 import { basketOf, fenToYuan, maskedNumber, movedDetail, virtualNumber } from './demo-basket.ts';
 import type { PlatformDefinition } from './platform-simulator.ts';
+import { TMALL_REFUNDS } from './tmall-refunds.ts';
 
 /** A TOP trade as `taobao.trade.fullinfo.get` returns it (the fields the pipeline reads, and a few more). */
 export interface TmallTrade {
@@ -161,6 +162,7 @@ export const TMALL: PlatformDefinition<TmallTrade> = {
   },
   // TOP answers its call limit with HTTP 200 and code 7; how long the ban lasts is in sub_msg.
   rateLimitedStatus: 200,
+  aftersales: TMALL_REFUNDS,
   rateLimitedBody: (retryAfterS) => ({
     error_response: { code: 7, msg: 'App Call Limited', sub_code: 'accesscontrol.limited-by-app-access-count', sub_msg: `This ban will last for ${retryAfterS} more seconds` },
   }),

@@ -31,4 +31,10 @@ export interface PlatformApi {
   ordersModified(window: TimeWindow, signal: AbortSignal): AsyncIterable<unknown[]>;
   /** The platform's count (and, where it can list them, ids) of the orders created on `day`. */
   ordersCreated(day: ChinaDay, signal: AbortSignal): Promise<DailyOrders>;
+  /**
+   * Every after-sale (refund, service order) record modified within `window`, raw in the
+   * platform's format, a page at a time, like `ordersModified`; absent where the platform has no
+   * after-sale API (the web shop, the tills).
+   */
+  aftersalesModified?(window: TimeWindow, signal: AbortSignal): AsyncIterable<unknown[]>;
 }

@@ -8,6 +8,7 @@ import type { Secret } from '../secret.ts';
 import { TokenExpiredError, withAccessToken, type ShopAuth, type TokenRefresher } from '../shop-auth.ts';
 
 const SEARCH = 'order.searchList';
+const AFTERSALES = 'afterSale.List';
 const PAGE_MAX = 100;
 const DAY_MS = 24 * 3600_000;
 const SUCCESS = 10000;
@@ -24,6 +25,12 @@ const refreshAnswer = z.object({
   data: z.object({ access_token: z.string().min(1), refresh_token: z.string(), expires_in: z.number().optional() }).nullish(),
 });
 
+const aftersalesAnswer = z.object({
+  code: z.number(),
+  err_no: z.number().optional(),
+  msg: z.string().optional(),
+  data: z.object({ items: z.array(z.record(z.string(), z.unknown())).optional(), total: z.number().int().nonnegative() }).nullish(),
+});
 const searchAnswer = z.object({
   code: z.number(),
   err_no: z.number().optional(),
@@ -57,6 +64,12 @@ export function douyinApi(http: PlatformHttp, pageSize = PAGE_MAX, auth?: ShopAu
     if (answer.code !== SUCCESS || !answer.data) throw new PlatformResponseError('douyin', SEARCH, `error ${answer.code}${answer.err_no ? ` (err_no ${answer.err_no})` : ''}: ${answer.msg ?? 'no message'}`);
     return { items: answer.data.shop_order_list ?? [], total: answer.data.total };
   };
+  const aftersalesOnce = async (params: Record<string, string | number | boolean>, token: Secret | undefined, signal: AbortSignal) => {
+    const answer = http.parse(aftersalesAnswer, await send(AFTERSALES, '/afterSale/List', params, token, signal), AFTERSALES);
+    if (answer.err_no === TOKEN_EXPIRED) throw new TokenExpiredError(`douyin ${AFTERSALES}: err_no ${answer.err_no}: ${answer.msg ?? ''}`);
+    if (answer.code !== SUCCESS || !answer.data) throw new PlatformResponseError('douyin', AFTERSALES, `error ${answer.code}: ${answer.msg ?? 'no message'}`);
+    return { items: answer.data.items ?? [], total: answer.data.total };
+  };
   const search = (params: Record<string, string | number | boolean>, signal: AbortSignal) =>
     auth ? withAccessToken(auth, refresher, signal, (token) => searchOnce(params, token, signal)) : searchOnce(params, undefined, signal);
   return {
@@ -75,6 +88,15 @@ export function douyinApi(http: PlatformHttp, pageSize = PAGE_MAX, auth?: ShopAu
         { channel: 'douyin', call: SEARCH, pageSize: PAGE_MAX, firstPage: FIRST_PAGE },
       );
       return { count: total, externalIds: items.map((o) => String(o.order_id)) };
+    },
+    aftersalesModified(window, signal) {
+      return lastPageFirst(
+        (page) => {
+          const params = { update_start_time: seconds(window.fromMs), update_end_time: seconds(window.toMs), order_by: 'update_time', page, size: pageSize };
+          return auth ? withAccessToken(auth, refresher, signal, (token) => aftersalesOnce(params, token, signal)) : aftersalesOnce(params, undefined, signal);
+        },
+        { channel: 'douyin', call: AFTERSALES, pageSize, firstPage: FIRST_PAGE },
+      );
     },
   };
 }

@@ -9,6 +9,7 @@ import type { Secret } from '../secret.ts';
 import { TokenExpiredError, withAccessToken, type ShopAuth, type TokenRefresher } from '../shop-auth.ts';
 
 const SEARCH = 'jingdong.pop.order.search';
+const AFTERSALES = 'jingdong.asc.query.list';
 const PAGE_MAX = 100;
 const DAY_MS = 24 * 3600_000;
 const BY_MODIFIED = 0;
@@ -21,6 +22,9 @@ const refreshAnswer = z.object({ access_token: z.string().min(1), refresh_token:
 
 const jdError = z.object({ error_response: z.object({ code: z.union([z.string(), z.number()]), zh_desc: z.string().optional(), en_desc: z.string().optional() }) });
 // JD spells its envelope "responce".
+const aftersalesAnswer = z.object({
+  jingdong_asc_query_list_responce: z.object({ pageResult: z.object({ totalCount: z.number().int().nonnegative(), data: z.array(z.record(z.string(), z.unknown())).optional() }) }),
+});
 const searchAnswer = z.object({
   jingdong_pop_order_search_responce: z.object({
     searchorderinfo_result: z.object({ orderTotal: z.number().int().nonnegative(), orderInfoList: z.array(z.record(z.string(), z.unknown())).optional() }),
@@ -32,19 +36,19 @@ const searchAnswer = z.object({
  * (`dateType` 0) or creation time (`dateType` 1), times in China time.
  */
 export function jdApi(http: PlatformHttp, pageSize = PAGE_MAX, auth?: ShopAuth): PlatformApi {
-  const send = async (params: Record<string, string | number>, token: Secret | undefined, signal: AbortSignal): Promise<unknown> => {
+  const send = async (method: string, params: Record<string, string | number>, token: Secret | undefined, signal: AbortSignal): Promise<unknown> => {
     // Signed, the business parameters travel as one JSON text, 360buy_param_json, which the sign covers.
     const query: Record<string, string | number> = auth
-      ? { method: SEARCH, v: '2.0', app_key: auth.appKey, timestamp: formatChinaTime(Date.now()), '360buy_param_json': JSON.stringify(params), ...(token ? { access_token: token.reveal() } : {}) }
-      : { method: SEARCH, v: '2.0', ...params };
+      ? { method, v: '2.0', app_key: auth.appKey, timestamp: formatChinaTime(Date.now()), '360buy_param_json': JSON.stringify(params), ...(token ? { access_token: token.reveal() } : {}) }
+      : { method, v: '2.0', ...params };
     if (auth) query.sign = signJd(Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])), auth.appSecret.reveal());
     const { body } = await http.get('/routerjson', query, signal);
     const failed = jdError.safeParse(body);
     if (failed.success) {
       const e = failed.data.error_response;
       const text = `JD error ${e.code} ${e.en_desc ?? e.zh_desc ?? ''}`.trim();
-      if (String(e.code) === INVALID_TOKEN) throw new TokenExpiredError(`jd ${SEARCH}: ${text}`);
-      throw new PlatformResponseError('jd', SEARCH, text);
+      if (String(e.code) === INVALID_TOKEN) throw new TokenExpiredError(`jd ${method}: ${text}`);
+      throw new PlatformResponseError('jd', method, text);
     }
     return body;
   };
@@ -57,8 +61,10 @@ export function jdApi(http: PlatformHttp, pageSize = PAGE_MAX, auth?: ShopAuth):
     const r = http.parse(refreshAnswer, body, 'oauth2/refresh_token');
     return { accessToken: r.access_token, refreshToken: r.refresh_token, expiresInS: r.expires_in };
   };
+  const signedCall = (method: string, params: Record<string, string | number>, signal: AbortSignal): Promise<unknown> =>
+    auth ? withAccessToken(auth, refresher, signal, (token) => send(method, params, token, signal)) : send(method, params, undefined, signal);
   const search = async (params: Record<string, string | number>, signal: AbortSignal) => {
-    const body = auth ? await withAccessToken(auth, refresher, signal, (token) => send(params, token, signal)) : await send(params, undefined, signal);
+    const body = await signedCall(SEARCH, params, signal);
     const r = http.parse(searchAnswer, body, SEARCH).jingdong_pop_order_search_responce.searchorderinfo_result;
     return { items: r.orderInfoList ?? [], total: r.orderTotal };
   };
@@ -81,6 +87,16 @@ export function jdApi(http: PlatformHttp, pageSize = PAGE_MAX, auth?: ShopAuth):
         { channel: 'jd', call: SEARCH, pageSize: PAGE_MAX, firstPage: 1 },
       );
       return { count: total, externalIds: items.map((o) => String(o.orderId)) };
+    },
+    aftersalesModified(window, signal) {
+      return lastPageFirst(
+        async (pageNumber) => {
+          const body = await signedCall(AFTERSALES, { updateTimeBegin: formatChinaTime(window.fromMs), updateTimeEnd: formatChinaTime(window.toMs), pageNumber, pageSize }, signal);
+          const r = http.parse(aftersalesAnswer, body, AFTERSALES).jingdong_asc_query_list_responce.pageResult;
+          return { items: r.data ?? [], total: r.totalCount };
+        },
+        { channel: 'jd', call: AFTERSALES, pageSize, firstPage: 1 },
+      );
     },
   };
 }

@@ -9,6 +9,7 @@ import { TokenExpiredError, withAccessToken, type ShopAuth, type TokenRefresher 
 
 const INCREMENT = 'pdd.order.number.list.increment.get';
 const LIST = 'pdd.order.number.list.get';
+const REFUNDS = 'pdd.refund.list.increment.get';
 const PAGE_MAX = 100;
 /** Pinduoduo refuses increment windows longer than 30 minutes. */
 const MAX_WINDOW_MS = 30 * 60_000;
@@ -24,6 +25,9 @@ const refreshAnswer = z.object({
 const pddError = z.object({ error_response: z.object({ error_code: z.union([z.number(), z.string()]), error_msg: z.string().optional() }) });
 const incrementAnswer = z.object({
   order_sn_increment_get_response: z.object({ total_count: z.number().int().nonnegative(), order_sn_list: z.array(z.record(z.string(), z.unknown())) }),
+});
+const refundsAnswer = z.object({
+  refund_increment_get_response: z.object({ total_count: z.number().int().nonnegative(), refund_list: z.array(z.record(z.string(), z.unknown())) }),
 });
 const listAnswer = z.object({
   order_sn_list_get_response: z.object({ total_count: z.number().int().nonnegative(), order_sn_list: z.array(z.object({ order_sn: z.string() })) }),
@@ -88,6 +92,17 @@ export function pddApi(http: PlatformHttp, pageSize = PAGE_MAX, auth?: ShopAuth)
         { channel: 'pdd', call: LIST, pageSize: PAGE_MAX, firstPage: 1 },
       );
       return { count: total, externalIds: items };
+    },
+    aftersalesModified(window, signal) {
+      return lastPageFirst(
+        async (page) => {
+          // Type 1 and status 1 are "all": every kind of after-sale in every state.
+          const params = { start_updated_at: seconds(window.fromMs), end_updated_at: seconds(window.toMs), after_sales_type: 1, after_sales_status: 1, page, page_size: pageSize };
+          const r = (await call(REFUNDS, refundsAnswer, params, signal)).refund_increment_get_response;
+          return { items: r.refund_list, total: r.total_count };
+        },
+        { channel: 'pdd', call: REFUNDS, pageSize, firstPage: 1 },
+      );
     },
   };
 }

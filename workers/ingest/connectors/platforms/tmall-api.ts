@@ -10,6 +10,7 @@ import { TokenExpiredError, withAccessToken, type ShopAuth, type TokenRefresher 
 
 const INCREMENT = 'taobao.trades.sold.increment.get';
 const SOLD = 'taobao.trades.sold.get';
+const REFUNDS = 'taobao.refunds.receive.get';
 const REFRESH = 'taobao.top.auth.token.refresh';
 /** TOP's "Invalid session": the session key expired or was revoked. */
 const INVALID_SESSION = 27;
@@ -22,6 +23,9 @@ const topError = z.object({ error_response: z.object({ code: z.union([z.number()
 const trades = <T extends z.ZodType>(trade: T) => z.object({ trade: z.array(trade) }).optional();
 const incrementAnswer = z.object({
   trades_sold_increment_get_response: z.object({ total_results: z.number().int().nonnegative(), trades: trades(z.record(z.string(), z.unknown())) }),
+});
+const refundsAnswer = z.object({
+  refunds_receive_get_response: z.object({ total_results: z.number().int().nonnegative(), refunds: z.object({ refund: z.array(z.record(z.string(), z.unknown())) }).optional() }),
 });
 const refreshAnswer = z.object({ top_auth_token_refresh_response: z.object({ token_result: z.string() }) });
 const tokenResult = z.object({ access_token: z.string().min(1), refresh_token: z.string(), expires_in: z.number().optional() });
@@ -96,6 +100,21 @@ export function tmallApi(http: PlatformHttp, pageSize = PAGE_MAX, auth?: ShopAut
         { channel: 'tmall', call: SOLD, pageSize: PAGE_MAX, firstPage: 1 },
       );
       return { count: total, externalIds: items };
+    },
+    aftersalesModified(window, signal) {
+      return lastPageFirst(
+        async (pageNo) => {
+          const answer = await call(
+            REFUNDS,
+            refundsAnswer,
+            { start_modified: formatChinaTime(window.fromMs), end_modified: formatChinaTime(window.toMs), page_no: pageNo, page_size: pageSize, use_has_next: 'false' },
+            signal,
+          );
+          const r = answer.refunds_receive_get_response;
+          return { items: r.refunds?.refund ?? [], total: r.total_results };
+        },
+        { channel: 'tmall', call: REFUNDS, pageSize, firstPage: 1 },
+      );
     },
   };
 }
