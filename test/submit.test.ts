@@ -1,6 +1,10 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { HEADERS } from '../streams/messages.ts';
+import { processPiiKeyring } from '../streams/pii/keyring.ts';
+import { Secret } from '../workers/ingest/connectors/secret.ts';
+import { saveShopAccount } from '../workers/ingest/connectors/shop-accounts.ts';
 import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
 
 const BIN = fileURLToPath(new URL('../bin/ordersurge.mjs', import.meta.url));
@@ -62,6 +66,34 @@ describe('ordersurge submit', () => {
     expect(await stored()).toBe(2);
     const again = await run(['submit', '--channel', 'shop', '-'], [payload(1), payload(3), payload(5)].join('\n'));
     expect(again).toMatchObject({ code: 0, stdout: 'submitted 1 shop payload(s), 2 duplicate(s) already submitted\n' });
+  });
+
+  it('with --shop publishes under that shop account, checked against the registered accounts first', async () => {
+    await saveShopAccount(
+      p.db,
+      { code: 'tmall-outlet', channel: 'tmall', displayName: 'outlet', apiBaseUrl: 'http://127.0.0.1:9', appKey: 'k', appSecret: new Secret('app-secret-0123456789'), accessToken: new Secret('t'), refreshToken: new Secret('r'), expiresAt: undefined },
+      processPiiKeyring(),
+    );
+    const unknown = await run(['submit', '--channel', 'tmall', '--shop', 'tmall-nope', '-'], payload(1));
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--shop: no shop account "tmall-nope"; register it with `ordersurge shops add tmall-nope --channel tmall ...`');
+    const otherChannel = await run(['submit', '--channel', 'jd', '--shop', 'tmall-outlet', '-'], payload(1));
+    expect(otherChannel.code).toBe(2);
+    expect(otherChannel.stderr).toContain('--shop: tmall-outlet is a tmall account, not jd');
+    const badCode = await run(['submit', '--channel', 'tmall', '--shop', 'a b', '-'], payload(1));
+    expect(badCode.code).toBe(2);
+    expect(badCode.stderr).toContain('--shop: "a b" is not a shop account code');
+    expect(await stored()).toBe(0);
+
+    const ok = await run(['submit', '--channel', 'tmall', '--shop', 'tmall-outlet', '-'], payload(7));
+    expect(ok).toMatchObject({ code: 0, stdout: 'submitted 1 tmall payload(s) of shop tmall-outlet\n' });
+    const msg = await p.bus.jsm.streams.getMessage(p.names.stageStream('ingest'), { last_by_subj: p.names.stageSubject('ingest', 'tmall') });
+    expect(msg?.header.get(HEADERS.shop)).toBe('tmall-outlet');
+    // The channel's own name is its default account: no header, as without --shop.
+    const own = await run(['submit', '--channel', 'tmall', '--shop', 'tmall', '-'], payload(8));
+    expect(own.code).toBe(0);
+    const ownMsg = await p.bus.jsm.streams.getMessage(p.names.stageStream('ingest'), { last_by_subj: p.names.stageSubject('ingest', 'tmall') });
+    expect(ownMsg?.header?.get(HEADERS.shop) ?? '').toBe('');
   });
 
   it('waits while the ingest stream is full and carries on once it has room', async () => {

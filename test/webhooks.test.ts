@@ -4,10 +4,15 @@ import { TMALL } from '../scripts/simulators/platforms/tmall-platform.ts';
 import { startWebhookServer, type WebhookServer } from '../workers/ingest/connectors/webhook-server.ts';
 import { signWebhookBody } from '../workers/ingest/connectors/webhook-signature.ts';
 import { webhookSecretsFromEnv } from '../workers/ingest/connectors/webhook-secrets.ts';
+import { processPiiKeyring } from '../streams/pii/keyring.ts';
+import { Secret } from '../workers/ingest/connectors/secret.ts';
+import { saveShopAccount, shopLookup } from '../workers/ingest/connectors/shop-accounts.ts';
 import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
 
 const SHOP_SECRET = 'shop-webhook-secret-0123456789abcdef';
 const TMALL_SECRET = 'tmall-relay-secret-0123456789abcdef';
+/** The app secret of a Shopify store registered as a shop account: Shopify signs its webhooks with it. */
+const STORE_SECRET = 'eu-store-app-secret-fedcba9876543210';
 
 /** The same seq gives the same bytes: a retried delivery is byte for byte the first one. */
 const PLACED = { createdMs: Date.parse('2026-11-11T10:00:00+08:00'), modifiedMs: Date.parse('2026-11-11T10:00:00+08:00') };
@@ -164,6 +169,49 @@ describe('webhooks', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ accepted: false, ignored: 'topic products/update carries no order' });
     expect(await ingestStored()).toBe(before);
+  });
+
+  it('takes a delivery to /webhooks/CHANNEL/SHOP as that shop account\'s order, checked against the registered accounts', async () => {
+    const keyring = processPiiKeyring();
+    const account = (code: string, channel: 'tmall' | 'shop', appSecret: string) => ({
+      code, channel, displayName: code, apiBaseUrl: 'http://127.0.0.1:9', appKey: 'k', appSecret: new Secret(appSecret), accessToken: new Secret('t'), refreshToken: new Secret('r'), expiresAt: undefined,
+    });
+    await saveShopAccount(p.db, account('tmall-outlet', 'tmall', 'tmall-outlet-app-secret-0123'), keyring);
+    await saveShopAccount(p.db, account('eu-store', 'shop', STORE_SECRET), keyring);
+    const secrets = webhookSecretsFromEnv({ ORDERSURGE_WEBHOOK_SECRET_SHOP: SHOP_SECRET, ORDERSURGE_WEBHOOK_SECRET_TMALL: TMALL_SECRET });
+    const perShop = await startWebhookServer({ js: p.bus.js, names: p.names, secrets, port: 0, shops: shopLookup(p.db, () => keyring), log: () => undefined });
+    const send = (path: string, body: string, headers: Record<string, string>) => fetch(`${perShop.url}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+    const shopOf = (id: string) => eventually(() => p.db.selectFrom('orders').select(['shop']).where('id', '=', id).executeTakeFirst(), 10_000, `${id} in orders`);
+    try {
+      // A relayed Tmall order of the outlet store, signed with the channel's relay secret.
+      const tmall = tmallBody(1301);
+      const relayed = await send('/webhooks/tmall/tmall-outlet', tmall.body, { 'x-ordersurge-hmac-sha256': signWebhookBody(TMALL_SECRET, tmall.body) });
+      expect(relayed.status).toBe(200);
+      expect((await shopOf(`tmall:${tmall.id}`)).shop).toBe('tmall-outlet');
+
+      // A Shopify store registered as an account signs with its app secret, as Shopify does.
+      const store = shopBody(1302);
+      expect((await send('/webhooks/shop/eu-store', store.body, shopHeaders(store.body, STORE_SECRET))).status).toBe(200);
+      expect((await shopOf(`shop:${store.id}`)).shop).toBe('eu-store');
+      const channelSigned = await send('/webhooks/shop/eu-store', store.body, shopHeaders(store.body, SHOP_SECRET));
+      expect(channelSigned.status).toBe(401);
+      expect(await channelSigned.json()).toEqual({ error: "X-Shopify-Hmac-Sha256: does not match the body under shop account eu-store's app secret (wrong secret, or the body changed on the way)" });
+
+      const before = await ingestStored();
+      const unknown = await send('/webhooks/tmall/tmall-nope', tmall.body, { 'x-ordersurge-hmac-sha256': signWebhookBody(TMALL_SECRET, tmall.body) });
+      expect(unknown.status).toBe(404);
+      expect(await unknown.json()).toEqual({ error: 'shop: no shop account "tmall-nope"; register it with `ordersurge shops add tmall-nope --channel tmall ...` (see `ordersurge shops list`)' });
+      const crossed = await send('/webhooks/shop/tmall-outlet', store.body, shopHeaders(store.body));
+      expect(crossed.status).toBe(404);
+      expect(await crossed.json()).toEqual({ error: 'shop: tmall-outlet is a tmall account, not shop' });
+      expect(await ingestStored()).toBe(before);
+      // The server without the accounts takes no shop but the channel's own.
+      const noAccounts = await post('/webhooks/tmall/tmall-outlet', tmall.body, { 'x-ordersurge-hmac-sha256': signWebhookBody(TMALL_SECRET, tmall.body) });
+      expect(noAccounts.status).toBe(404);
+      expect(perShop.stats.rejected.not_found).toBe(2);
+    } finally {
+      await perShop.close();
+    }
   });
 
   it('refuses webhook secrets too short to be safe, naming the variable', () => {

@@ -50,7 +50,10 @@ waited out as Retry-After says.
 
 Webhooks: POST /webhooks/CHANNEL with the raw order JSON, signed with base64 HMAC-SHA256 of the
 body: X-Shopify-Hmac-Sha256 for shop (plus X-Shopify-Topic orders/create, orders/updated, ...),
-X-Ordersurge-Hmac-Sha256 for the other channels. A channel's webhooks are on when its secret is set:
+X-Ordersurge-Hmac-Sha256 for the other channels. POST /webhooks/CHANNEL/SHOP makes the order one of
+that registered shop account (an unknown one, or one of another channel, is answered 404); a
+Shopify store registered as an account is verified with its app secret. A channel's webhooks are
+on when its secret is set:
 ${CHANNELS.map((c) => `  ${webhookSecretVar(c)}`).join('\n')}
 
 Examples:

@@ -7,6 +7,9 @@ import { submitPayload, waitOutBus } from '../../streams/submit.ts';
 import { loadConfig } from '../config.ts';
 import { action, InputError } from '../run-action.ts';
 import { connectRunning } from '../servers.ts';
+import type { Db } from '../../sql/database.ts';
+import type { Channel } from '../../streams/canonical-order.ts';
+import { namedShop, shopLookup, ShopNotValidError } from '../../workers/ingest/connectors/shop-accounts.ts';
 
 /** One payload of the input, with the line it starts on. */
 export interface InputPayload {
@@ -68,10 +71,11 @@ export function submitCommand(): Command {
   return new Command('submit')
     .description('publish raw channel payloads into the pipeline: one JSON object, or JSON lines; every line is checked before any is published')
     .requiredOption('--channel <channel>', `channel the payloads come from (${channelSchema.options.join(', ')})`)
+    .option('--shop <code>', "the shop account the payloads come from (`ordersurge shops list`), an account of --channel; default the channel's own account")
     .option('--skip-bad', 'publish the good lines even when some are bad (listed on stderr; exit code 2)')
     .argument('<file>', 'file to read, or - for standard input')
     .action(
-      action(async (file: string, opts: { channel: string; skipBad?: boolean }) => {
+      action(async (file: string, opts: { channel: string; shop?: string; skipBad?: boolean }) => {
         const channel = channelSchema.safeParse(opts.channel);
         if (!channel.success) throw new InputError(`--channel: unknown channel ${JSON.stringify(opts.channel)}; one of ${channelSchema.options.join(', ')}`);
         const config = loadConfig();
@@ -83,7 +87,12 @@ export function submitCommand(): Command {
           for (const r of refusals.slice(0, -1)) console.error(`ordersurge: ${r}`);
           throw new InputError(`${refusals.at(-1)!}\nordersurge: ${bad.length} bad line(s) (${bad.map((b) => b.line).join(', ')}); nothing published; fix them, or publish the rest with --skip-bad`);
         }
-        const conn = await connectRunning(config, { bus: true, natsRole: 'intake' });
+        const conn = await connectRunning(config, { bus: true, db: opts.shop !== undefined, natsRole: 'intake' });
+        // Checked before anything is published: orders of a shop that does not exist would be stranded under it.
+        const shop = opts.shop === undefined ? undefined : await checkedShop(channel.data, opts.shop, conn.db!).catch(async (error: unknown) => {
+          await conn.close();
+          throw error;
+        });
         let published = 0;
         let duplicates = 0;
         let at: InputPayload | undefined;
@@ -99,7 +108,7 @@ export function submitCommand(): Command {
                 await gate.waitForRoom(forever, (a) =>
                   console.error(`ordersurge: the pipeline is saturated (core backlog ${a.coreBacklog}, limit ${a.limit}); waiting before line ${payload.line}`),
                 );
-                return submitPayload(conn.bus!.js, conn.names, channel.data, payload.bytes);
+                return submitPayload(conn.bus!.js, conn.names, channel.data, payload.bytes, shop);
               },
               (why, reason, waitMs) => {
                 const what = why === 'full' ? 'ingest stream full' : 'NATS not answering';
@@ -118,6 +127,7 @@ export function submitCommand(): Command {
         }
         console.log(
           `submitted ${published} ${channel.data} payload(s)` +
+            (shop ? ` of shop ${shop}` : '') +
             (duplicates ? `, ${duplicates} duplicate(s) already submitted` : '') +
             (bad.length ? `, ${bad.length} refused` : ''),
         );
@@ -127,4 +137,19 @@ export function submitCommand(): Command {
         }
       }),
     );
+}
+
+/**
+ * The shop account `--shop` names, checked against the registered accounts: it must exist and be
+ * an account of `channel` (the channel's own name is its default account). Returns the code to
+ * publish under; an input error (exit 2) names the problem otherwise.
+ */
+async function checkedShop(channel: Channel, code: string, db: Db): Promise<string> {
+  try {
+    await namedShop(channel, code, shopLookup(db));
+    return code;
+  } catch (error) {
+    if (error instanceof ShopNotValidError) throw new InputError(`--${error.message}`);
+    throw error;
+  }
 }

@@ -82,3 +82,68 @@ function accountOf(row: ShopAccountRow, keyring: PiiKeyring): ShopAccount {
     refreshFailure: row.refresh_failed_at ? { at: row.refresh_failed_at, error: row.refresh_error ?? '' } : undefined,
   };
 }
+
+/** What an intake (a webhook, `submit`) needs of the shop account a delivery names. */
+export interface NamedShop {
+  code: string;
+  channel: Channel;
+  /** Shopify signs a store's webhooks with its app's secret; opened only by a lookup given the keyring. */
+  appSecret?: Secret;
+}
+
+/** Finds a shop account by code; undefined when none is registered under it. */
+export type ShopLookup = (code: string) => Promise<NamedShop | undefined>;
+
+/** Why an intake refuses the shop it was given; the message names the shop and what to do. */
+export class ShopNotValidError extends Error {
+  readonly code = 'SHOP_NOT_VALID';
+  override name = 'ShopNotValidError';
+}
+
+/**
+ * The shop a delivery of `channel` names, checked against the registered accounts: a code of
+ * letters, digits and `_ . -`, registered (`ordersurge shops add`), and an account of that channel.
+ * A channel's own name is its default account and needs no registration. Returns the account
+ * (undefined for the default one) or throws {@link ShopNotValidError}.
+ *
+ * @example
+ * await namedShop('tmall', 'tmall-outlet', lookup) // { code: 'tmall-outlet', channel: 'tmall', ... }
+ * await namedShop('jd', 'tmall-outlet', lookup)    // throws: a tmall account, not jd
+ */
+export async function namedShop(channel: Channel, code: string, lookup: ShopLookup): Promise<NamedShop | undefined> {
+  if (!SHOP_CODE.test(code)) throw new ShopNotValidError(`shop: ${JSON.stringify(code)} is not a shop account code (letters, digits, _ . -, at most 64)`);
+  const account = await lookup(code);
+  if (account === undefined) {
+    if (code === channel) return undefined;
+    throw new ShopNotValidError(`shop: no shop account ${JSON.stringify(code)}; register it with \`ordersurge shops add ${code} --channel ${channel} ...\` (see \`ordersurge shops list\`)`);
+  }
+  if (account.channel !== channel) throw new ShopNotValidError(`shop: ${code} is a ${account.channel} account, not ${channel}`);
+  return account;
+}
+
+/**
+ * Looks shop accounts up in Postgres, keeping each one found for `ttlMs` (default 30 s): a burst
+ * of webhooks costs one query per shop, and an account added or replaced is seen within that time.
+ * Codes not found are asked again every time (they are not kept, so made-up codes cannot fill memory).
+ * Without `keyring` the app secret is not opened (what `submit` needs is the channel); with it,
+ * the keyring is asked for only when an account is opened, so a webhook server of a machine
+ * without the buyer-data key still takes the deliveries that name no shop.
+ */
+export function shopLookup(db: Db, keyring?: () => PiiKeyring, ttlMs = 30_000): ShopLookup {
+  const found = new Map<string, { account: NamedShop; until: number }>();
+  return async (code) => {
+    const now = Date.now();
+    const kept = found.get(code);
+    if (kept && kept.until > now) return kept.account;
+    const row = await readShopAccountRow(db, code);
+    if (!row) {
+      found.delete(code);
+      return undefined;
+    }
+    const channel = channelSchema.safeParse(row.channel);
+    if (!channel.success) throw new RangeError(`shop_accounts ${row.code}: channel: unknown channel ${JSON.stringify(row.channel)}`);
+    const account: NamedShop = keyring ? { code, channel: channel.data, appSecret: accountOf(row, keyring()).appSecret } : { code, channel: channel.data };
+    found.set(code, { account, until: now + ttlMs });
+    return account;
+  };
+}

@@ -9,6 +9,7 @@ import { submitPayload } from '../../../streams/submit.ts';
 import { errorText } from '../../error-text.ts';
 import { signatureHeaderOf, verifyWebhookBody } from './webhook-signature.ts';
 import { webhookSecretVar, type WebhookSecrets } from './webhook-secrets.ts';
+import { namedShop, ShopNotValidError, type NamedShop, type ShopLookup } from './shop-accounts.ts';
 
 /** Shopify topics whose body is a whole order; the pipeline takes every one as a new version. */
 export const SHOP_ORDER_TOPICS: ReadonlySet<string> = new Set([
@@ -32,6 +33,8 @@ export interface WebhookServerOptions {
   maxBodyBytes?: number;
   /** While it is closed (the core backlog at its limit) deliveries get 429 with Retry-After: the platform keeps them and sends them again. */
   admission?: AdmissionGate;
+  /** The registered shop accounts, for deliveries to `/webhooks/CHANNEL/SHOP`; without it only the channel's default account is taken. */
+  shops?: ShopLookup;
   log?: (line: string) => void;
 }
 
@@ -50,7 +53,7 @@ export interface WebhookStats {
 
 export interface WebhookServer {
   port: number;
-  /** Base URL; deliveries go to `${url}/webhooks/CHANNEL`. */
+  /** Base URL; deliveries go to `${url}/webhooks/CHANNEL` or `${url}/webhooks/CHANNEL/SHOP`. */
   url: string;
   stats: WebhookStats;
   /** Stops accepting; deliveries being published are answered first. */
@@ -64,16 +67,21 @@ interface Answer {
   retryAfterSeconds?: number;
 }
 
-const ROUTE = /^\/webhooks\/([^/]+)\/?$/;
+const ROUTE = /^\/webhooks\/([^/]+)(?:\/([^/]+))?\/?$/;
 
 /**
- * Receives order webhooks at `POST /webhooks/:channel` and publishes each body, byte for byte,
- * into ingest. The body must be signed: base64 HMAC-SHA256 of the raw body with the channel's
- * secret, in `X-Shopify-Hmac-Sha256` for shop and `X-Ordersurge-Hmac-Sha256` for the others.
+ * Receives order webhooks at `POST /webhooks/:channel` and `POST /webhooks/:channel/:shop` and
+ * publishes each body, byte for byte, into ingest; the order belongs to the shop account the path
+ * names (checked against the registered accounts: it must exist and be of that channel), else to
+ * the channel's default account. The body must be signed: base64 HMAC-SHA256 of the raw body with
+ * the channel's secret, in `X-Shopify-Hmac-Sha256` for shop and `X-Ordersurge-Hmac-Sha256` for the
+ * others; a Shopify store registered as a shop account signs with its app secret, as Shopify does.
  * Answers: 200 once JetStream has acked the publish (so a platform that gets anything else
  * retries); 401 unsigned or wrongly signed; 400 not a JSON object, or a shop delivery without
- * `X-Shopify-Topic`; 404 unknown channel, or a channel whose secret is not set; 405 not POST;
- * 413 too large; 429 with Retry-After while the core backlog is at its limit; 503 the publish failed. Every error body is `{"error": "..."}`.
+ * `X-Shopify-Topic`; 404 unknown channel or shop account, a shop account of another channel, or a
+ * channel whose secret is not set; 405 not POST; 413 too large; 429 with Retry-After while the
+ * core backlog is at its limit; 503 the publish failed, or the shop accounts could not be read.
+ * Every error body is `{"error": "..."}`.
  *
  * @example
  * const server = await startWebhookServer({ js, names, secrets: webhookSecretsFromEnv(), port: 8080 });
@@ -91,12 +99,26 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
 
   const handle = async (req: http.IncomingMessage, readBody: () => Promise<Uint8Array | undefined>): Promise<Answer> => {
     const route = ROUTE.exec(new URL(req.url ?? '/', 'http://localhost').pathname);
-    if (!route) return reject(404, 'not_found', 'not found: deliveries go to POST /webhooks/CHANNEL');
+    if (!route) return reject(404, 'not_found', 'not found: deliveries go to POST /webhooks/CHANNEL or /webhooks/CHANNEL/SHOP');
     const name = decodeURIComponent(route[1]!);
     const parsed = channelSchema.safeParse(name);
     if (!parsed.success) return reject(404, 'not_found', `unknown channel ${JSON.stringify(name)}: one of ${CHANNELS.join(', ')}`);
     const channel: Channel = parsed.data;
-    const secret = opts.secrets[channel];
+    let shop: NamedShop | undefined;
+    if (route[2] !== undefined) {
+      const code = decodeURIComponent(route[2]);
+      if (!opts.shops && code !== channel) return reject(404, 'not_found', `shop ${JSON.stringify(code)}: this server does not know the shop accounts; deliver to /webhooks/${channel}`);
+      try {
+        shop = opts.shops ? await namedShop(channel, code, opts.shops) : undefined;
+      } catch (error) {
+        if (error instanceof ShopNotValidError) return reject(404, 'not_found', error.message);
+        log(`webhook ${channel}/${code}: could not read the shop account (the platform will retry): ${errorText(error)}`);
+        return reject(503, 'publish_failed', `could not check shop account ${code}, retry later`);
+      }
+    }
+    // Shopify signs a store's webhooks with its app's secret; relays sign with the channel's.
+    const storeSecret = channel === 'shop' && shop?.appSecret && !shop.appSecret.isEmpty ? shop.appSecret : undefined;
+    const secret = storeSecret ? storeSecret.reveal() : opts.secrets[channel];
     if (secret === undefined) return reject(404, 'not_found', `webhooks of ${channel} are off: set ${webhookSecretVar(channel)} to turn them on`);
     if (req.method !== 'POST') return reject(405, 'method', `${req.method ?? 'this method'} not allowed: deliveries are POSTed`);
 
@@ -109,7 +131,10 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     if (typeof signature !== 'string' || signature === '') {
       return reject(401, 'unauthorized', `${header}: missing; sign the raw body with HMAC-SHA256 and the ${channel} secret, base64`);
     }
-    if (!verifyWebhookBody(secret, body, signature)) return reject(401, 'unauthorized', `${header}: does not match the body (wrong secret, or the body changed on the way)`);
+    if (!verifyWebhookBody(secret, body, signature)) {
+      const whose = storeSecret ? `shop account ${shop!.code}'s app secret` : `the ${channel} secret`;
+      return reject(401, 'unauthorized', `${header}: does not match the body under ${whose} (wrong secret, or the body changed on the way)`);
+    }
 
     if (channel === 'shop') {
       const topic = req.headers['x-shopify-topic'];
@@ -132,12 +157,12 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       return { ...reject(429, 'saturated', `the pipeline is saturated (core backlog ${admission.coreBacklog}, limit ${admission.limit}); send it again after Retry-After`), retryAfterSeconds: admission.retryAfterSeconds };
     }
     try {
-      const ack = await submitPayload(opts.js, opts.names, channel, body);
+      const ack = await submitPayload(opts.js, opts.names, channel, body, shop?.code);
       if (ack.duplicate) stats.duplicates++;
       else stats.accepted++;
       return { status: 200, body: { accepted: true, duplicate: ack.duplicate } };
     } catch (error) {
-      log(`webhook ${channel}: could not queue a delivery (the platform will retry): ${errorText(error)}`);
+      log(`webhook ${channel}${shop ? `/${shop.code}` : ''}: could not queue a delivery (the platform will retry): ${errorText(error)}`);
       return reject(503, 'publish_failed', `could not queue the order, retry later: ${errorText(error)}`);
     }
   };
