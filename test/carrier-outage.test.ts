@@ -1,6 +1,11 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setStock } from '../sql/queries/inventory.ts';
+import { orderRefSchema, type OrderRef } from '../streams/messages.ts';
+import { createMetrics } from '../workers/metrics.ts';
+import { DEFAULT_RUNNER, StageRunner } from '../workers/runner.ts';
+import { decodeJson, type Outcome, type Stage } from '../workers/stage.ts';
+import { createTaskPool } from '../workers/task-pool.ts';
 import { createTestPipeline, eventually, insertPricedOrder, type TestPipeline } from './pipeline-harness.ts';
 
 describe('a carrier outage', () => {
@@ -48,4 +53,52 @@ describe('a carrier outage', () => {
     expect(stats.issued).toBe(ids.length);
     expect(await p.db.selectFrom('orders').select('id').where('id', 'in', ids).where('status', '=', 'exception').execute()).toEqual([]);
   }, 90_000);
+});
+
+describe('waiting for a carrier', () => {
+  let p: TestPipeline;
+  beforeAll(async () => {
+    p = await createTestPipeline();
+  });
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('spends no delivery attempts: a message that waited is dead-lettered only after its own attempts', async () => {
+    // A stand-in waybill stage: "waited" waits five deliveries (a carrier down), then fails twice
+    // (a carrier back but flaky), then succeeds; "failing" only ever fails.
+    const seen = new Map<string, number[]>();
+    const stage: Stage<OrderRef> = {
+      name: 'waybill',
+      decode: (data) => decodeJson(data, orderRefSchema),
+      async handle(batch) {
+        return batch.map((d): Outcome => {
+          seen.set(d.body.orderId, [...(seen.get(d.body.orderId) ?? []), d.attempt]);
+          if (d.body.orderId === 'failing') return { kind: 'retry', error: 'HTTP 503' };
+          if (d.attempt <= 5) return { kind: 'wait', delayMs: 50, reason: 'breaker open' };
+          return d.attempt <= 7 ? { kind: 'retry', error: 'HTTP 503' } : { kind: 'done', publish: [] };
+        });
+      },
+    };
+    const pool = createTaskPool(0);
+    const stop = new AbortController();
+    const runner = new StageRunner(stage, p.bus, p.names, { db: p.db, pool, settings: p.config as never, peak: { active: () => false }, log: () => undefined }, createMetrics(), {
+      ...DEFAULT_RUNNER,
+      maxDeliver: 3,
+      retryBaseMs: 10,
+    });
+    const running = runner.run(stop.signal);
+    for (const id of ['waited', 'failing']) await p.bus.js.publish(p.names.stageSubject('waybill', 'shop'), JSON.stringify({ orderId: id }), { msgID: `waybill:${id}` });
+    await eventually(async () => (seen.get('waited')?.length === 8 && seen.get('failing')?.length === 3 ? true : undefined), 20_000, 'both messages settled');
+    await new Promise((r) => setTimeout(r, 500));
+    stop.abort();
+    await running;
+    await pool.destroy();
+
+    // Five waits, then three attempts of its own (the limit): the last succeeded.
+    expect(seen.get('waited')).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // The budget still holds for a message that never waited: three attempts, then the dead letters.
+    expect(seen.get('failing')).toEqual([1, 2, 3]);
+    expect((await p.bus.jsm.streams.info(p.names.deadLetterStream)).state.messages).toBe(1);
+  }, 60_000);
 });

@@ -47,3 +47,65 @@ describe('carriers per warehouse', () => {
     expect(((await (await fetch(`${p.carrier.url}/stats`)).json()) as { voided: number }).voided).toBe(0);
   });
 });
+
+describe('carriers per warehouse, one of them down', () => {
+  let p: TestPipeline;
+  let ems: RunningServer;
+  const emsFaults = { latencyMs: 0, failRate: 0 };
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    // Short breaker timings stand in for production's: open after 3 failed calls, probe every 300 ms.
+    Object.assign(process.env, { ORDERSURGE_BREAKER_FAILURES: '3', ORDERSURGE_BREAKER_HALF_OPEN_MS: '300', ORDERSURGE_BREAKER_RETRY_MS: '20' });
+    p = await createTestPipeline();
+    ems = await startCarrierSimulator(0, emsFaults);
+    p.config.carrierUrls = { ems: ems.url };
+    await sql`update warehouses set carriers = '{ems}' where code = 'chengdu'`.execute(p.db);
+    await setStock(p.db, 'DOWN-CD', 'chengdu', 100);
+    await setStock(p.db, 'DOWN-SZ', 'suzhou', 100);
+  });
+  afterAll(async () => {
+    await p?.close();
+    await ems?.close();
+    process.env = saved;
+  });
+
+  it("waybills the other carrier's orders while one carrier is down, and the down one's after it is back, none dead-lettered", async () => {
+    const emsIds = Array.from({ length: 20 }, (_, i) => `shop:ems${i}`);
+    const sfIds = Array.from({ length: 20 }, (_, i) => `shop:sf${i}`);
+    for (const id of emsIds) await insertPricedOrder(p.db, { id, sku: 'DOWN-CD', qty: 1 });
+    for (const id of sfIds) await insertPricedOrder(p.db, { id, sku: 'DOWN-SZ', qty: 1 });
+    const lines: string[] = [];
+    // A delivery limit of 3 with 100 ms retries: were a wait for EMS's breaker a delivery attempt, its orders would be dead-lettered within a second or two.
+    const workers = await p.startWorkers(['routing', 'pick', 'waybill'], { maxDeliver: 3, retryBaseMs: 100 }, (line) => lines.push(line));
+    emsFaults.failRate = 1;
+    // EMS's orders first, so they are at the head of the waybill stream when its breaker opens.
+    for (const id of [...emsIds, ...sfIds]) await p.bus.js.publish(p.names.stageSubject('routing', 'shop'), JSON.stringify({ orderId: id }), { msgID: `routing:${id}` });
+    const waybilled = async (ids: readonly string[]): Promise<number> =>
+      (await p.db.selectFrom('orders').select('id').where('id', 'in', ids).where('status', '=', 'waybilled').execute()).length;
+
+    // EMS down: the default carrier's orders are waybilled all the same.
+    await eventually(async () => ((await waybilled(sfIds)) === sfIds.length ? true : undefined), 20_000, "the default carrier's orders waybilled while EMS is down");
+    expect(await waybilled(emsIds)).toBe(0);
+    expect(lines.map((l) => l.split(';')[0])).toContain('circuit carrier_ems: open');
+    expect(lines.map((l) => l.split(';')[0])).not.toContain('circuit carrier: open');
+    // Several breaker periods more of the outage: EMS's orders keep waiting, spending no attempts.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await waybilled(emsIds)).toBe(0);
+
+    emsFaults.failRate = 0;
+    await eventually(async () => ((await waybilled(emsIds)) === emsIds.length ? true : undefined), 20_000, "EMS's orders waybilled after it is back");
+    await workers.stop();
+
+    expect((await p.bus.jsm.streams.info(p.names.deadLetterStream)).state.messages).toBe(0);
+    const shipments = await p.db.selectFrom('shipments').select(['order_id', 'carrier', 'waybill_no']).where('order_id', 'in', [...emsIds, ...sfIds]).execute();
+    expect(shipments).toHaveLength(emsIds.length + sfIds.length);
+    // Each simulator numbers from SIM0000000001: a number is unique per carrier.
+    expect(shipments.every((s) => s.waybill_no !== null)).toBe(true);
+    expect(new Set(shipments.map((s) => `${s.carrier}:${s.waybill_no}`)).size).toBe(shipments.length);
+    expect(shipments.filter((s) => s.carrier === 'ems').map((s) => s.order_id).sort()).toEqual([...emsIds].sort());
+    // Each asked for once at each API: issued once per shipment, none twice.
+    expect(((await (await fetch(`${ems.url}/stats`)).json()) as { issued: number }).issued).toBe(emsIds.length);
+    expect(((await (await fetch(`${p.carrier.url}/stats`)).json()) as { issued: number }).issued).toBe(sfIds.length);
+  }, 90_000);
+});

@@ -10,7 +10,9 @@ export type StepResult =
   /** Moved elsewhere meanwhile (cancelled, say): nothing to hand on. */
   | { kind: 'skipped' }
   | { kind: 'retry'; error: string }
-  | { kind: 'dead'; error: string };
+  | { kind: 'dead'; error: string }
+  /** Not tried: an outside service it needs is behind an open breaker; handed back for `delayMs`, spending no attempt. */
+  | { kind: 'wait'; delayMs: number; reason: string };
 
 /**
  * A stage after dedupe: it moves orders from one status to the next. `apply` receives only the
@@ -63,6 +65,7 @@ export function orderStepStage(step: OrderStep): Stage<OrderRef> {
             return done();
           case 'retry':
           case 'dead':
+          case 'wait':
             return result;
           default: {
             const never: never = result;

@@ -6,6 +6,7 @@ import { publishDeadLetter } from '../streams/dead-letter.ts';
 import type { Names } from '../streams/names.ts';
 import { backoff } from './backoff.ts';
 import { flagDeadLetteredOrder } from './dead-lettered-order.ts';
+import { messageWaits, type MessageWaits } from './circuit/message-waits.ts';
 import { classifyError, type ErrorClass } from './error-class.ts';
 import { errorText } from './error-text.ts';
 import type { Counter, Gauge, Histogram } from 'prom-client';
@@ -60,6 +61,8 @@ export class StageRunner<T> {
   /** Set once `run` is told to stop: retries are then handed back at once (see `retryDelay`). */
   private stopping: AbortSignal | undefined;
   private readonly deferredSeries: StageMetrics['deferred'];
+  /** Deliveries that were waits (`wait` outcomes): they spend no attempt. */
+  private readonly waits: MessageWaits;
   /** This stage's metric series, looked up once rather than by label on every message. */
   private readonly series: {
     inFlight: Gauge.Internal<'stage'>;
@@ -67,6 +70,7 @@ export class StageRunner<T> {
     done: Counter.Internal;
     retry: Counter.Internal;
     dead: Counter.Internal;
+    wait: Counter.Internal;
   };
 
   constructor(
@@ -78,6 +82,7 @@ export class StageRunner<T> {
     private readonly opts: RunnerOptions = DEFAULT_RUNNER,
   ) {
     this.deferredSeries = metrics.deferred;
+    this.waits = messageWaits(bus.nc, names);
     const labels = { stage: stage.name };
     this.series = {
       inFlight: metrics.inFlight.labels(labels),
@@ -85,6 +90,7 @@ export class StageRunner<T> {
       done: metrics.processed.labels({ ...labels, outcome: 'done' }),
       retry: metrics.processed.labels({ ...labels, outcome: 'retry' }),
       dead: metrics.processed.labels({ ...labels, outcome: 'dead' }),
+      wait: metrics.processed.labels({ ...labels, outcome: 'wait' }),
     };
   }
 
@@ -259,12 +265,35 @@ export class StageRunner<T> {
         msg.ack();
         this.series.done.inc();
         return;
-      case 'retry':
-        if (msg.info.deliveryCount >= this.opts.maxDeliver) {
-          return this.deadLetter(msg, `${outcome.error} (gave up after ${msg.info.deliveryCount} attempts)`);
+      case 'retry': {
+        // The attempts it spent: its deliveries less its waits. Only a redelivered message may
+        // have waited, so a first failure costs no look-up.
+        let waited: number | undefined = 0;
+        if (msg.info.deliveryCount > 1) {
+          waited = await this.waits.of(this.stage.name, msg.info.streamSequence).catch((error: unknown) => {
+            this.ctx.log(`${this.stage.name}: cannot read the wait count of message ${msg.info.streamSequence} (${errorText(error)}); retried rather than dead-lettered`);
+            return undefined;
+          });
         }
-        msg.nak(this.retryDelay(msg));
+        const attempts = msg.info.deliveryCount - (waited ?? 0);
+        if (waited !== undefined && attempts >= this.opts.maxDeliver) {
+          const waits = waited > 0 ? `, besides ${waited} waits for an outside service` : '';
+          return this.deadLetter(msg, `${outcome.error} (gave up after ${attempts} attempts${waits})`);
+        }
+        // Backoff by attempts too: after a long wait the first retry is soon, not a minute away.
+        msg.nak(this.retryDelay(attempts));
         this.series.retry.inc();
+        return;
+      }
+      case 'wait':
+        try {
+          await this.waits.add(this.stage.name, msg.info.streamSequence);
+        } catch (error) {
+          // Handed back all the same: an uncounted wait only brings its dead letter nearer.
+          this.ctx.log(`${this.stage.name}: could not count a wait of message ${msg.info.streamSequence} (${errorText(error)}): it spends a delivery attempt`);
+        }
+        msg.nak(this.stopping?.aborted ? undefined : outcome.delayMs);
+        this.series.wait.inc();
         return;
       case 'dead':
         return this.deadLetter(msg, outcome.error);
@@ -295,8 +324,8 @@ export class StageRunner<T> {
    * would leave work claimed by a process that has gone; with no delay it is back in the stream
    * at once, for whichever worker runs next (its delivery count still grows toward maxDeliver).
    */
-  private retryDelay(msg: JsMsg): number | undefined {
-    return this.stopping?.aborted ? undefined : backoff(msg.info.deliveryCount, this.opts.retryBaseMs);
+  private retryDelay(attempts: number): number | undefined {
+    return this.stopping?.aborted ? undefined : backoff(attempts, this.opts.retryBaseMs);
   }
 
   private async deadLetter(msg: JsMsg, error: string): Promise<void> {
@@ -313,7 +342,7 @@ export class StageRunner<T> {
     } catch (publishError) {
       // Keep the message rather than lose it: it comes back after the delay.
       this.ctx.log(`${this.stage.name}: dead-letter publish failed: ${errorText(publishError)}`);
-      msg.nak(this.retryDelay(msg));
+      msg.nak(this.retryDelay(msg.info.deliveryCount));
       return;
     }
     try {

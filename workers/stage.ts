@@ -21,12 +21,15 @@ export interface Delivery<T> {
 /**
  * What became of one message. The runner acks `done` only after its downstream messages are
  * stored; `retry` is redelivered with backoff until the delivery limit, then dead-lettered;
- * `dead` goes to the dead-letter stream at once.
+ * `dead` goes to the dead-letter stream at once. `wait` is handed back for `delayMs` without
+ * spending a delivery attempt: the message is fine and nothing was tried, an outside service it
+ * needs is behind an open circuit breaker (its waits are counted apart, `message-waits.ts`).
  */
 export type Outcome =
   | { kind: 'done'; publish: Downstream[] }
   | { kind: 'retry'; error: string }
-  | { kind: 'dead'; error: string };
+  | { kind: 'dead'; error: string }
+  | { kind: 'wait'; delayMs: number; reason: string };
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
 

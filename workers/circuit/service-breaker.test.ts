@@ -37,4 +37,30 @@ describe('serviceBreaker', () => {
     setTimeout(() => stop.abort(), 50);
     await expect(held).rejects.toBeInstanceOf(CallHeldError);
   });
+
+  it('attempts without waiting: held while open, with how long until the probe; answered once the probe gets through', async () => {
+    const breaker = serviceBreaker('unit-carrier-attempt', { failuresToOpen: 1, halfOpenAfterMs: 200, attempts: 1, retryBaseMs: 1, log: () => undefined });
+    let up = false;
+    let calls = 0;
+    const service = async () => {
+      calls++;
+      if (!up) throw new Error('503');
+      return 'ok';
+    };
+    // The failure that opens it comes back as held: the caller hands its work back rather than retrying it.
+    const first = await breaker.attempt(service);
+    expect(first.kind).toBe('held');
+    expect(breaker.usable()).toBe(false);
+    const held = await breaker.attempt(service);
+    expect(held).toMatchObject({ kind: 'held' });
+    expect(held.kind === 'held' && held.retryInMs).toBeLessThanOrEqual(200);
+    expect(calls).toBe(1);
+    await new Promise((r) => setTimeout(r, 250));
+    expect(breaker.usable()).toBe(true);
+    up = true;
+    expect(await breaker.attempt(service)).toEqual({ kind: 'answered', value: 'ok' });
+    expect(breaker.state()).toBe('closed');
+    expect(calls).toBe(2);
+  });
 });
+

@@ -82,7 +82,19 @@ export interface ServiceBreaker {
    * is the one that probes.
    */
   whenClosed(signal: AbortSignal): Promise<void>;
+  /**
+   * Runs `call` like `call` does, but never waits for an open breaker: while it is open (its
+   * probe not yet due) or another caller's probe is out, answers `held` at once with how long
+   * until the next probe, so a caller can hand its work back for that long and get on with work
+   * for other services. Throws the call's error when it failed with the breaker still closed.
+   */
+  attempt<T>(call: () => Promise<T>): Promise<Attempt<T>>;
+  /** Whether a call now could reach the service: closed, or open with its probe due. */
+  usable(): boolean;
 }
+
+/** What `attempt` made of one call: the service's answer, or held by the open breaker. */
+export type Attempt<T> = { kind: 'answered'; value: T } | { kind: 'held'; retryInMs: number };
 
 /**
  * Makes the breaker of `service`, with cockatiel: a consecutive-failure breaker that goes
@@ -119,6 +131,19 @@ export function serviceBreaker(service: string, opts: ServiceBreakerOptions): Se
     state: () => state,
     async whenClosed(signal) {
       while (state !== 'closed' && !signal.aborted) await sleep(100, signal);
+    },
+    usable: () => state === 'closed' || (state === 'open' && Date.now() >= openedAt + opts.halfOpenAfterMs),
+    async attempt(call) {
+      // Until the probe: what is left of the open period; while a probe is out, a moment (it
+      // closes the breaker or opens it for a whole period again).
+      const retryIn = (): number => (state === 'open' ? Math.max(0, openedAt + opts.halfOpenAfterMs - Date.now()) : Math.min(1000, opts.halfOpenAfterMs));
+      if (state === 'open' && Date.now() < openedAt + opts.halfOpenAfterMs) return { kind: 'held', retryInMs: retryIn() };
+      try {
+        return { kind: 'answered', value: await policy.execute(call) };
+      } catch (error) {
+        if (isBrokenCircuitError(error) || state !== 'closed') return { kind: 'held', retryInMs: retryIn() };
+        throw error;
+      }
     },
     async call(call, signal) {
       // A stopping worker still makes the call it holds messages for (a drain finishes its work);

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { recordWaybills, shipmentsOf } from '../../sql/queries/waybills.ts';
 import type { Address } from '../../streams/canonical-order.ts';
 import { idempotentPost, type BatchItem, type PostResult } from '../idempotent-post.ts';
-import { CallHeldError, ServiceUnavailableError } from '../circuit/service-breaker.ts';
+import { ServiceUnavailableError } from '../circuit/service-breaker.ts';
 import { breakerFor } from '../circuit/breaker-for.ts';
 import { postBatchOrThrow } from '../circuit/post-batch-or-throw.ts';
-import { stageSignal } from '../stage-signal.ts';
+import { sleep } from '../sleep.ts';
 import { orderStepStage } from '../order-step.ts';
 import { processPiiKeyring } from '../../streams/pii/keyring.ts';
 import type { StageContext } from '../stage.ts';
@@ -30,19 +30,33 @@ function carrierApis(ctx: StageContext): { url: string; service: string }[] {
   return [{ url: ctx.settings.carrierUrl, service: 'carrier' }, ...Object.entries(ctx.settings.carrierUrls).map(([code, url]) => ({ url, service: `carrier_${code}` }))];
 }
 
+/** What one carrier API made of a batch: its answers, or held by its open breaker for this long. */
+type CarrierReply = { kind: 'answered'; answers: Map<string, PostResult> } | { kind: 'held'; retryInMs: number };
+
 /**
- * One batch call to one carrier's API through its circuit breaker; a carrier that failed as a
- * whole (or a call let go at shutdown) leaves each of its items transient, for a retry.
+ * One batch call to one carrier's API through its circuit breaker, which never waits: while the
+ * carrier is down (its breaker open) the call is not made and the reply says how long until the
+ * breaker's next probe. A carrier that failed as a whole with its breaker still closed leaves
+ * each of its items transient, for a retry.
  */
-async function askCarrier(api: { url: string; service: string }, items: readonly BatchItem[], ctx: StageContext): Promise<Map<string, PostResult>> {
+async function askCarrier(api: { url: string; service: string }, items: readonly BatchItem[], ctx: StageContext): Promise<CarrierReply> {
   try {
-    // While the carrier is down the breaker holds this call (and so this batch's messages, which
-    // spend no delivery attempts) until a probe gets through; meanwhile the runner pulls no more.
-    return await breakerFor(api.service, api.url, ctx.log).call(() => postBatchOrThrow(`${api.url}/waybills/batch`, items, CARRIER_BATCH_LIMIT), stageSignal(ctx));
+    const reply = await breakerFor(api.service, api.url, ctx.log).attempt(() => postBatchOrThrow(`${api.url}/waybills/batch`, items, CARRIER_BATCH_LIMIT));
+    return reply.kind === 'held' ? { kind: 'held', retryInMs: waitJitter(reply.retryInMs) } : { kind: 'answered', answers: reply.value };
   } catch (error) {
-    if (!(error instanceof ServiceUnavailableError || error instanceof CallHeldError)) throw error;
-    return new Map(items.map((item) => [item.key, { kind: 'transient', error: error.message }]));
+    if (!(error instanceof ServiceUnavailableError)) throw error;
+    return { kind: 'answered', answers: new Map(items.map((item) => [item.key, { kind: 'transient', error: error.message }])) };
   }
+}
+
+/**
+ * How long a message of a held carrier waits: until the breaker's probe, at least a quarter of a
+ * second, plus up to half as long again, so the orders of a long outage come back spread out
+ * rather than all at the moment of each probe.
+ */
+function waitJitter(retryInMs: number): number {
+  const base = Math.max(250, retryInMs);
+  return Math.round(base + Math.random() * Math.min(5000, base / 2));
 }
 
 /**
@@ -51,15 +65,20 @@ async function askCarrier(api: { url: string; service: string }, items: readonly
  * shipment and its address as the idempotency key, so a retried request returns the same number
  * instead of a second waybill. One visible sequence of effects: read the shipments, one batch
  * call per carrier API (up to 100 shipments a call) through that carrier's circuit breaker
- * (retries with jittered backoff; while open, the batch waits for a probe instead of failing, and
- * the stage pulls nothing more), decide (pure), write in one transaction, void any number won for
+ * (retries with jittered backoff; while it is open its orders are handed back to wait until its
+ * next probe without spending a delivery attempt, other carriers' orders go on, and with every
+ * carrier down the stage pulls nothing until a probe is due), decide (pure), write in one transaction, void any number won for
  * an order cancelled meanwhile, and ask again for an order readdressed meanwhile. The carrier gets
  * the buyer's full contact, opened from its sealed form only for the call.
  */
 export const waybillStage = orderStepStage({
   stage: 'waybill',
+  // Pulls while any carrier could be called (its breaker closed, or its probe due): with every
+  // carrier down the messages stay in the stream; with one down the others' orders go on and
+  // the down carrier's are handed back to wait (`wait`: no delivery attempt spent).
   readyToPull: async (ctx, signal) => {
-    for (const api of carrierApis(ctx)) await breakerFor(api.service, api.url, ctx.log).whenClosed(signal);
+    const breakers = carrierApis(ctx).map((api) => breakerFor(api.service, api.url, ctx.log));
+    while (!signal.aborted && !breakers.some((b) => b.usable())) await sleep(100, signal);
   },
   async apply(ids, ctx) {
     const shipments = await shipmentsOf(ctx.db, ids);
@@ -76,9 +95,21 @@ export const waybillStage = orderStepStage({
       byApi.set(carrier.url, group);
     }
     const answers = new Map<string, PostResult>();
-    for (const answered of await Promise.all([...byApi.values()].map((g) => askCarrier(g.api, g.items, ctx)))) for (const [k, v] of answered) answers.set(k, v);
-    const keyOf = new Map([...byApi.values()].flatMap((g) => g.items.map((i) => [i.body.shipmentId, i.key] as const)));
-    const { results, issued, rejected } = decideWaybills(ids, shipments, (shipmentId) => answers.get(keyOf.get(shipmentId) ?? shipmentId));
+    /** Shipments whose carrier's breaker held the call, and how long until its probe. */
+    const held = new Map<string, number>();
+    const groups = [...byApi.values()];
+    const replies = await Promise.all(groups.map((g) => askCarrier(g.api, g.items, ctx)));
+    replies.forEach((reply, i) => {
+      if (reply.kind === 'answered') for (const [k, v] of reply.answers) answers.set(k, v);
+      else for (const item of groups[i]!.items) held.set(item.body.shipmentId, reply.retryInMs);
+    });
+    const keyOf = new Map(groups.flatMap((g) => g.items.map((i) => [i.body.shipmentId, i.key] as const)));
+    const { results, issued, rejected } = decideWaybills(
+      ids,
+      shipments,
+      (shipmentId) => answers.get(keyOf.get(shipmentId) ?? shipmentId),
+      (shipmentId) => held.get(shipmentId),
+    );
     const moving = ids.filter((id) => results.get(id)?.kind === 'moved');
     const recorded = await recordWaybills(ctx.db, moving, issued, rejected, new Map(shipments.map((s) => [s.orderId, s.address])));
     for (const id of recorded.gone) results.set(id, { kind: 'skipped' });
