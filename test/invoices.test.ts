@@ -1,10 +1,11 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CATALOGUE, generateShopOrder } from '../scripts/simulators/shop-orders.ts';
 import { setStock } from '../sql/queries/inventory.ts';
 import { setInvoicePoint } from '../sql/queries/invoices.ts';
 import { openPeakStore, type PeakSetting, type PeakStore } from '../streams/peak-mode.ts';
+import { STAGES } from '../streams/pipeline.ts';
 import { submitPayload } from '../streams/submit.ts';
 import type { RunningWorkers } from '../workers/worker-process.ts';
 import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
@@ -36,7 +37,8 @@ describe('electronic invoices (电子发票), on real NATS and Postgres', () => 
   const statusOf = async (id: string) => (await p.db.selectFrom('orders').select('status').where('id', '=', id).executeTakeFirst())?.status;
   const rows = (id: string) => p.db.selectFrom('invoices').selectAll().where('order_id', '=', id).orderBy('kind').execute();
   const issued = async (id: string): Promise<SimInvoice[]> => ((await (await fetch(`${p.invoice.url}/invoices?orderId=${encodeURIComponent(id)}`)).json()) as { invoices: SimInvoice[] }).invoices;
-  const stats = async () => (await (await fetch(`${p.invoice.url}/stats`)).json()) as { blue: number; red: number; requests: number; duplicates: number };
+  const stats = async () => (await (await fetch(`${p.invoice.url}/stats`)).json()) as { blue: number; red: number; requests: number; duplicates: number; calls: number };
+  let child: ChildProcess | undefined;
   const force = async (setting: PeakSetting): Promise<void> => {
     for (;;) {
       const { state, revision } = await store.read();
@@ -52,6 +54,7 @@ describe('electronic invoices (电子发票), on real NATS and Postgres', () => 
     store = await openPeakStore(p.bus, p.names);
   });
   afterAll(async () => {
+    child?.kill('SIGKILL');
     await p?.close();
   });
 
@@ -82,6 +85,35 @@ describe('electronic invoices (电子发票), on real NATS and Postgres', () => 
     await other.stop();
     await workers.stop();
   }, 90_000);
+
+  it('issues one invoice when the worker is killed after the service issued it and before the answer was recorded', async () => {
+    const before = await stats();
+    // The invoice service takes 1.5 s to answer; everything but the invoice step runs here.
+    p.invoiceFaults.latencyMs = 1500;
+    const workers = await p.startWorkers(STAGES.filter((s) => s !== 'invoice'));
+    child = spawn(process.execPath, [BIN, 'worker', '--stage', 'invoice', '--no-apply', '--metrics-port', '0'], {
+      env: { ...process.env, NATS_URL: p.config.natsUrl, DATABASE_URL: p.databaseUrl, ORDERSURGE_NAMESPACE: p.names.namespace, INVOICE_URL: p.config.invoiceUrl, SMS_URL: p.config.smsUrl, CARRIER_URL: p.config.carrierUrl, WMS_URL: p.config.wmsUrl },
+      stdio: 'ignore',
+    });
+    const order = await submit();
+    // Killed while its call is out: the service goes on and issues the invoice, the answer is lost.
+    await eventually(async () => ((await stats()).calls > before.calls ? true : undefined), 60_000, 'the child to call the invoice service');
+    child.kill('SIGKILL');
+    await eventually(async () => ((await stats()).requests > before.requests ? true : undefined), 10_000, 'the service to issue');
+    expect(await issued(order.id)).toHaveLength(1);
+    expect(await rows(order.id)).toEqual([]);
+    p.invoiceFaults.latencyMs = 0;
+    // A new invoice worker gets the message again once its ack wait (3 s) is over, and asks again under the same key.
+    const again = await p.startWorkers(['invoice']);
+    await eventually(async () => ((await rows(order.id)).length === 1 ? true : undefined), 30_000, 'the invoice recorded after the restart');
+    const [row] = await rows(order.id);
+    const sim = await issued(order.id);
+    expect(sim).toHaveLength(1);
+    expect(sim[0]!.invoiceNo).toBe(row!.invoice_no);
+    expect((await stats()).duplicates).toBeGreaterThan(before.duplicates);
+    await again.stop();
+    await workers.stop();
+  }, 120_000);
 
   it('reverses an invoiced order refunded in full with one red-letter invoice (冲红), however many sweeps look at it', async () => {
     const workers = await p.startWorkers();
