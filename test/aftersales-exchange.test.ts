@@ -16,7 +16,7 @@ const ADDRESS = { province: '江苏省', provinceCode: '320000', city: '苏州�
 /** The stages an exchange's replacement goes through, from routing to the SMS. */
 const SHIPPING: readonly StageName[] = ['routing', 'pick', 'waybill', 'notify'];
 
-describe('an exchange end to end through the pipeline', () => {
+describe('after-sales through the pipeline', () => {
   let p: TestPipeline;
 
   beforeAll(async () => {
@@ -122,4 +122,23 @@ describe('an exchange end to end through the pipeline', () => {
     const replacementShown = await cli('order', 'show', replacement, '--json');
     expect(JSON.parse(replacementShown.stdout)).toMatchObject({ id: replacement, status: 'notified', amounts: { paid: 0 }, aftersales: [{ ticket: id, type: 'exchange', orderId: 'shop:ex1', replacementOrderId: replacement }] });
   }, 120_000);
+
+  it('a refund only for part of an order not routed yet: routing reserves the rest, the WMS picks the rest, and it ships', async () => {
+    await shippedOrder('shop:pr1');
+    await p.db.updateTable('orders').set({ status: 'priced' }).where('id', '=', 'shop:pr1').execute();
+    const { id } = await createTicket(p.db, { orderId: 'shop:pr1', type: 'refund_only', platformTicketId: 'RF-PR1', lines: [{ lineId: '1', qty: 1 }, { lineId: '2', qty: 1 }], reason: 'changed mind', complaint: false, actor: 'lin' });
+    expect((await applyTicketCommand(p.db, id, { kind: 'approve' }, 'lin')).effects).toEqual([{ kind: 'release_units' }]);
+    const reservedBefore = (await p.db.selectFrom('inventory').select('reserved').where('sku', '=', 'EX-CAP').where('warehouse', '=', 'suzhou').executeTakeFirstOrThrow()).reserved;
+
+    const workers = await p.startWorkers(SHIPPING);
+    await p.bus.js.publish(p.names.stageSubject('routing', 'shop'), JSON.stringify({ orderId: 'shop:pr1' }), { msgID: 'routing:shop:pr1' });
+    await eventually(async () => ((await p.db.selectFrom('orders').select('status').where('id', '=', 'shop:pr1').executeTakeFirst())?.status === 'notified' ? true : undefined), 30_000, 'the order notified');
+    await workers.stop();
+    // One tee of two reserved and picked; the cap, refunded whole, neither reserved nor picked.
+    expect(await p.db.selectFrom('reservations').select(['line_id', 'sku', 'qty', 'status']).where('order_id', '=', 'shop:pr1').execute()).toEqual([{ line_id: '1', sku: 'EX-TEE-M', qty: 1, status: 'held' }]);
+    expect((await p.db.selectFrom('inventory').select('reserved').where('sku', '=', 'EX-CAP').where('warehouse', '=', 'suzhou').executeTakeFirstOrThrow()).reserved).toBe(reservedBefore);
+    const shipment = await p.db.selectFrom('shipments').select(['pick_task_id', 'waybill_no']).where('order_id', '=', 'shop:pr1').executeTakeFirstOrThrow();
+    expect(shipment.waybill_no).not.toBeNull();
+    expect(await (await fetch(`${p.wms.url}/pick-tasks/${shipment.pick_task_id}`)).json()).toMatchObject({ orderIds: ['shop:pr1'], lines: [{ sku: 'EX-TEE-M', qty: 1 }] });
+  }, 60_000);
 });

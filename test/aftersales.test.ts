@@ -6,6 +6,7 @@ import { createDatabaseIfMissing, dropDatabase } from '../scripts/servers/postgr
 import { loadTicketDetail } from '../sql/queries/aftersales.ts';
 import { setStock } from '../sql/queries/inventory.ts';
 import { externalIdsPlaced, externalIdsPlacedInShop } from '../sql/queries/orders.ts';
+import { shipmentsToPick } from '../sql/queries/picks.ts';
 import { createDb, type Db } from '../sql/database.ts';
 import { migrateToLatest } from '../sql/migrate.ts';
 import { AftersalesError } from '../workers/aftersales/aftersales-error.ts';
@@ -173,6 +174,45 @@ describe('after-sales tickets against Postgres', () => {
     expect(await db.selectFrom('orders').select(['status', 'exception_type']).where('id', '=', 'tmall:1012').executeTakeFirst()).toEqual({ status: 'exception', exception_type: 'cancel_after_pick' });
     expect(await db.selectFrom('shipments').select('pick_status').where('id', '=', 'tmall:1012/1').executeTakeFirst()).toEqual({ pick_status: 'open' });
     expect(await db.selectFrom('reservations').select('status').where('order_id', '=', 'tmall:1012').execute()).toEqual([{ status: 'held' }, { status: 'held' }]);
+  });
+
+  it('refund only of part of a routed order: its units leave the reservation and the pick list, the rest still ships', async () => {
+    const tea = await stock('TEA', 'suzhou');
+    const cup = await stock('CUP', 'suzhou');
+    await order('tmall:1014', 'routed');
+    const { id } = await createTicket(db, ticket('tmall:1014', 'RF-1014', { type: 'refund_only', lines: [{ lineId: '1', qty: 1 }, { lineId: '2', qty: 1 }] }));
+    expect((await applyTicketCommand(db, id, { kind: 'approve' }, 'lin')).effects).toEqual([{ kind: 'release_units' }]);
+    // TEA x3 -> x2 still held; the only CUP released.
+    expect(await db.selectFrom('reservations').select(['line_id', 'qty', 'status']).where('order_id', '=', 'tmall:1014').orderBy('line_id').execute()).toEqual([
+      { line_id: '1', qty: 2, status: 'held' },
+      { line_id: '2', qty: 1, status: 'released' },
+    ]);
+    expect(await stock('TEA', 'suzhou')).toEqual({ ...tea, reserved: tea.reserved + 2 });
+    expect(await stock('CUP', 'suzhou')).toEqual(cup);
+    expect(await shipmentsToPick(db, ['tmall:1014'])).toMatchObject([{ shipmentId: 'tmall:1014/1', lines: [{ sku: 'TEA', qty: 2 }] }]);
+    expect(await db.selectFrom('orders').select('status').where('id', '=', 'tmall:1014').executeTakeFirst()).toEqual({ status: 'routed' });
+    const event = await db.selectFrom('order_events').select('detail').where('order_id', '=', 'tmall:1014').where('key', '=', `aftersales:${id}:units_out`).executeTakeFirst();
+    expect(event?.detail).toEqual({ ticket: id, released: [{ lineId: '1', sku: 'TEA', qty: 1 }, { lineId: '2', sku: 'CUP', qty: 1 }] });
+    // The last TEA units refunded too: that is the rest of the order, which stops it (the cancel path).
+    const { id: rest } = await createTicket(db, ticket('tmall:1014', 'RF-1014b', { type: 'refund_only' }));
+    expect((await applyTicketCommand(db, rest, { kind: 'approve' }, 'lin')).effects).toEqual([{ kind: 'stop_order' }]);
+    expect(await stock('TEA', 'suzhou')).toEqual(tea);
+    expect(await db.selectFrom('orders').select('status').where('id', '=', 'tmall:1014').executeTakeFirst()).toEqual({ status: 'cancelled' });
+  });
+
+  it('refund only of part of an order the WMS already picks: money only, the parcel ships as picked and the event says so', async () => {
+    const tea = await stock('TEA', 'suzhou');
+    await order('tmall:1015', 'picking');
+    await db.updateTable('shipments').set({ pick_status: 'open', pick_task_id: 'PICK-1015' }).where('id', '=', 'tmall:1015/1').execute();
+    const { id } = await createTicket(db, ticket('tmall:1015', 'RF-1015', { type: 'refund_only', lines: [{ lineId: '1', qty: 1 }] }));
+    expect((await applyTicketCommand(db, id, { kind: 'approve' }, 'lin')).effects).toEqual([{ kind: 'release_units' }]);
+    expect(await db.selectFrom('reservations').select(['line_id', 'qty', 'status']).where('order_id', '=', 'tmall:1015').orderBy('line_id').execute()).toEqual([
+      { line_id: '1', qty: 3, status: 'held' },
+      { line_id: '2', qty: 1, status: 'held' },
+    ]);
+    expect(await stock('TEA', 'suzhou')).toEqual({ ...tea, reserved: tea.reserved + 3 });
+    const event = await db.selectFrom('order_events').select('detail').where('order_id', '=', 'tmall:1015').where('key', '=', `aftersales:${id}:units_out`).executeTakeFirst();
+    expect(event?.detail).toEqual({ ticket: id, released: [], stillShipping: [{ lineId: '1', sku: 'TEA', qty: 1 }] });
   });
 
   it('refund only after the waybill moves money only', async () => {

@@ -251,6 +251,61 @@ export async function replacementOrderOf(db: Executor, ticketId: number): Promis
   return { ticketState: row.state, order: row.id === null || row.channel === null || row.status === null ? undefined : { id: row.id, channel: row.channel, status: row.status } };
 }
 
+/** A line's units a refund-only ticket takes out of an unshipped order, and what became of them. */
+export interface UnitsOut {
+  lineId: string;
+  sku: string;
+  /** Units the ticket refunds. */
+  qty: number;
+  /** Of those, units whose reservation was released (their parcel not yet at the WMS). */
+  released: number;
+  /** Of those, units held in a parcel the WMS already picks: they ship as picked. */
+  atWms: number;
+}
+
+/**
+ * Takes a refund-only ticket's units out of an order not yet handed to the carrier: each line's
+ * held reservation in a parcel the WMS does not have yet (no pick task, no waybill) is reduced by
+ * the ticket's units, or released when none are left, so the pick list and the stock no longer
+ * count them. Stock rows are locked in (sku, warehouse) order before the reservations' trigger
+ * updates them, as `releaseReservations` does. A line whose units are already at the WMS keeps
+ * its reservation (`released` 0 for it): that parcel ships as picked. An order not routed yet has
+ * nothing reserved: routing reserves only the units not refunded (`readPricedOrders`).
+ */
+export async function releaseTicketUnits(trx: Trx, orderId: string, lines: readonly { lineId: string; sku: string; qty: number }[]): Promise<UnitsOut[]> {
+  if (lines.length === 0) return [];
+  const { rows } = await sql<{ line_id: string; released: number; at_wms: number }>`
+    with req as (
+      select * from unnest(${lines.map((l) => l.lineId)}::text[], ${lines.map((l) => l.qty)}::int[]) as v(line_id, qty)
+    ), target as (
+      select r.line_id, r.sku, r.warehouse, least(r.qty, req.qty) as take
+        from reservations r
+        join req on req.line_id = r.line_id
+        join shipments s on s.id = r.shipment_id
+       where r.order_id = ${orderId} and r.status = 'held' and s.pick_task_id is null and s.waybill_no is null
+    ), locked as (
+      select i.sku from inventory i join target t on t.sku = i.sku and t.warehouse = i.warehouse
+       order by i.sku, i.warehouse for update of i
+    ), changed as (
+      update reservations r
+         set qty = case when r.qty > t.take then r.qty - t.take else r.qty end,
+             status = case when r.qty > t.take then 'held' else 'released' end
+        from target t
+       where r.order_id = ${orderId} and r.line_id = t.line_id and (select count(*) from locked) >= 0
+      returning r.line_id, t.take
+    ), picked as (
+      select r.line_id, least(r.qty, req.qty) as held
+        from reservations r
+        join req on req.line_id = r.line_id
+        join shipments s on s.id = r.shipment_id
+       where r.order_id = ${orderId} and r.status = 'held' and (s.pick_task_id is not null or s.waybill_no is not null)
+    )
+    select req.line_id, coalesce(c.take, 0)::int as released, coalesce(p.held, 0)::int as at_wms
+      from req left join changed c on c.line_id = req.line_id left join picked p on p.line_id = req.line_id`.execute(trx);
+  const byLine = new Map(rows.map((r) => [r.line_id, r]));
+  return lines.map((l) => ({ lineId: l.lineId, sku: l.sku, qty: l.qty, released: byLine.get(l.lineId)?.released ?? 0, atWms: byLine.get(l.lineId)?.at_wms ?? 0 }));
+}
+
 /** Marks a refunded order cancelled (its reservations are released by the caller, in the same transaction). */
 export async function markOrderRefunded(trx: Trx, orderId: string): Promise<void> {
   await trx.updateTable('orders').set({ status: 'cancelled', refund_status: 'refunded', modified_at: sql`now()` }).where('id', '=', orderId).execute();

@@ -34,12 +34,21 @@ export async function readPricedOrders(db: Executor, ids: readonly string[], loc
   const lines = await db
     .selectFrom('order_lines')
     .select(['order_id', 'line_id', 'sku', 'qty', 'gift', 'payable_fen', 'unit_price_fen'])
+    // Units a refund-only after-sales ticket took out before shipment are not reserved (issue 19).
+    .select(
+      sql<number>`coalesce((select sum(tl.qty) from aftersales_ticket_lines tl join aftersales_tickets t on t.id = tl.ticket_id
+                   where t.order_id = order_lines.order_id and tl.line_id = order_lines.line_id
+                     and t.type = 'refund_only' and t.state in ('approved', 'refunded')), 0)::int`.as('refunded_qty'),
+    )
     .where('order_id', 'in', rows.map((r) => r.id))
     .orderBy('order_id')
     .orderBy('line_id')
     .execute();
   const linesOf = new Map<string, typeof lines>();
-  for (const line of lines) linesOf.set(line.order_id, [...(linesOf.get(line.order_id) ?? []), line]);
+  for (const line of lines) {
+    if (line.qty - line.refunded_qty <= 0) continue;
+    linesOf.set(line.order_id, [...(linesOf.get(line.order_id) ?? []), { ...line, qty: line.qty - line.refunded_qty }]);
+  }
   return rows.map((r) => ({
     id: r.id,
     channel: r.channel,

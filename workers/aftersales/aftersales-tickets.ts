@@ -1,4 +1,4 @@
-import { insertTicket, findTicketId, insertTicketEvent, lockTicket, lockTicketOrder, setTicketState, restock, countDamaged, insertReplacementOrder, markOrderException, markOrderRefunded, readOriginalOrder, warehouseExists, type TicketChanges } from '../../sql/queries/aftersales.ts';
+import { insertTicket, findTicketId, insertTicketEvent, lockTicket, lockTicketOrder, setTicketState, restock, countDamaged, insertReplacementOrder, markOrderException, releaseTicketUnits, markOrderRefunded, readOriginalOrder, warehouseExists, type TicketChanges } from '../../sql/queries/aftersales.ts';
 import { recordEvents } from '../../sql/queries/orders.ts';
 import { requestPickCancel } from '../../sql/queries/picks.ts';
 import { releaseReservations } from '../../sql/queries/reservations.ts';
@@ -118,6 +118,14 @@ export async function applyTicketCommand(db: Db, ticketId: number, command: Tick
           await markOrderRefunded(trx, order.id);
           await releaseReservations(trx, [order.id]);
           await recordEvents(trx, [{ orderId: order.id, key: 'cancelled', type: 'cancelled', detail: { reason } }]);
+          break;
+        }
+        case 'release_units': {
+          const out = await releaseTicketUnits(trx, order.id, ticket.lines.map((l) => ({ lineId: l.line_id, sku: l.sku, qty: l.qty })));
+          // Units already on a pick list ship as picked: the refund is money only for them, and the event says so.
+          const shipping = out.filter((u) => u.atWms > 0).map((u) => ({ lineId: u.lineId, sku: u.sku, qty: u.atWms }));
+          const detail = { ticket: ticket.id, released: out.filter((u) => u.released > 0).map((u) => ({ lineId: u.lineId, sku: u.sku, qty: u.released })), ...(shipping.length > 0 ? { stillShipping: shipping } : {}) };
+          await recordEvents(trx, [{ orderId: order.id, key: `aftersales:${ticket.id}:units_out`, type: 'aftersales_units_out', detail }]);
           break;
         }
         case 'pay_refund':

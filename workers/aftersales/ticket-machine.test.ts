@@ -64,11 +64,12 @@ describe('ticket state machine', () => {
     expect(transition(ticket, { kind: 'receive', warehouse: 'chengdu', condition: 'damaged' }, UNSHIPPED_WHOLE)).toEqual({ ok: true, to: 'received', effects: [{ kind: 'count_damaged', warehouse: 'chengdu', units: UNITS }] });
   });
 
-  it('stops an unshipped order on approving a refund-only ticket for all of it, and only then', () => {
+  it('stops an unshipped order on approving a refund-only ticket for all of it, takes the units out of one refunded in part, and ships a waybilled one as it is', () => {
     const ticket = { type: 'refund_only' as const, state: 'requested' as const, units: UNITS, refundFen: 1990 };
     expect(transition(ticket, COMMANDS.approve, UNSHIPPED_WHOLE)).toEqual({ ok: true, to: 'approved', effects: [{ kind: 'stop_order' }] });
     expect(transition(ticket, COMMANDS.approve, { beforeWaybill: false, refundsRestOfOrder: true })).toEqual({ ok: true, to: 'approved', effects: [] });
-    expect(transition(ticket, COMMANDS.approve, { beforeWaybill: true, refundsRestOfOrder: false })).toEqual({ ok: true, to: 'approved', effects: [] });
+    expect(transition(ticket, COMMANDS.approve, { beforeWaybill: true, refundsRestOfOrder: false })).toEqual({ ok: true, to: 'approved', effects: [{ kind: 'release_units' }] });
+    expect(transition(ticket, COMMANDS.approve, { beforeWaybill: false, refundsRestOfOrder: false })).toEqual({ ok: true, to: 'approved', effects: [] });
     expect(transition({ ...ticket, type: 'return_refund' }, COMMANDS.approve, UNSHIPPED_WHOLE)).toEqual({ ok: true, to: 'approved', effects: [] });
   });
 

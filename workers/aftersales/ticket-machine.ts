@@ -51,6 +51,12 @@ export type TicketEffect =
   | { kind: 'replacement_order'; units: TicketUnits[] }
   /** The order has not been handed to the carrier and is refunded whole: stop it and release its reservations (the cancel path). */
   | { kind: 'stop_order' }
+  /**
+   * The order has not been handed to the carrier and is refunded in part: the ticket's units are
+   * taken out of what it ships (their reservations released while the parcel is not at the WMS
+   * yet; routing reserves only the rest of a line), the rest ships.
+   */
+  | { kind: 'release_units' }
   /** The ticket's refund is paid out. */
   | { kind: 'pay_refund'; amountFen: number };
 
@@ -126,7 +132,8 @@ export function transition(ticket: TicketFacts, command: TicketCommand, order: O
 function effectsOf(ticket: TicketFacts, command: TicketCommand, order: OrderFacts): TicketEffect[] {
   switch (command.kind) {
     case 'approve':
-      return ticket.type === 'refund_only' && order.beforeWaybill && order.refundsRestOfOrder ? [{ kind: 'stop_order' }] : [];
+      if (ticket.type !== 'refund_only' || !order.beforeWaybill) return [];
+      return [{ kind: order.refundsRestOfOrder ? 'stop_order' : 'release_units' }];
     case 'reject':
     case 'ship_return':
       return [];
