@@ -12,7 +12,7 @@ import { processPiiKeyring } from '../streams/pii/keyring.ts';
 import { chinaDateOf, floorToSecond, formatChinaTime, parseChinaDay } from '../workers/ingest/connectors/china-clock.ts';
 import { checkShopDailyCounts } from '../workers/ingest/connectors/count-check.ts';
 import { platformApiFor } from '../workers/ingest/connectors/platforms/platform-api-for.ts';
-import { signTop } from '../workers/ingest/connectors/platform-signing.ts';
+import { signJd, signTop } from '../workers/ingest/connectors/platform-signing.ts';
 import { DEFAULT_PULL, type PullSettings } from '../workers/ingest/connectors/pull-connector.ts';
 import { Secret } from '../workers/ingest/connectors/secret.ts';
 import { loadShopAccount, loadShopAccounts, saveShopAccount, type NewShopAccount } from '../workers/ingest/connectors/shop-accounts.ts';
@@ -177,6 +177,24 @@ describe('signed platform calls against strict simulators', () => {
     expect(revoked!.lastAdvancedAt).toBeInstanceOf(Date);
     expect(revoked!.published).toBeGreaterThanOrEqual(1);
     await c.stop();
+  });
+
+  it("answers a signed JD call whose 360buy_param_json is not JSON in JD's error envelope, not a 500", async () => {
+    const creds = demoCredentials('jd', 'jd-malformed');
+    const sim = (await startPlatformSimulator(JD, { firstSeq: 52_000_000, auth: creds })) as PlatformSimulator<unknown>;
+    sims.push(sim);
+    const query: Record<string, string> = {
+      method: 'jingdong.pop.order.search',
+      v: '2.0',
+      app_key: creds.appKey,
+      timestamp: formatChinaTime(Date.now()),
+      access_token: creds.accessToken,
+      '360buy_param_json': '{"start_date": "2026-12-07 10:00:00",',
+    };
+    query.sign = signJd(query, creds.appSecret);
+    const res = await fetch(`${sim.url}/routerjson?${new URLSearchParams(query).toString()}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ error_response: { code: '61', zh_desc: '参数错误: 360buy_param_json: is not a JSON object', en_desc: 'invalid parameter: 360buy_param_json: is not a JSON object' } });
   });
 
   it('polls two shops of one platform side by side, each with its cursor, and never mixes their orders', async () => {

@@ -103,8 +103,9 @@ export const JD: PlatformDefinition<JdOrder> = {
   },
   route(req, { store, serve }) {
     if (req.path !== '/routerjson') return undefined;
-    const params = new ApiParams(req);
     try {
+      // Inside the try: a malformed 360buy_param_json is the caller's error, answered in JD's envelope, not a 500.
+      const params = new ApiParams(req);
       const method = params.text('method');
       if (method !== SEARCH) return jdError('66', `方法不存在: ${method}`, `no such method: ${method}`);
       const from = params.time('start_date');
