@@ -90,20 +90,22 @@ export interface PendingPlatformTicket {
   orderId: string;
   ticket: PlatformTicket;
   ticketId: number | null;
+  /** What the last attempt did, if any. */
+  outcome: string | null;
 }
 
 /** The records of `shop` still to apply (new versions, or waiting for their order), oldest change first. */
 export async function pendingPlatformTickets(db: Db, shop: string, limit: number): Promise<PendingPlatformTicket[]> {
   const rows = await db
     .selectFrom('platform_aftersales')
-    .select(['shop', 'order_id', 'record', 'ticket_id'])
+    .select(['shop', 'order_id', 'record', 'ticket_id', 'outcome'])
     .where('shop', '=', shop)
     .where(sql<boolean>`applied_version is distinct from modified_at`)
     .orderBy('modified_at')
     .orderBy('platform_ticket_id')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ shop: r.shop, orderId: r.order_id, ticket: r.record as PlatformTicket, ticketId: r.ticket_id === null ? null : Number(r.ticket_id) }));
+  return rows.map((r) => ({ shop: r.shop, orderId: r.order_id, ticket: r.record as PlatformTicket, ticketId: r.ticket_id === null ? null : Number(r.ticket_id), outcome: r.outcome }));
 }
 
 /**

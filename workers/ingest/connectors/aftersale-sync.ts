@@ -6,7 +6,7 @@ import { planTicketSync } from './platform-ticket-plan.ts';
 
 /** What applying one record did, for the log, the stats and `platform_aftersales.outcome`. */
 export interface SyncOutcome {
-  /** The version is applied for good (moved, nothing to do, or refused); false: try again next poll. */
+  /** The version is applied for good (moved, nothing to do, or refused); false: try again next poll (its order is not in yet, or an operator's step comes first). */
   done: boolean;
   text: string;
   ticketId?: number;
@@ -19,7 +19,8 @@ export interface SyncOutcome {
  * Brings the ticket of one stored platform record to where the platform says it is: the ticket
  * is created once per (shop, platform ticket id) through `createTicket` (idempotent), then moved by
  * the commands `planTicketSync` decides, each through `applyTicketCommand` as an operator's would
- * be. A record whose order has not arrived yet waits (tried again next poll); a move the ticket
+ * be. A record whose order has not arrived (or been priced) yet, or whose next step is an
+ * operator's (inspecting a return the platform refunded), waits: tried again next poll. A move the ticket
  * cannot make is refused and recorded, never thrown. Other errors (Postgres away) are thrown: the
  * record stays pending.
  */
@@ -68,7 +69,9 @@ export async function syncPlatformTicket(db: Db, p: PendingPlatformTicket): Prom
   }
   if (plan.waiting) notes.push(plan.waiting);
   const what = created ? `ticket ${ticketId} created` : `ticket ${ticketId}`;
-  return { done: true, ticketId, created, moved, text: `${what}: ${current.state === state ? state : `${current.state} -> ${state}`} (platform ${ticket.platformStatus})${notes.length ? `; ${notes.join('; ')}` : ''}` };
+  // Waiting on an operator (the return's inspection): tried again every poll, so the platform's
+  // word is followed as soon as the ticket can follow it.
+  return { done: plan.waiting === undefined, ticketId, created, moved, text: `${what}: ${current.state === state ? state : `${current.state} -> ${state}`} (platform ${ticket.platformStatus})${notes.length ? `; ${notes.join('; ')}` : ''}` };
 }
 
 /** Counts of what applying records did. */
@@ -93,8 +96,8 @@ export async function applyPendingTickets(db: Db, shop: string, log: (line: stri
     counts.moved += outcome.moved ?? 0;
     if (!outcome.done) counts.waiting++;
     if (outcome.refused) counts.refused++;
-    // Waiting records are tried every poll: logged once per version would need state; the count says it.
-    if (outcome.done) log(`aftersales ${pending.ticket.channel}/${shop} ${pending.ticket.platformTicketId}: ${outcome.text}`);
+    // Records still waiting are tried every poll: logged when the outcome changes, not every time.
+    if (outcome.done || outcome.text !== pending.outcome) log(`aftersales ${pending.ticket.channel}/${shop} ${pending.ticket.platformTicketId}: ${outcome.text}`);
   }
   return counts;
 }

@@ -17,7 +17,8 @@ const RANK: Record<TicketState, number> = { requested: 0, approved: 1, return_sh
  * - requested -> approved (approve), rejected (reject);
  * - return shipped: approve, then ship_return with the platform's return waybill;
  * - refunded: a refund only is approved and refunded; a return is refunded once our warehouse has
- *   received it (`received`), else it goes as far as return shipped and waits for the inspection;
+ *   received it (`received`), else it goes as far as return shipped and waits for the inspection
+ *   (the shell tries again every poll, so the refund follows the inspection);
  *   an exchange is never refunded.
  * A ticket already at or past that point needs nothing; a rejected ticket the platform moves on,
  * or an approved one it rejects, is refused with the reason (the machine has no such road).
@@ -49,5 +50,5 @@ export function planTicketSync(type: TicketType, current: TicketState, record: P
   if (RANK[current] < RANK.return_shipped) commands.push({ kind: 'ship_return', carrier: record.returnWaybill!.carrier, waybill: record.returnWaybill!.waybill });
   if (target === 'return_shipped') return { kind: 'apply', commands };
   if (current === 'received') return { kind: 'apply', commands: [{ kind: 'refund' }] };
-  return { kind: 'apply', commands, waiting: 'the platform refunded the return: inspect it (aftersales receive), then aftersales refund' };
+  return { kind: 'apply', commands, waiting: 'the platform refunded the return: the refund follows once it is inspected (aftersales receive)' };
 }
