@@ -12,6 +12,7 @@ export interface InvoiceFactsRow {
   cod: boolean;
   shipped: boolean;
   fullyRefunded: boolean;
+  cancelled: boolean;
   raw: unknown;
   blue: { invoiceNo: string; amountFen: number; title: string; taxNo: string } | null;
   red: boolean;
@@ -34,6 +35,7 @@ export async function invoiceFacts(db: Db, ids: readonly string[]): Promise<Invo
     cod: boolean;
     shipped: boolean;
     fully_refunded: boolean;
+    cancelled: boolean;
     raw: unknown;
     blue_no: string | null;
     blue_fen: string | null;
@@ -41,7 +43,7 @@ export async function invoiceFacts(db: Db, ids: readonly string[]): Promise<Invo
     blue_tax_no: string | null;
     red: boolean;
   }>`
-    select o.id, o.channel, o.shop, coalesce(p.point, 'paid') as point, o.paid_fen, o.payment_method = 'cod' as cod, o.raw,
+    select o.id, o.channel, o.shop, coalesce(p.point, 'paid') as point, o.paid_fen, o.payment_method = 'cod' as cod, o.status = 'cancelled' as cancelled, o.raw,
       exists (select 1 from reservations r where r.order_id = o.id and r.status = 'shipped')
         and not exists (select 1 from reservations r where r.order_id = o.id and r.status = 'held') as shipped,
       o.refund_status = 'refunded'
@@ -61,6 +63,7 @@ export async function invoiceFacts(db: Db, ids: readonly string[]): Promise<Invo
     cod: r.cod,
     shipped: r.shipped,
     fullyRefunded: r.fully_refunded,
+    cancelled: r.cancelled,
     raw: r.raw,
     blue: r.blue_no === null ? null : { invoiceNo: r.blue_no, amountFen: Number(r.blue_fen), title: r.blue_title ?? '', taxNo: r.blue_tax_no ?? '' },
     red: r.red,

@@ -9,6 +9,7 @@ const facts = (over: Partial<InvoiceFacts> = {}): InvoiceFacts => ({
   cod: false,
   shipped: false,
   fullyRefunded: false,
+  cancelled: false,
   buyer: { title: '某某科技有限公司', taxNo: '91310000MA1K000000' },
   blue: null,
   red: false,
@@ -38,6 +39,8 @@ describe('decideInvoice', () => {
     expect(decideInvoice(facts({ point: 'off' }))).toEqual({ kind: 'none', why: 'off' });
     expect(decideInvoice(facts({ fullyRefunded: true }))).toEqual({ kind: 'none', why: 'refunded_before_invoicing' });
     expect(decideInvoice(facts({ paidFen: 0 }))).toEqual({ kind: 'none', why: 'nothing_paid' });
+    // A cancelled order waiting for its parcel stops waiting: its parcel will not go.
+    expect(decideInvoice(facts({ point: 'shipped', cancelled: true }))).toEqual({ kind: 'none', why: 'cancelled' });
   });
 
   it('asks for the red-letter reversal of an invoiced order refunded in full, the negative of its blue invoice, naming it', () => {

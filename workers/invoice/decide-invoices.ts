@@ -17,6 +17,8 @@ export interface InvoiceFacts {
   shipped: boolean;
   /** Refunded in full: by the platform (`refund_status` refunded) or by refunded after-sales tickets covering what was paid. */
   fullyRefunded: boolean;
+  /** The order was cancelled (its parcel, if any, will not go): nothing to invoice if it was not yet. */
+  cancelled: boolean;
   buyer: InvoiceBuyer;
   /** The order's blue invoice, once issued. */
   blue: { invoiceNo: string; amountFen: number; title: string; taxNo: string } | null;
@@ -39,7 +41,7 @@ export interface InvoiceRequest {
 }
 
 /** Why nothing is asked of the invoice service for an order. */
-export type NoInvoiceReason = 'off' | 'refunded_before_invoicing' | 'nothing_paid' | 'invoiced' | 'reversed';
+export type NoInvoiceReason = 'off' | 'refunded_before_invoicing' | 'cancelled' | 'nothing_paid' | 'invoiced' | 'reversed';
 
 export type InvoiceAction =
   | { kind: 'request'; request: InvoiceRequest }
@@ -55,7 +57,7 @@ export function invoiceKey(orderId: string, kind: InvoiceKind): string {
 /**
  * What to ask of the invoice service for one order. Pure.
  * - No blue invoice yet: none for a shop that switched invoicing off, an order refunded in full
- *   before it was invoiced, or one that paid nothing; a shop invoicing at shipment (and any cash
+ *   or cancelled before it was invoiced, or one that paid nothing; a shop invoicing at shipment (and any cash
  *   on delivery order, which is paid only on delivery) waits until every parcel has left the
  *   warehouse; otherwise the blue invoice for what was paid, made out to the buyer's title.
  * - A blue invoice and a full refund: its red-letter reversal (冲红), the negative of it, once.
@@ -74,6 +76,7 @@ export function decideInvoice(f: InvoiceFacts): InvoiceAction {
   }
   if (f.point === 'off') return { kind: 'none', why: 'off' };
   if (f.fullyRefunded) return { kind: 'none', why: 'refunded_before_invoicing' };
+  if (f.cancelled) return { kind: 'none', why: 'cancelled' };
   if (f.paidFen <= 0) return { kind: 'none', why: 'nothing_paid' };
   if ((f.point === 'shipped' || f.cod) && !f.shipped) return { kind: 'await_shipment' };
   return { kind: 'request', request: { key: invoiceKey(f.orderId, 'blue'), orderId: f.orderId, shop: f.shop, kind: 'blue', title: f.buyer.title, taxNo: f.buyer.taxNo, amountFen: f.paidFen } };
