@@ -47,7 +47,10 @@ export async function readPricedOrders(db: Executor, ids: readonly string[], loc
   const linesOf = new Map<string, typeof lines>();
   for (const line of lines) {
     if (line.qty - line.refunded_qty <= 0) continue;
-    linesOf.set(line.order_id, [...(linesOf.get(line.order_id) ?? []), { ...line, qty: line.qty - line.refunded_qty }]);
+    // The payable of what is left of the line, in proportion: it is what routing weighs a line by.
+    const left = line.qty - line.refunded_qty;
+    const payable = line.payable_fen === null ? null : Math.round((line.payable_fen * left) / line.qty);
+    linesOf.set(line.order_id, [...(linesOf.get(line.order_id) ?? []), { ...line, qty: left, payable_fen: payable }]);
   }
   return rows.map((r) => ({
     id: r.id,
