@@ -11,6 +11,8 @@ import { startPlatformSimulator } from '../scripts/simulators/platforms/platform
 import { processPiiKeyring } from '../streams/pii/keyring.ts';
 import { Secret } from '../workers/ingest/connectors/secret.ts';
 import { saveShopAccount } from '../workers/ingest/connectors/shop-accounts.ts';
+import { advanceCursor, ensureCursor } from '../sql/queries/connector-cursors.ts';
+import { recordRefreshFailure } from '../sql/queries/shop-accounts.ts';
 import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
 
 const BIN = fileURLToPath(new URL('../bin/ordersurge.mjs', import.meta.url));
@@ -106,4 +108,29 @@ describe('ordersurge shops', () => {
     expect(await run(['shops', 'add', 'jd 1', '--channel', 'jd', '--api-url', 'http://x', '--app-key', 'k'])).toMatchObject({ code: 2 });
     expect((await run([...base.slice(0, 4), 'amazon', ...base.slice(5)])).stderr).toContain('--channel: unknown channel "amazon"');
   }, 120_000);
+  it('status lists each shop with its cursor, and the shops to re-authorise, in text and JSON', async () => {
+    const keyring = processPiiKeyring();
+    for (const code of ['jd-status-ok', 'jd-status-revoked', 'jd-status-new']) {
+      await saveShopAccount(p.db, { code, channel: 'jd', displayName: code, apiBaseUrl: 'http://127.0.0.1:9', appKey: 'k', appSecret: new Secret(APP_SECRET), accessToken: new Secret(ACCESS_TOKEN), refreshToken: new Secret(REFRESH_TOKEN), expiresAt: undefined }, keyring);
+    }
+    const start = new Date(Date.now() - 3600_000);
+    for (const code of ['jd-status-ok', 'jd-status-revoked']) {
+      await ensureCursor(p.db, 'jd', code, start);
+      await advanceCursor(p.db, 'jd', code, new Date(start.getTime() + 60_000), 3);
+    }
+    // What a connector records when the platform refuses the refresh.
+    await recordRefreshFailure(p.db, 'jd-status-revoked', 'token refresh failed: JD error 19');
+    const text = await run(['status']);
+    expect(text.code, text.stderr).toBe(0);
+    const lines = text.stdout.split('\n');
+    expect(lines.find((l) => l.startsWith('  jd/jd-status-ok:'))).toMatch(/^ {2}jd\/jd-status-ok: ok, cursor \d\d-\d\d \d\d:\d\d:\d\d \(\d+s ago\), 3 in, 0 failed polls$/);
+    expect(lines).toContain('  jd/jd-status-new: not polled yet');
+    expect(lines).toContain('shops to re-authorise (1; token refresh failed, no orders come in):');
+    expect(lines.find((l) => l.startsWith('  jd/jd-status-revoked: since'))).toMatch(/since \d+s ago, cursor moved \d+s ago: JD error 19$/);
+    const json = await run(['status', '--json']);
+    const parsed = JSON.parse(json.stdout) as { reauthorise: { shop: string; reauthorise: { error: string } }[]; shops: { shop: string }[] };
+    expect(parsed.reauthorise.map((s) => s.shop)).toEqual(['jd-status-revoked']);
+    expect(parsed.shops.map((s) => s.shop)).toEqual(expect.arrayContaining(['jd-status-ok', 'jd-status-revoked', 'jd-status-new']));
+    for (const out of [text.stdout, json.stdout]) for (const secret of [APP_SECRET, ACCESS_TOKEN, REFRESH_TOKEN]) expect(out).not.toContain(secret);
+  });
 });

@@ -47,7 +47,7 @@ describe('status for people', () => {
     } as unknown as StatusView;
     const lines = formatStatus(view).split('\n');
     for (const line of lines) expect(stringWidth(line), line).toBeLessThanOrEqual(80);
-    expect(lines).toContain('  tmall/tmall-new: ok, not polled yet');
+    expect(lines).toContain('  tmall/tmall-new: not polled yet');
     expect(lines).toContain('  jd/jd-main: ok, cursor 12-07 16:59:50 (5s ago), 40 in, 0 failed polls');
     expect(lines.find((l) => l.startsWith('  jd/jd-outlet:'))).toMatch(/^ {2}jd\/jd-outlet: RE-AUTHORISE, cursor 12-07 14:55:00 \(2h05m ago\), 12 in: token/);
     const header = lines.indexOf('shops to re-authorise (1; token refresh failed, no orders come in):');

@@ -108,7 +108,7 @@ export function formatStatus(view: StatusView): string {
 /** The health first, so a long line is cut in its error, never in what state the shop is in. */
 function shopHealth(s: ShopConnector, at: Date): string {
   const health = s.reauthorise ? 'RE-AUTHORISE' : s.consecutiveFailures > 0 ? `FAILING x${s.consecutiveFailures}` : 'ok';
-  if (s.cursorAt === null) return `${health}, not polled yet`;
+  if (s.cursorAt === null) return s.reauthorise ? `${health}, not polled yet` : 'not polled yet';
   // The zone's offset is on the first line; here it would cost the room of the error.
   const head = `${health}, cursor ${timeText(s.cursorAt).slice(5, 19)} (${agoText(s.lastAdvancedAt, at)}), ${s.published} in`;
   return s.consecutiveFailures > 0 ? `${head}: ${s.lastError ?? ''}` : `${head}, ${s.failures} failed polls`;
