@@ -62,8 +62,9 @@ export const JD_AFTERSALES: AftersaleFormat<JdServiceOrder> = {
   },
   route(req, store) {
     if (req.path !== '/routerjson' || req.query.get('method') !== METHOD) return undefined;
-    const params = new ApiParams(req);
     try {
+      // Inside the try: JD's 360buy_param_json that is not JSON is a ParamError, answered as one.
+      const params = new ApiParams(req);
       const from = params.time('updateTimeBegin');
       const to = params.time('updateTimeEnd');
       if (to < from) throw new ParamError('updateTimeEnd', 'must not be before updateTimeBegin');

@@ -73,8 +73,9 @@ export const TMALL_REFUNDS: AftersaleFormat<TmallRefund> = {
   },
   route(req, store) {
     if (req.path !== '/router/rest' || req.query.get('method') !== METHOD) return undefined;
-    const params = new ApiParams(req);
     try {
+      // Inside the try: JD's 360buy_param_json that is not JSON is a ParamError, answered as one.
+      const params = new ApiParams(req);
       const pageNo = params.int('page_no', 1, 1, 100_000);
       const pageSize = params.int('page_size', 40, 1, PAGE_MAX);
       const from = params.time('start_modified');
