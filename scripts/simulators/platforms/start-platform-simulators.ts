@@ -36,6 +36,8 @@ export interface PlatformSimulatorsOptions {
   rate?: number | Partial<Record<Channel, number>>;
   /** Later updates per second on each platform; default a fifth of its rate. */
   updatesPerSecond?: number;
+  /** After-sale steps per second on each marketplace (new after-sales and moves of open ones); default 0, none. */
+  aftersalesPerSecond?: number;
   /** Calls per second each API allows before answering 429; 0 (the default) is no limit. */
   requestsPerSecond?: number;
   faults?: Partial<PlatformFaults>;
@@ -76,6 +78,7 @@ export async function startPlatformSimulators(opts: PlatformSimulatorsOptions = 
         port: opts.firstPort ? opts.firstPort + index : 0,
         rate,
         ...(opts.updatesPerSecond !== undefined ? { updatesPerSecond: opts.updatesPerSecond } : {}),
+        ...(opts.aftersalesPerSecond !== undefined ? { aftersalesPerSecond: opts.aftersalesPerSecond } : {}),
         requestsPerSecond: opts.requestsPerSecond ?? 0,
         ...(opts.firstSeq !== undefined ? { firstSeq: opts.firstSeq } : {}),
         ...(opts.keep !== undefined ? { keep: opts.keep } : {}),
