@@ -48,6 +48,7 @@ describe('Ctrl-C on the demo with worker processes', () => {
       ORDERSURGE_CARRIER_PORT: String(await sparePort()),
       ORDERSURGE_SMS_PORT: String(await sparePort()),
       ORDERSURGE_WMS_PORT: String(await sparePort()),
+      ORDERSURGE_INVOICE_PORT: String(await sparePort()),
       ORDERSURGE_PLATFORM_PORT: String(await sparePortRun(6)),
       METRICS_PORT: String(await sparePortRun(2)),
     };
