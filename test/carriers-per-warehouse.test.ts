@@ -109,3 +109,45 @@ describe('carriers per warehouse, one of them down', () => {
     expect(((await (await fetch(`${p.carrier.url}/stats`)).json()) as { issued: number }).issued).toBe(sfIds.length);
   }, 90_000);
 });
+
+describe('carriers per warehouse, in order of preference', () => {
+  let p: TestPipeline;
+  let ems: RunningServer;
+
+  beforeAll(async () => {
+    p = await createTestPipeline();
+    ems = await startCarrierSimulator(0, { latencyMs: 0, failRate: 0 });
+    p.config.carrierUrls = { ems: ems.url };
+    await sql`update warehouses set carriers = '{ems,sf}' where code = 'chengdu'`.execute(p.db);
+    await setStock(p.db, 'AREA-CD', 'chengdu', 10);
+    // EMS does not deliver to Xizang; the default API (sf) not to Nowhere.
+    const area = (url: string, notServed: string[]) => fetch(`${url}/admin/service-area`, { method: 'POST', body: JSON.stringify({ notServed }) });
+    await area(ems.url, ['Xizang', 'Nowhere']);
+    await area(p.carrier.url, ['Nowhere']);
+  });
+  afterAll(async () => {
+    await p?.close();
+    await ems?.close();
+  });
+
+  it('hands a parcel its first carrier refuses as outside its service area to the next, and makes one every carrier refuses an exception', async () => {
+    const orders = { 'shop:area-sc': 'Sichuan', 'shop:area-xz': 'Xizang', 'shop:area-no': 'Nowhere' };
+    for (const [id, province] of Object.entries(orders)) await insertPricedOrder(p.db, { id, sku: 'AREA-CD', qty: 1, address: { province, receiver: id } });
+    const workers = await p.startWorkers(['routing', 'pick', 'waybill']);
+    for (const id of Object.keys(orders)) await p.bus.js.publish(p.names.stageSubject('routing', 'shop'), JSON.stringify({ orderId: id }), { msgID: `routing:${id}` });
+    const statusOf = async (id: string) => (await p.db.selectFrom('orders').select(['status', 'exception_type', 'exception_detail']).where('id', '=', id).executeTakeFirstOrThrow());
+    await eventually(async () => ((await statusOf('shop:area-sc')).status === 'waybilled' && (await statusOf('shop:area-xz')).status === 'waybilled' && (await statusOf('shop:area-no')).status === 'exception' ? true : undefined), 20_000, 'two waybilled, one an exception');
+    await workers.stop();
+
+    const carrierOf = async (id: string) => (await p.db.selectFrom('shipments').select(['carrier', 'waybill_no']).where('order_id', '=', id).executeTakeFirstOrThrow());
+    expect((await carrierOf('shop:area-sc')).carrier).toBe('ems');
+    expect((await carrierOf('shop:area-xz')).carrier).toBe('sf');
+    const refused = await statusOf('shop:area-no');
+    expect(refused.exception_type).toBe('waybill_rejected');
+    expect(refused.exception_detail).toContain('Nowhere is outside');
+    // One waybill each: EMS issued Sichuan's, the default API Xizang's; nothing for Nowhere.
+    expect(((await (await fetch(`${ems.url}/stats`)).json()) as { issued: number }).issued).toBe(1);
+    expect(((await (await fetch(`${p.carrier.url}/stats`)).json()) as { issued: number }).issued).toBe(1);
+    expect((await p.bus.jsm.streams.info(p.names.deadLetterStream)).state.messages).toBe(0);
+  }, 60_000);
+});

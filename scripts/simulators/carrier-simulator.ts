@@ -11,7 +11,10 @@ export const CARRIER_BATCH_LIMIT = 100;
  * rule. POST /waybills/NO/cancel voids one (a cancelled order's parcel is never handed over),
  * unless the courier has collected it (POST /admin/pickup {"waybillNo"}: then 409).
  * GET /waybills/NO shows what it was asked for (the address printed on it); GET /stats counts
- * what was issued and voided, `requests` the waybill items asked for that reached the API, and
+ * what was issued and voided. POST /admin/service-area `{"notServed": ["PROVINCE", ...]}` makes it
+ * refuse parcels to those provinces, as a carrier refuses an address outside its service area
+ * (422, `code: out_of_service_area`: another carrier may take it).
+ * `/stats` also counts `requests` the waybill items asked for that reached the API, and
  * `calls` every HTTP call to the waybill API, those the fault gate answered 503 included (what an
  * outage costs the carrier).
  */
@@ -26,6 +29,8 @@ export async function startCarrierSimulator(port: number, faults: Faults): Promi
   let duplicates = 0;
   /** Every HTTP call to /waybills*, counted before the fault gate so an injected outage's 503s count too. */
   let calls = 0;
+  /** Provinces this carrier does not deliver to (`POST /admin/service-area`). */
+  let notServed = new Set<string>();
   const gate = faultGate(faults);
   const issue = (key: string, body: unknown): JsonResponse => {
     requests++;
@@ -34,6 +39,10 @@ export async function startCarrierSimulator(port: number, faults: Faults): Promi
     if (shipment.carrier !== undefined && typeof shipment.carrier !== 'string') return { status: 400, body: { error: 'carrier: must be a string' } };
     // One account per carrier code asked for; none named: the simulator's own.
     const carrier = typeof shipment.carrier === 'string' && shipment.carrier !== '' ? shipment.carrier : 'SIMEXPRESS';
+    const province = (shipment as { address?: { province?: unknown } }).address?.province;
+    if (typeof province === 'string' && notServed.has(province)) {
+      return { status: 422, body: { error: `address.province: ${province} is outside this carrier's service area`, code: 'out_of_service_area' } };
+    }
     const known = byKey.get(key);
     if (known) {
       duplicates++;
@@ -53,6 +62,12 @@ export async function startCarrierSimulator(port: number, faults: Faults): Promi
   return startJsonServer(port, countingGate, ({ method, path, headers, body }) => {
     if (method === 'POST' && path === '/waybills/batch') return batchOf(body, CARRIER_BATCH_LIMIT, issue);
     if (method === 'GET' && path === '/stats') return { status: 200, body: { issued: byKey.size, voided: voided.size, requests, duplicates, calls } };
+    if (method === 'POST' && path === '/admin/service-area') {
+      const provinces = (body as { notServed?: unknown } | undefined)?.notServed;
+      if (!Array.isArray(provinces) || !provinces.every((p) => typeof p === 'string')) return { status: 400, body: { error: 'notServed: required array of province names' } };
+      notServed = new Set(provinces as string[]);
+      return { status: 200, body: { notServed: [...notServed] } };
+    }
     if (method === 'POST' && path === '/admin/pickup') {
       const waybillNo = (body as { waybillNo?: unknown } | undefined)?.waybillNo;
       if (typeof waybillNo !== 'string') return { status: 400, body: { error: 'waybillNo: required string' } };

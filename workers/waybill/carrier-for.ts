@@ -19,9 +19,29 @@ export interface CarrierChoice {
  * carrierFor(['sf'], { ems: 'http://ems' }, 'http://sim')        // { code: 'sf', url: 'http://sim', service: 'carrier' }
  */
 export function carrierFor(carriers: readonly string[], urls: Readonly<Partial<Record<string, string>>>, defaultUrl: string): CarrierChoice {
-  const code = carriers[0] ?? '';
-  const own = code === '' ? undefined : urls[code];
-  return own === undefined ? { code, url: defaultUrl, service: 'carrier' } : { code, url: own, service: `carrier_${code}` };
+  return carrierChoices(carriers, urls, defaultUrl)[0]!;
+}
+
+/**
+ * Every carrier a shipment of a warehouse may go with, in the warehouse's order of preference
+ * (`carrierFor` is the first): where the first refuses the parcel as outside its service area,
+ * the next is asked. At least one: a warehouse without carriers has the default API's own. Pure.
+ */
+export function carrierChoices(carriers: readonly string[], urls: Readonly<Partial<Record<string, string>>>, defaultUrl: string): CarrierChoice[] {
+  const choice = (code: string): CarrierChoice => {
+    const own = code === '' ? undefined : urls[code];
+    return own === undefined ? { code, url: defaultUrl, service: 'carrier' } : { code, url: own, service: `carrier_${code}` };
+  };
+  return carriers.length === 0 ? [choice('')] : carriers.map(choice);
+}
+
+/**
+ * Whether a carrier's refusal is of the carrier, not of the order: the address is outside its
+ * service area (`code: out_of_service_area` in its answer), so another carrier may take the
+ * parcel; any other refusal (a bad address, say) is the order's and goes to an operator.
+ */
+export function refusedByCarrierOnly(error: string): boolean {
+  return /"code"\s*:\s*"out_of_service_area"/.test(error);
 }
 
 /** The e-waybill API that issued a number of `carrier` (what a void is sent to). */

@@ -10,15 +10,18 @@ import { orderStepStage } from '../order-step.ts';
 import { processPiiKeyring } from '../../streams/pii/keyring.ts';
 import type { StageContext } from '../stage.ts';
 import { carrierAddress } from './carrier-address.ts';
-import { carrierFor, carrierUrlOf } from './carrier-for.ts';
+import { carrierChoices, carrierUrlOf, refusedByCarrierOnly, type CarrierChoice } from './carrier-for.ts';
 import { decideWaybills } from './decide-waybills.ts';
 
 /**
  * The carrier's idempotency key of a shipment's waybill: the shipment and the address it goes to,
  * so a retried request gets the same number and a changed address a new one.
  */
-export function waybillKey(shipmentId: string, address: Address): string {
-  return `${shipmentId}@${createHash('sha256').update(JSON.stringify(address)).digest('hex').slice(0, 16)}`;
+export function waybillKey(shipmentId: string, address: Address, fallbackCarrier?: string): string {
+  const key = `${shipmentId}@${createHash('sha256').update(JSON.stringify(address)).digest('hex').slice(0, 16)}`;
+  // A carrier after the first (the first refused the parcel) has a key of its own; the first's
+  // stays as it always was, so a shipment asked before fallback existed keeps its number.
+  return fallbackCarrier === undefined ? key : `${key}@${fallbackCarrier}`;
 }
 
 /** Shipments per carrier call: e-waybill batch APIs take 10-100; we model 100. */
@@ -61,15 +64,18 @@ function waitJitter(retryInMs: number): number {
 
 /**
  * waybill: asks each shipment's carrier (the first of its warehouse's carriers, at that
- * carrier's own API or the default one, `carrier-for.ts`) for an e-waybill number, with the
+ * carrier's own API or the default one, `carrier-for.ts`; the next one where a carrier refuses
+ * the parcel as outside its service area) for an e-waybill number, with the
  * shipment and its address as the idempotency key, so a retried request returns the same number
  * instead of a second waybill. One visible sequence of effects: read the shipments, one batch
  * call per carrier API (up to 100 shipments a call) through that carrier's circuit breaker
  * (retries with jittered backoff; while it is open its orders are handed back to wait until its
  * next probe without spending a delivery attempt, other carriers' orders go on, and with every
- * carrier down the stage pulls nothing until a probe is due), decide (pure), write in one transaction, void any number won for
- * an order cancelled meanwhile, and ask again for an order readdressed meanwhile. The carrier gets
- * the buyer's full contact, opened from its sealed form only for the call.
+ * carrier down the stage pulls nothing until a probe is due), decide (pure), write in one
+ * transaction, void any number won for an order cancelled meanwhile, and ask again for an order
+ * readdressed meanwhile. The carrier gets the buyer's full contact, opened from its sealed form
+ * only for the call. A carrier whose breaker is open is not replaced by the next one: a call to
+ * it that timed out may have issued a number, and nothing here could void it.
  */
 export const waybillStage = orderStepStage({
   stage: 'waybill',
@@ -84,30 +90,48 @@ export const waybillStage = orderStepStage({
     const shipments = await shipmentsOf(ctx.db, ids);
     // A merged shipment is asked for once; its key is the shipment id either way.
     const unnumbered = new Map(shipments.filter((s) => s.waybillNo === null).map((s) => [s.shipmentId, s]));
-    const byApi = new Map<string, { api: { url: string; service: string }; items: (BatchItem & { body: { shipmentId: string } })[] }>();
-    for (const s of unnumbered.values()) {
-      const carrier = carrierFor(s.carriers, ctx.settings.carrierUrls, ctx.settings.carrierUrl);
-      const group = byApi.get(carrier.url) ?? { api: carrier, items: [] };
-      group.items.push({
-        key: waybillKey(s.shipmentId, s.address),
-        body: { shipmentId: s.shipmentId, orderId: s.orderId, warehouse: s.warehouse, carrier: carrier.code, address: carrierAddress(s.address, processPiiKeyring()) },
-      });
-      byApi.set(carrier.url, group);
-    }
+    const keyring = processPiiKeyring();
+    /** Each shipment's answer, from the last carrier asked. */
     const answers = new Map<string, PostResult>();
     /** Shipments whose carrier's breaker held the call, and how long until its probe. */
     const held = new Map<string, number>();
-    const groups = [...byApi.values()];
-    const replies = await Promise.all(groups.map((g) => askCarrier(g.api, g.items, ctx)));
-    replies.forEach((reply, i) => {
-      if (reply.kind === 'answered') for (const [k, v] of reply.answers) answers.set(k, v);
-      else for (const item of groups[i]!.items) held.set(item.body.shipmentId, reply.retryInMs);
-    });
-    const keyOf = new Map(groups.flatMap((g) => g.items.map((i) => [i.body.shipmentId, i.key] as const)));
+    // Round by round: each shipment asks its warehouse's first carrier; one that carrier refuses
+    // as outside its service area asks the next, under a key of that carrier's own.
+    let asking = [...unnumbered.values()].map((s) => ({ shipment: s, choices: carrierChoices(s.carriers, ctx.settings.carrierUrls, ctx.settings.carrierUrl), at: 0 }));
+    while (asking.length > 0) {
+      const byApi = new Map<string, { api: CarrierChoice; items: BatchItem[]; asks: typeof asking }>();
+      for (const ask of asking) {
+        const carrier = ask.choices[ask.at]!;
+        const s = ask.shipment;
+        const group = byApi.get(carrier.url) ?? { api: carrier, items: [], asks: [] };
+        group.items.push({
+          key: waybillKey(s.shipmentId, s.address, ask.at === 0 ? undefined : carrier.code),
+          body: { shipmentId: s.shipmentId, orderId: s.orderId, warehouse: s.warehouse, carrier: carrier.code, address: carrierAddress(s.address, keyring) },
+        });
+        group.asks.push(ask);
+        byApi.set(carrier.url, group);
+      }
+      const groups = [...byApi.values()];
+      const replies = await Promise.all(groups.map((g) => askCarrier(g.api, g.items, ctx)));
+      const next: typeof asking = [];
+      replies.forEach((reply, i) => {
+        const group = groups[i]!;
+        group.asks.forEach((ask, j) => {
+          const id = ask.shipment.shipmentId;
+          if (reply.kind === 'held') return void held.set(id, reply.retryInMs);
+          const answer = reply.answers.get(group.items[j]!.key);
+          if (answer?.kind === 'rejected' && refusedByCarrierOnly(answer.error) && ask.at + 1 < ask.choices.length) return void next.push({ ...ask, at: ask.at + 1 });
+          // The number is recorded under the carrier asked, should its API not say which it is.
+          const code = ask.choices[ask.at]!.code;
+          if (answer) answers.set(id, answer.kind === 'ok' && typeof answer.body.carrier !== 'string' ? { ...answer, body: { ...answer.body, carrier: code } } : answer);
+        });
+      });
+      asking = next;
+    }
     const { results, issued, rejected } = decideWaybills(
       ids,
       shipments,
-      (shipmentId) => answers.get(keyOf.get(shipmentId) ?? shipmentId),
+      (shipmentId) => answers.get(shipmentId),
       (shipmentId) => held.get(shipmentId),
     );
     const moving = ids.filter((id) => results.get(id)?.kind === 'moved');
