@@ -35,6 +35,15 @@ export interface ShopAuthOptions {
   onRefreshed?: (tokens: ShopTokens) => Promise<void>;
   /** Record and alert: the shop must be re-authorized. */
   onRefreshFailed?: (error: string) => Promise<void>;
+  /**
+   * The shop's tokens as stored now (Postgres). Read before every refresh: another process
+   * (`count-check --shops`, a second `connect`) may have refreshed the shop and stored a new pair,
+   * which retires the refresh token held here, or an operator re-authorised the shop (`shops add`).
+   * A stored pair other than the one held is taken up instead of refreshing the held one.
+   */
+  reload?: () => Promise<ShopTokens | undefined>;
+  /** Told when a stored pair was taken up. */
+  onReloaded?: (tokens: ShopTokens) => void;
   now?: () => number;
 }
 
@@ -78,6 +87,14 @@ export class ShopAuth {
   }
 
   private async refresh(refresher: TokenRefresher, signal: AbortSignal): Promise<Secret> {
+    const stored = await this.opts.reload?.();
+    if (stored && !sameTokens(stored, this.tokens)) {
+      this.tokens = stored;
+      this.opts.onReloaded?.(stored);
+      // A pair that is not about to expire is used as it is; one that is, is refreshed with its own refresh token.
+      const expiresAt = stored.expiresAt?.getTime();
+      if (expiresAt === undefined || expiresAt - (this.opts.now?.() ?? Date.now()) > (this.opts.refreshAheadMs ?? DEFAULT_AHEAD_MS)) return stored.accessToken;
+    }
     let fresh: RefreshedTokens;
     try {
       if (this.tokens.refreshToken.isEmpty) throw new Error('no refresh token is stored');
@@ -114,4 +131,8 @@ export async function withAccessToken<T>(auth: ShopAuth, refresher: TokenRefresh
     if (!(error instanceof TokenExpiredError)) throw error;
     return call(await auth.renew(refresher, signal));
   }
+}
+
+function sameTokens(a: ShopTokens, b: ShopTokens): boolean {
+  return a.accessToken.reveal() === b.accessToken.reveal() && a.refreshToken.reveal() === b.refreshToken.reveal();
 }

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { Secret } from './secret.ts';
+import type { ShopTokens } from './shop-accounts.ts';
+import { ShopAuth, type TokenRefresher } from './shop-auth.ts';
+
+const NOW = Date.parse('2026-12-07T10:00:00Z');
+const pair = (name: string, expiresInMs: number | undefined): ShopTokens => ({
+  accessToken: new Secret(`at-${name}`),
+  refreshToken: new Secret(`rt-${name}`),
+  expiresAt: expiresInMs === undefined ? undefined : new Date(NOW + expiresInMs),
+});
+
+/** A refresher that records the refresh token it was given and issues `at-new`. */
+function recordingRefresher(): { refresher: TokenRefresher; used: string[] } {
+  const used: string[] = [];
+  return {
+    used,
+    refresher: async (refreshToken) => {
+      used.push(refreshToken.reveal());
+      return { accessToken: 'at-new', refreshToken: 'rt-new', expiresInS: 7200 };
+    },
+  };
+}
+
+describe('ShopAuth before a refresh reads the pair stored for the shop', () => {
+  const signal = new AbortController().signal;
+  const auth = (stored: ShopTokens | undefined) =>
+    new ShopAuth({ appKey: 'k', appSecret: new Secret('s'), tokens: pair('held', 60_000), now: () => NOW, reload: async () => stored });
+
+  it('takes up a pair another process stored, without refreshing: the held refresh token may be retired', async () => {
+    const { refresher, used } = recordingRefresher();
+    const token = await auth(pair('stored', 3600_000)).accessToken(refresher, signal);
+    expect(token.reveal()).toBe('at-stored');
+    expect(used).toEqual([]);
+  });
+
+  it('refreshes a stored pair that is itself about to expire, with its own refresh token', async () => {
+    const { refresher, used } = recordingRefresher();
+    const token = await auth(pair('stored', 60_000)).accessToken(refresher, signal);
+    expect(used).toEqual(['rt-stored']);
+    expect(token.reveal()).toBe('at-new');
+  });
+
+  it('refreshes the held pair when the stored one is the same (or the account is gone)', async () => {
+    for (const stored of [pair('held', 60_000), undefined]) {
+      const { refresher, used } = recordingRefresher();
+      expect((await auth(stored).accessToken(refresher, signal)).reveal()).toBe('at-new');
+      expect(used).toEqual(['rt-held']);
+    }
+  });
+});
