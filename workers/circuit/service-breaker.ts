@@ -134,9 +134,11 @@ export function serviceBreaker(service: string, opts: ServiceBreakerOptions): Se
     },
     usable: () => state === 'closed' || (state === 'open' && Date.now() >= openedAt + opts.halfOpenAfterMs),
     async attempt(call) {
-      // Until the probe: what is left of the open period; while a probe is out, a moment (it
-      // closes the breaker or opens it for a whole period again).
-      const retryIn = (): number => (state === 'open' ? Math.max(0, openedAt + opts.halfOpenAfterMs - Date.now()) : Math.min(1000, opts.halfOpenAfterMs));
+      // Until the probe: what is left of the open period; while a probe is out, a whole period
+      // (it may take as long as its timeout, and most probes of an outage fail): coming back
+      // sooner would only be handed back again, over and over while other carriers keep the
+      // stage pulling.
+      const retryIn = (): number => (state === 'open' ? Math.max(0, openedAt + opts.halfOpenAfterMs - Date.now()) : opts.halfOpenAfterMs);
       if (state === 'open' && Date.now() < openedAt + opts.halfOpenAfterMs) return { kind: 'held', retryInMs: retryIn() };
       try {
         return { kind: 'answered', value: await policy.execute(call) };
