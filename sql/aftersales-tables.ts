@@ -13,6 +13,8 @@ export interface AftersalesTicketsTable {
   complaint: Generated<boolean>;
   /** What the ticket refunds in all, fixed when it is created. */
   refund_fen: number;
+  /** Of `refund_fen`, the order's shipping fee (migration 0037); 0 when the ticket refunds lines only. */
+  shipping_refund_fen: Generated<number>;
   return_carrier: string | null;
   return_waybill: string | null;
   received_warehouse: string | null;

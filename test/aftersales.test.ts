@@ -215,6 +215,24 @@ describe('after-sales tickets against Postgres', () => {
     expect(event?.detail).toEqual({ ticket: id, released: [], stillShipping: [{ lineId: '1', sku: 'TEA', qty: 1 }] });
   });
 
+  it('refunds the shipping fee once per order when asked, so refunds can add up to all that was paid', async () => {
+    await order('tmall:1016');
+    const cup = await createTicket(db, ticket('tmall:1016', 'RF-1016', { lines: [{ lineId: '2', qty: 1 }], refundShipping: true }));
+    // The cup's payable 27.51 and the 10.00 shipping fee.
+    expect((await loadTicketDetail(db, cup.id))!).toMatchObject({ refund_fen: 3751, shipping_refund_fen: 1000, lines: [{ line_id: '2', refund_fen: 2751 }] });
+    const twice = await refused(createTicket(db, ticket('tmall:1016', 'RF-1016b', { lines: [{ lineId: '1', qty: 1 }], refundShipping: true })));
+    expect(twice).toMatchObject({ code: 'INVALID_REFUND', message: 'shipping: the shipping fee of 1000 fen is refunded by an earlier ticket already' });
+    expect((await refused(createTicket(db, ticket('tmall:1016', 'EX-1016', { type: 'exchange', lines: [{ lineId: '1', qty: 1 }], refundShipping: true })))).message).toBe('shipping: an exchange moves goods only and refunds no shipping fee');
+    const rest = await createTicket(db, ticket('tmall:1016', 'RF-1016c', { type: 'refund_only' }));
+    expect((await loadTicketDetail(db, rest.id))!).toMatchObject({ refund_fen: 26149, shipping_refund_fen: 0 });
+    // 37.51 + 261.49: the 299.00 paid, to the fen.
+    const { sum } = await db.selectFrom('aftersales_tickets').select((eb) => eb.fn.sum<string>('refund_fen').as('sum')).where('order_id', '=', 'tmall:1016').executeTakeFirstOrThrow();
+    expect(Number(sum)).toBe(29900);
+    // A rejected ticket frees its shipping fee too.
+    await applyTicketCommand(db, cup.id, { kind: 'reject', reason: 'no' }, 'lin');
+    expect((await loadTicketDetail(db, (await createTicket(db, ticket('tmall:1016', 'RF-1016d', { lines: [{ lineId: '2', qty: 1 }], refundShipping: true }))).id))!).toMatchObject({ refund_fen: 3751, shipping_refund_fen: 1000 });
+  });
+
   it('refund only after the waybill moves money only', async () => {
     await order('tmall:1004');
     const { id } = await createTicket(db, ticket('tmall:1004', 'RF-1004', { type: 'refund_only' }));

@@ -88,9 +88,10 @@ export function aftersalesCommand(): Command {
     .option('--shop <code>', "the shop the ticket belongs to (the order's shop account by default)")
     .option('--reason <text>', 'why the buyer asks', '')
     .option('--complaint', 'the buyer complained (counted by the complaint-rate KPI)')
+    .option('--shipping', "refund the order's shipping fee too (all of it, once per order; not for an exchange)")
     .addOption(byOption())
     .action(
-      action(async (order: string, opts: { type: string; line?: string[]; ticketId?: string; shop?: string; reason: string; complaint?: boolean; by: string }) => {
+      action(async (order: string, opts: { type: string; line?: string[]; ticketId?: string; shop?: string; reason: string; complaint?: boolean; shipping?: boolean; by: string }) => {
         const orderId = parseOrderId(order);
         const requested = parseLines(opts.line ?? []);
         await withDb(async (db) => {
@@ -106,6 +107,7 @@ export function aftersalesCommand(): Command {
             reason: opts.reason,
             complaint: opts.complaint ?? false,
             actor: opts.by,
+            refundShipping: opts.shipping ?? false,
           });
           const detail = (await loadTicketDetail(db, id))!;
           console.log(`${created ? 'created' : 'already there:'} ${headline(detail)}`);
@@ -202,6 +204,7 @@ function formatTicket(t: TicketDetail): string {
   const out = [headline(t)];
   if (t.reason || t.complaint) out.push(`  reason: ${t.reason || '-'}${t.complaint ? ' (complaint)' : ''}`);
   for (const l of t.lines) out.push(`  line ${l.line_id}  ${l.sku} x${l.qty}  refund ${formatYuan(l.refund_fen)}`);
+  if (t.shipping_refund_fen > 0) out.push(`  shipping fee  refund ${formatYuan(t.shipping_refund_fen)}`);
   if (t.return_waybill) out.push(`  return parcel: ${t.return_carrier} ${t.return_waybill}`);
   if (t.received_warehouse) out.push(`  received at ${t.received_warehouse}: ${t.condition}`);
   if (t.exchange_waybill) out.push(`  exchange sent from ${t.exchange_warehouse}: ${t.exchange_carrier} ${t.exchange_waybill}`);

@@ -21,6 +21,9 @@ export interface TicketOrder {
   paidFen: number;
   /** What earlier tickets refund (refunded or on their way), `exceptTicket` left out. */
   refundedFen: number;
+  shippingFen: number;
+  /** Of `refundedFen`, the shipping fee earlier tickets refund. */
+  shippingRefundedFen: number;
   hasWaybill: boolean;
   lines: { lineId: string; sku: string; qty: number; payableFen: number | null; refundedQty: number }[];
 }
@@ -33,7 +36,7 @@ export interface TicketOrder {
 export async function lockTicketOrder(trx: Trx, orderId: string, exceptTicket?: number): Promise<TicketOrder | undefined> {
   const order = await trx
     .selectFrom('orders')
-    .select(['id', 'channel', 'shop', 'status', 'paid_at', 'paid_fen'])
+    .select(['id', 'channel', 'shop', 'status', 'paid_at', 'paid_fen', 'shipping_fen'])
     .select((eb) =>
       eb
         .exists(
@@ -65,6 +68,7 @@ export async function lockTicketOrder(trx: Trx, orderId: string, exceptTicket?: 
     trx
       .selectFrom('aftersales_tickets as t')
       .select(sql<number>`coalesce(sum(t.refund_fen), 0)::bigint`.as('fen'))
+      .select(sql<number>`coalesce(sum(t.shipping_refund_fen), 0)::bigint`.as('shipping'))
       .where('t.order_id', '=', orderId)
       .where('t.id', '<>', except)
       .where(REFUNDING('t'))
@@ -78,6 +82,8 @@ export async function lockTicketOrder(trx: Trx, orderId: string, exceptTicket?: 
     paidAt: order.paid_at,
     paidFen: order.paid_fen,
     refundedFen: refunded.fen,
+    shippingFen: order.shipping_fen,
+    shippingRefundedFen: refunded.shipping,
     hasWaybill: Boolean(order.has_waybill),
     lines: lines.map((l) => ({ lineId: l.line_id, sku: l.sku, qty: l.qty, payableFen: l.payable_fen, refundedQty: l.refunded_qty })),
   };
@@ -91,7 +97,10 @@ export interface NewTicket {
   reason: string;
   complaint: boolean;
   createdBy: string;
+  /** The whole refund: the lines' and the shipping fee's. */
   refundFen: number;
+  /** Of `refundFen`, the shipping fee (0 when not refunded). */
+  shippingRefundFen: number;
   lines: { lineId: string; sku: string; qty: number; refundFen: number }[];
 }
 
@@ -99,13 +108,13 @@ export interface NewTicket {
 export async function insertTicket(trx: Trx, t: NewTicket): Promise<number | undefined> {
   const row = await trx
     .insertInto('aftersales_tickets')
-    .values({ shop: t.shop, platform_ticket_id: t.platformTicketId, order_id: t.orderId, type: t.type, state: 'requested', reason: t.reason, complaint: t.complaint, refund_fen: t.refundFen, created_by: t.createdBy, return_carrier: null, return_waybill: null, received_warehouse: null, condition: null, exchange_warehouse: null, exchange_carrier: null, exchange_waybill: null })
+    .values({ shop: t.shop, platform_ticket_id: t.platformTicketId, order_id: t.orderId, type: t.type, state: 'requested', reason: t.reason, complaint: t.complaint, refund_fen: t.refundFen, shipping_refund_fen: t.shippingRefundFen, created_by: t.createdBy, return_carrier: null, return_waybill: null, received_warehouse: null, condition: null, exchange_warehouse: null, exchange_carrier: null, exchange_waybill: null })
     .onConflict((oc) => oc.columns(['shop', 'platform_ticket_id']).doNothing())
     .returning('id')
     .executeTakeFirst();
   if (!row) return undefined;
   await trx.insertInto('aftersales_ticket_lines').values(t.lines.map((l) => ({ ticket_id: row.id, line_id: l.lineId, sku: l.sku, qty: l.qty, refund_fen: l.refundFen }))).execute();
-  await insertTicketEvent(trx, { ticketId: row.id, type: 'created', from: null, to: 'requested', actor: t.createdBy, detail: { type: t.type, refundFen: t.refundFen, lines: t.lines } });
+  await insertTicketEvent(trx, { ticketId: row.id, type: 'created', from: null, to: 'requested', actor: t.createdBy, detail: { type: t.type, refundFen: t.refundFen, ...(t.shippingRefundFen > 0 ? { shippingRefundFen: t.shippingRefundFen } : {}), lines: t.lines } });
   return row.id;
 }
 

@@ -5,7 +5,7 @@ import { releaseReservations } from '../../sql/queries/reservations.ts';
 import type { Db } from '../../sql/database.ts';
 import { statusesBefore } from '../../streams/pipeline.ts';
 import { AftersalesError } from './aftersales-error.ts';
-import { planRefund, type RequestedLine } from './refund-amounts.ts';
+import { planRefund, planShippingRefund, type RequestedLine } from './refund-amounts.ts';
 import { planReplacement } from './replacement-order.ts';
 import { transition, type TicketCommand, type TicketEffect, type TicketState, type TicketType } from './ticket-machine.ts';
 
@@ -23,6 +23,8 @@ export interface CreateTicketInput {
   reason: string;
   complaint: boolean;
   actor: string;
+  /** Refund the order's shipping fee too (once per order; not for an exchange). */
+  refundShipping?: boolean;
 }
 
 /**
@@ -42,12 +44,18 @@ export async function createTicket(db: Db, input: CreateTicketInput): Promise<{ 
     const known = await findTicketId(trx, shop, input.platformTicketId);
     if (known !== undefined) return { id: known, created: false };
     if (order.paidAt === null || order.paidFen === 0) throw new AftersalesError('ORDER_NOT_PAID', `order: ${order.id} is not paid (status ${order.status}): nothing to refund or exchange`);
-    const plan = planRefund(order.lines, input.lines, { paidFen: order.paidFen, refundedFen: order.refundedFen }, input.type !== 'exchange');
-    if (!plan.ok) throw new AftersalesError('INVALID_REFUND', plan.errors.join('; '));
-    const id = await insertTicket(trx, { shop, platformTicketId: input.platformTicketId, orderId: order.id, type: input.type, reason: input.reason, complaint: input.complaint, createdBy: input.actor, refundFen: plan.totalFen, lines: plan.lines });
+    const withMoney = input.type !== 'exchange';
+    const plan = planRefund(order.lines, input.lines, { paidFen: order.paidFen, refundedFen: order.refundedFen }, withMoney);
+    const shipping = planShippingRefund(order, input.refundShipping ?? false, withMoney);
+    const errors = [...(plan.ok ? [] : plan.errors), ...(shipping.ok ? [] : [shipping.error])];
+    if (!plan.ok || !shipping.ok) throw new AftersalesError('INVALID_REFUND', errors.join('; '));
+    const refundFen = plan.totalFen + shipping.fen;
+    const left = order.paidFen - order.refundedFen;
+    if (refundFen > left) throw new AftersalesError('INVALID_REFUND', `refund: ${refundFen} fen with the shipping fee is more than the ${left} fen left of ${order.paidFen} paid`);
+    const id = await insertTicket(trx, { shop, platformTicketId: input.platformTicketId, orderId: order.id, type: input.type, reason: input.reason, complaint: input.complaint, createdBy: input.actor, refundFen, shippingRefundFen: shipping.fen, lines: plan.lines });
     // Taken meanwhile by a concurrent create of the same ticket: that one stands.
     if (id === undefined) return { id: (await findTicketId(trx, shop, input.platformTicketId))!, created: false };
-    await recordEvents(trx, [{ orderId: order.id, key: `aftersales:${id}:requested`, type: 'aftersales_requested', detail: { ticket: id, type: input.type, refundFen: plan.totalFen } }]);
+    await recordEvents(trx, [{ orderId: order.id, key: `aftersales:${id}:requested`, type: 'aftersales_requested', detail: { ticket: id, type: input.type, refundFen, ...(shipping.fen > 0 ? { shippingRefundFen: shipping.fen } : {}) } }]);
     return { id, created: true };
   });
 }

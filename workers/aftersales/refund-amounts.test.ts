@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fen } from '../../streams/money.ts';
 import { apportion } from '../pricing/engine/apportion.ts';
-import { planRefund, unitsRefund, type RefundableLine } from './refund-amounts.ts';
+import { planRefund, planShippingRefund, unitsRefund, type RefundableLine } from './refund-amounts.ts';
 
 const line = (lineId: string, qty: number, payableFen: number | null, refundedQty = 0): RefundableLine => ({ lineId, sku: `SKU-${lineId}`, qty, payableFen, refundedQty });
 
@@ -101,5 +101,15 @@ describe('planRefund', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('planShippingRefund', () => {
+  it('refunds the whole shipping fee once per order, never for an exchange or an order that charged none', () => {
+    expect(planShippingRefund({ shippingFen: 1000, shippingRefundedFen: 0 }, false, true)).toEqual({ ok: true, fen: 0 });
+    expect(planShippingRefund({ shippingFen: 1000, shippingRefundedFen: 0 }, true, true)).toEqual({ ok: true, fen: 1000 });
+    expect(planShippingRefund({ shippingFen: 1000, shippingRefundedFen: 1000 }, true, true)).toEqual({ ok: false, error: 'shipping: the shipping fee of 1000 fen is refunded by an earlier ticket already' });
+    expect(planShippingRefund({ shippingFen: 0, shippingRefundedFen: 0 }, true, true)).toEqual({ ok: false, error: 'shipping: the order charged no shipping fee' });
+    expect(planShippingRefund({ shippingFen: 1000, shippingRefundedFen: 0 }, true, false)).toEqual({ ok: false, error: 'shipping: an exchange moves goods only and refunds no shipping fee' });
   });
 });

@@ -109,3 +109,21 @@ export function planRefund(
     withMoney && lines.every((l) => l.qty - l.refundedQty === (out.find((o) => o.lineId === l.lineId)?.qty ?? 0));
   return { ok: true, lines: out, totalFen: fen(total), refundsRestOfOrder };
 }
+
+/**
+ * The shipping fee a ticket refunds when asked to: all of the order's shipping fee, once per
+ * order (a fee is not split by units). Refused for an exchange (it moves no money) and when an
+ * earlier ticket refunds it already or the order charged none.
+ *
+ * @example
+ * planShippingRefund({ shippingFen: 1000, shippingRefundedFen: 0 }, true, true)    // { ok: true, fen: 1000 }
+ * planShippingRefund({ shippingFen: 1000, shippingRefundedFen: 1000 }, true, true) // { ok: false, error: 'shipping: ...' }
+ */
+export function planShippingRefund(order: { shippingFen: number; shippingRefundedFen: number }, asked: boolean, withMoney: boolean): { ok: true; fen: Fen } | { ok: false; error: string } {
+  if (!asked) return { ok: true, fen: fen(0) };
+  if (!withMoney) return { ok: false, error: 'shipping: an exchange moves goods only and refunds no shipping fee' };
+  if (order.shippingFen === 0) return { ok: false, error: 'shipping: the order charged no shipping fee' };
+  const left = order.shippingFen - order.shippingRefundedFen;
+  if (left <= 0) return { ok: false, error: `shipping: the shipping fee of ${order.shippingFen} fen is refunded by an earlier ticket already` };
+  return { ok: true, fen: fen(left) };
+}
