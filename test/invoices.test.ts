@@ -7,6 +7,7 @@ import { setInvoicePoint } from '../sql/queries/invoices.ts';
 import { openPeakStore, type PeakSetting, type PeakStore } from '../streams/peak-mode.ts';
 import { STAGES } from '../streams/pipeline.ts';
 import { submitPayload } from '../streams/submit.ts';
+import { circuitRegistry } from '../workers/circuit/service-breaker.ts';
 import type { RunningWorkers } from '../workers/worker-process.ts';
 import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
 
@@ -48,7 +49,11 @@ describe('electronic invoices (电子发票), on real NATS and Postgres', () => 
   };
   const publishStage = (stage: 'invoice' | 'notify', id: string, msgID: string) => p.bus.js.publish(p.names.stageSubject(stage, 'shop'), encoder.encode(JSON.stringify({ orderId: id })), { msgID });
 
+  const saved = { ...process.env };
+
   beforeAll(async () => {
+    // Short breaker timings stand in for production's: open after 3 failed calls, probe every 300 ms.
+    Object.assign(process.env, { ORDERSURGE_BREAKER_FAILURES: '3', ORDERSURGE_BREAKER_HALF_OPEN_MS: '300', ORDERSURGE_BREAKER_RETRY_MS: '20' });
     p = await createTestPipeline();
     for (const item of DEMO_CATALOGUE) await setStock(p.db, item.sku, 'suzhou', 100_000);
     store = await openPeakStore(p.bus, p.names);
@@ -56,6 +61,7 @@ describe('electronic invoices (电子发票), on real NATS and Postgres', () => 
   afterAll(async () => {
     child?.kill('SIGKILL');
     await p?.close();
+    process.env = saved;
   });
 
   it('requests one blue invoice per order, to the buyer title and tax number, however often its message is delivered', async () => {
@@ -176,6 +182,25 @@ describe('electronic invoices (电子发票), on real NATS and Postgres', () => 
     expect(await replayedCount(workers, 'invoice')).toBeGreaterThanOrEqual(6);
     for (const id of ids) expect((await issued(id)).map((i) => i.kind)).toEqual(['blue']);
     await workers.stop();
+  }, 120_000);
+
+  it('holds the invoice step while the invoice service is down, then invoices every order once, none dead-lettered', async () => {
+    // The breaker is this process's, made by the first test that called the service (with its log): read its gauge.
+    const breakerState = async () => (await circuitRegistry.getSingleMetric('ordersurge_circuit_state')!.get()).values.find((v) => v.labels.service === 'invoice')?.value;
+    // A delivery limit of 3 with 100 ms retries: without the breaker the outage would dead-letter the orders within seconds.
+    const workers = await p.startWorkers(undefined, { maxDeliver: 3, retryBaseMs: 100 });
+    const deadBefore = (await p.bus.jsm.streams.info(p.names.deadLetterStream)).state.messages;
+    p.invoiceFaults.failRate = 1;
+    const ids = (await Promise.all(Array.from({ length: 10 }, () => submit()))).map((o) => o.id);
+    await eventually(async () => ((await breakerState()) === 2 ? true : undefined), 30_000, 'the invoice breaker open');
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await p.db.selectFrom('invoices').select('order_id').where('order_id', 'in', ids).execute()).toEqual([]);
+    p.invoiceFaults.failRate = 0;
+    await eventually(async () => ((await p.db.selectFrom('invoices').select('order_id').where('order_id', 'in', ids).execute()).length === ids.length ? true : undefined), 30_000, 'every order invoiced');
+    await workers.stop();
+    expect((await p.bus.jsm.streams.info(p.names.deadLetterStream)).state.messages).toBe(deadBefore);
+    expect(await breakerState()).toBe(0);
+    for (const id of ids) expect((await issued(id)).map((i) => i.kind)).toEqual(['blue']);
   }, 120_000);
 
   it('from the command line: shops invoicing sets and lists a point, order show lists the invoices', async () => {
