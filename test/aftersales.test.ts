@@ -305,7 +305,7 @@ describe('after-sales tickets against Postgres', () => {
     expect(await externalIdsPlacedInShop(db, 'tmall', day.startMs, day.endMs)).not.toContain(`1008#x${id}`);
     expect(await externalIdsPlaced(db, 'tmall', day.startMs, day.endMs)).not.toContain(`1008#x${id}`);
     // A replacement is paid by the order it replaces: no ticket of money can be opened on it.
-    expect((await refused(createTicket(db, ticket(replacementId, 'RF-ON-REPLACEMENT')))).code).toBe('ORDER_NOT_PAID');
+    expect(await refused(createTicket(db, ticket(replacementId, 'RF-ON-REPLACEMENT')))).toMatchObject({ code: 'ORDER_NOT_PAID', message: `order: ${replacementId} is the replacement sent for exchange ticket ${id} and was not paid for: open the ticket on tmall:1008` });
   });
 
   it('from the command line: create, approve, a refused move exits 2 naming what the ticket can do, show --json', async () => {

@@ -248,6 +248,12 @@ export async function insertReplacementOrder(trx: Trx, ticketId: number, r: Repl
   return row !== undefined;
 }
 
+/** The exchange ticket `orderId` is the replacement of, and the order it replaces; undefined for any other order. */
+export async function replacedByTicket(db: Executor, orderId: string): Promise<{ ticket: number; orderId: string } | undefined> {
+  const row = await db.selectFrom('aftersales_tickets').select(['id', 'order_id']).where('exchange_order_id', '=', orderId).executeTakeFirst();
+  return row ? { ticket: row.id, orderId: row.order_id } : undefined;
+}
+
 /** The replacement order of a ticket, with its status and channel (the subject it travels on). */
 export async function replacementOrderOf(db: Executor, ticketId: number): Promise<{ ticketState: TicketState; order: { id: string; channel: string; status: OrderStatus } | undefined } | undefined> {
   const row = await db

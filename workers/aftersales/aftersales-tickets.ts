@@ -1,4 +1,4 @@
-import { insertTicket, findTicketId, insertTicketEvent, lockTicket, lockTicketOrder, setTicketState, restock, countDamaged, insertReplacementOrder, markOrderException, releaseTicketUnits, markOrderRefunded, readOriginalOrder, warehouseExists, type TicketChanges } from '../../sql/queries/aftersales.ts';
+import { insertTicket, findTicketId, insertTicketEvent, lockTicket, lockTicketOrder, setTicketState, restock, countDamaged, insertReplacementOrder, markOrderException, releaseTicketUnits, markOrderRefunded, readOriginalOrder, replacedByTicket, warehouseExists, type TicketChanges } from '../../sql/queries/aftersales.ts';
 import { recordEvents } from '../../sql/queries/orders.ts';
 import { requestPickCancel } from '../../sql/queries/picks.ts';
 import { releaseReservations } from '../../sql/queries/reservations.ts';
@@ -43,7 +43,11 @@ export async function createTicket(db: Db, input: CreateTicketInput): Promise<{ 
     const shop = input.shop ?? order.shop;
     const known = await findTicketId(trx, shop, input.platformTicketId);
     if (known !== undefined) return { id: known, created: false };
-    if (order.paidAt === null || order.paidFen === 0) throw new AftersalesError('ORDER_NOT_PAID', `order: ${order.id} is not paid (status ${order.status}): nothing to refund or exchange`);
+    if (order.paidAt === null || order.paidFen === 0) {
+      const replaced = await replacedByTicket(trx, order.id);
+      if (replaced) throw new AftersalesError('ORDER_NOT_PAID', `order: ${order.id} is the replacement sent for exchange ticket ${replaced.ticket} and was not paid for: open the ticket on ${replaced.orderId}`);
+      throw new AftersalesError('ORDER_NOT_PAID', `order: ${order.id} is not paid (status ${order.status}): nothing to refund or exchange`);
+    }
     const withMoney = input.type !== 'exchange';
     const plan = planRefund(order.lines, input.lines, { paidFen: order.paidFen, refundedFen: order.refundedFen }, withMoney);
     const shipping = planShippingRefund(order, input.refundShipping ?? false, withMoney);
