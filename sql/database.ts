@@ -45,6 +45,9 @@ export interface OrdersTable {
   coupons: Json<string[]>;
   buyer_message: string;
   seller_memo: string;
+  /** The invoice title and taxpayer number the buyer asked for (migration 0034); null: none, an individual's invoice. */
+  invoice_title: Generated<string | null>;
+  invoice_tax_no: Generated<string | null>;
   raw: Json<unknown>;
   warehouse: string | null;
   exception_type: string | null;

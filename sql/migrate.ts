@@ -22,6 +22,7 @@ import * as aftersalesTickets from './migrations/0030-aftersales-tickets.ts';
 import * as settlements from './migrations/0031-settlements.ts';
 import * as settlementLinesWithoutFileKey from './migrations/0032-settlement-lines-without-file-key.ts';
 import * as invoices from './migrations/0033-invoices.ts';
+import * as orderInvoiceRequest from './migrations/0034-order-invoice-request.ts';
 import * as exchangeOrders from './migrations/0036-exchange-orders.ts';
 import * as shippingRefunds from './migrations/0037-shipping-refunds.ts';
 import * as platformAftersales from './migrations/0039-platform-aftersales.ts';
@@ -51,6 +52,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0031-settlements': settlements,
   '0032-settlement-lines-without-file-key': settlementLinesWithoutFileKey,
   '0033-invoices': invoices,
+  '0034-order-invoice-request': orderInvoiceRequest,
   '0036-exchange-orders': exchangeOrders,
   '0037-shipping-refunds': shippingRefunds,
   '0039-platform-aftersales': platformAftersales,

@@ -77,6 +77,13 @@ export const amountsSchema = z.object({
 });
 export type Amounts = z.infer<typeof amountsSchema>;
 
+/** The electronic invoice (电子发票) the buyer asked for: its title (发票抬头) and taxpayer number (纳税人识别号, '' for an individual). */
+export const invoiceRequestSchema = z.object({
+  title: z.string().min(1),
+  taxNo: z.string(),
+});
+export type InvoiceRequest = z.infer<typeof invoiceRequestSchema>;
+
 /** The one order shape every channel adapter produces (`../shared/spec/channels.md`). */
 export const canonicalOrderSchema = z.object({
   /** `CHANNEL:EXTERNAL_ID`, e.g. `shop:5012345`. */
@@ -101,6 +108,8 @@ export const canonicalOrderSchema = z.object({
   buyerMessage: z.string(),
   sellerMemo: z.string(),
   paymentMethod: z.enum(['online', 'cod']),
+  /** Present when the payload asks for an invoice made out to a title (`workers/ingest/adapters/invoice-request.ts`); absent: an individual's. */
+  invoice: invoiceRequestSchema.optional(),
   raw: z.unknown(),
 });
 export type CanonicalOrder = z.infer<typeof canonicalOrderSchema>;

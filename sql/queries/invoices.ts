@@ -2,10 +2,9 @@ import { sql } from 'kysely';
 import type { Db } from '../database.ts';
 import type { InvoiceKind, InvoicePoint } from '../invoice-tables.ts';
 
-/** What the invoice decision reads of an order, before the buyer's fields are read from `raw`. */
+/** What the invoice decision reads of an order. */
 export interface InvoiceFactsRow {
   orderId: string;
-  channel: string;
   shop: string;
   point: InvoicePoint;
   paidFen: number;
@@ -13,7 +12,8 @@ export interface InvoiceFactsRow {
   shipped: boolean;
   fullyRefunded: boolean;
   cancelled: boolean;
-  raw: unknown;
+  /** The invoice title and taxpayer number the order asked for; null: none (an individual's invoice). */
+  buyer: { title: string; taxNo: string } | null;
   blue: { invoiceNo: string; amountFen: number; title: string; taxNo: string } | null;
   red: boolean;
 }
@@ -22,13 +22,12 @@ export interface InvoiceFactsRow {
  * Everything `decideInvoice` needs of `ids`, in one statement: the shop's invoice point (`paid`
  * when it set none), whether every parcel left the warehouse (reservations turned `shipped`, none
  * still held), whether the order was refunded in full (by its platform, or by refunded after-sales
- * tickets covering what was paid), and its invoices.
+ * tickets covering what was paid), the invoice title it asked for, and its invoices.
  */
 export async function invoiceFacts(db: Db, ids: readonly string[]): Promise<InvoiceFactsRow[]> {
   if (ids.length === 0) return [];
   const { rows } = await sql<{
     id: string;
-    channel: string;
     shop: string;
     point: InvoicePoint;
     paid_fen: string;
@@ -36,14 +35,15 @@ export async function invoiceFacts(db: Db, ids: readonly string[]): Promise<Invo
     shipped: boolean;
     fully_refunded: boolean;
     cancelled: boolean;
-    raw: unknown;
+    invoice_title: string | null;
+    invoice_tax_no: string | null;
     blue_no: string | null;
     blue_fen: string | null;
     blue_title: string | null;
     blue_tax_no: string | null;
     red: boolean;
   }>`
-    select o.id, o.channel, o.shop, coalesce(p.point, 'paid') as point, o.paid_fen, o.payment_method = 'cod' as cod, o.status = 'cancelled' as cancelled, o.raw,
+    select o.id, o.shop, coalesce(p.point, 'paid') as point, o.paid_fen, o.payment_method = 'cod' as cod, o.status = 'cancelled' as cancelled, o.invoice_title, o.invoice_tax_no,
       exists (select 1 from reservations r where r.order_id = o.id and r.status = 'shipped')
         and not exists (select 1 from reservations r where r.order_id = o.id and r.status = 'held') as shipped,
       o.refund_status = 'refunded'
@@ -56,7 +56,6 @@ export async function invoiceFacts(db: Db, ids: readonly string[]): Promise<Invo
     where o.id = any(${ids as string[]}::text[])`.execute(db);
   return rows.map((r) => ({
     orderId: r.id,
-    channel: r.channel,
     shop: r.shop,
     point: r.point,
     paidFen: Number(r.paid_fen),
@@ -64,7 +63,7 @@ export async function invoiceFacts(db: Db, ids: readonly string[]): Promise<Invo
     shipped: r.shipped,
     fullyRefunded: r.fully_refunded,
     cancelled: r.cancelled,
-    raw: r.raw,
+    buyer: r.invoice_title === null ? null : { title: r.invoice_title, taxNo: r.invoice_tax_no ?? '' },
     blue: r.blue_no === null ? null : { invoiceNo: r.blue_no, amountFen: Number(r.blue_fen), title: r.blue_title ?? '', taxNo: r.blue_tax_no ?? '' },
     red: r.red,
   }));

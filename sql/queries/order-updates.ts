@@ -32,7 +32,10 @@ export async function lockKnownOrders(
   return new Map(rows.map((r) => [r.id, { status: r.status, version: r.version, address: r.address, hasWaybill: Boolean(r.has_waybill) }]));
 }
 
-/** Keeps the platform's newer version of an order: its status, refund state and version. */
+/**
+ * Keeps the platform's newer version of an order: its status, refund state and version, and the
+ * invoice the buyer asked for when the newer version carries one (a buyer may ask after paying).
+ */
 export async function storeVersion(trx: Trx, order: CanonicalOrder, changes: { address?: Address; status?: OrderStatus; exception?: { type: string; detail: string } }): Promise<void> {
   await trx
     .updateTable('orders')
@@ -42,6 +45,7 @@ export async function storeVersion(trx: Trx, order: CanonicalOrder, changes: { a
       refund_status: order.refundStatus,
       channel_updated_at: order.updatedAt,
       modified_at: sql`now()`,
+      ...(order.invoice ? { invoice_title: order.invoice.title, invoice_tax_no: order.invoice.taxNo } : {}),
       ...(changes.address ? { address: JSON.stringify(changes.address) } : {}),
       ...(changes.status ? { status: changes.status } : {}),
       ...(changes.exception ? { exception_type: changes.exception.type, exception_detail: changes.exception.detail } : {}),

@@ -50,6 +50,8 @@ export async function insertNewOrders(
         coupons: JSON.stringify(o.coupons),
         buyer_message: o.buyerMessage,
         seller_memo: o.sellerMemo,
+        invoice_title: o.invoice?.title ?? null,
+        invoice_tax_no: o.invoice?.taxNo ?? null,
         raw: rawJson(o.raw),
       })),
     )

@@ -25,6 +25,10 @@ describe('decideInvoice', () => {
     });
   });
 
+  it('makes the invoice out to an individual (个人), with no taxpayer number, when the order asked for no title', () => {
+    expect(decideInvoice(facts({ buyer: null }))).toMatchObject({ kind: 'request', request: { title: '个人', taxNo: '' } });
+  });
+
   it('waits for the parcel when the shop invoices once shipped, and asks once it left the warehouse', () => {
     expect(decideInvoice(facts({ point: 'shipped' }))).toEqual({ kind: 'await_shipment' });
     expect(decideInvoice(facts({ point: 'shipped', shipped: true }))).toMatchObject({ kind: 'request', request: { kind: 'blue' } });

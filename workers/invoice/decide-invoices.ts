@@ -1,7 +1,7 @@
 import type { InvoiceKind, InvoicePoint } from '../../sql/invoice-tables.ts';
+import type { InvoiceRequest as BuyerInvoiceRequest } from '../../streams/canonical-order.ts';
 import type { PostResult } from '../idempotent-post.ts';
 import type { StepResult } from '../order-step.ts';
-import type { InvoiceBuyer } from './invoice-buyer.ts';
 
 /** What the invoice step knows of one order, read at the edge (`sql/queries/invoices.ts`). */
 export interface InvoiceFacts {
@@ -19,7 +19,8 @@ export interface InvoiceFacts {
   fullyRefunded: boolean;
   /** The order was cancelled (its parcel, if any, will not go): nothing to invoice if it was not yet. */
   cancelled: boolean;
-  buyer: InvoiceBuyer;
+  /** The invoice title and taxpayer number the order asked for (the canonical order's `invoice`); null: an individual's. */
+  buyer: BuyerInvoiceRequest | null;
   /** The order's blue invoice, once issued. */
   blue: { invoiceNo: string; amountFen: number; title: string; taxNo: string } | null;
   /** Its red-letter reversal has been issued. */
@@ -49,6 +50,9 @@ export type InvoiceAction =
   | { kind: 'await_shipment' }
   | { kind: 'none'; why: NoInvoiceReason };
 
+/** The title of an invoice for a buyer who asked for none in particular: an individual. */
+export const INDIVIDUAL_TITLE = '个人';
+
 /** The idempotency key of an order's invoice of one kind: the same order and kind is never invoiced twice. */
 export function invoiceKey(orderId: string, kind: InvoiceKind): string {
   return `${orderId}:${kind}`;
@@ -59,7 +63,8 @@ export function invoiceKey(orderId: string, kind: InvoiceKind): string {
  * - No blue invoice yet: none for a shop that switched invoicing off, an order refunded in full
  *   or cancelled before it was invoiced, or one that paid nothing; a shop invoicing at shipment (and any cash
  *   on delivery order, which is paid only on delivery) waits until every parcel has left the
- *   warehouse; otherwise the blue invoice for what was paid, made out to the buyer's title.
+ *   warehouse; otherwise the blue invoice for what was paid, made out to the title the order asked
+ *   for, else to an individual (个人) with no taxpayer number.
  * - A blue invoice and a full refund: its red-letter reversal (冲红), the negative of it, once.
  *
  * @example
@@ -79,7 +84,8 @@ export function decideInvoice(f: InvoiceFacts): InvoiceAction {
   if (f.cancelled) return { kind: 'none', why: 'cancelled' };
   if (f.paidFen <= 0) return { kind: 'none', why: 'nothing_paid' };
   if ((f.point === 'shipped' || f.cod) && !f.shipped) return { kind: 'await_shipment' };
-  return { kind: 'request', request: { key: invoiceKey(f.orderId, 'blue'), orderId: f.orderId, shop: f.shop, kind: 'blue', title: f.buyer.title, taxNo: f.buyer.taxNo, amountFen: f.paidFen } };
+  const buyer = f.buyer ?? { title: INDIVIDUAL_TITLE, taxNo: '' };
+  return { kind: 'request', request: { key: invoiceKey(f.orderId, 'blue'), orderId: f.orderId, shop: f.shop, kind: 'blue', title: buyer.title, taxNo: buyer.taxNo, amountFen: f.paidFen } };
 }
 
 /** An invoice the service issued, as the `invoices` table keeps it. */

@@ -5,7 +5,7 @@ import { invoiceBreaker, requestInvoices } from './request-invoices.ts';
 /**
  * invoice: requests the electronic invoice (电子发票) of each notified order from the invoice
  * service, once per order (key `ORDER:blue`, one `invoices` row per order and kind), made out to
- * the buyer's invoice title and tax number when the order's payload carries them.
+ * the invoice title and tax number the order asked for (the canonical order's `invoice`), else an individual's.
  *
  * Where it sits: a side step after notify, so every order it sees has been paid and waybilled.
  * A shop invoicing once `paid` is invoiced here (an order is paid long before it is notified; a

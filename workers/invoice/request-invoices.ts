@@ -5,7 +5,6 @@ import { CallHeldError, ServiceUnavailableError } from '../circuit/service-break
 import type { BatchItem, PostResult } from '../idempotent-post.ts';
 import type { StageContext } from '../stage.ts';
 import { decideInvoice, decideInvoiceOutcome, type InvoiceAction, type InvoiceOutcome } from './decide-invoices.ts';
-import { invoiceBuyerOf } from './invoice-buyer.ts';
 
 /** Invoices per call: batch e-invoice APIs commonly take up to 100. */
 const INVOICE_BATCH_LIMIT = 100;
@@ -24,7 +23,7 @@ export function invoiceBreaker(ctx: Pick<StageContext, 'settings' | 'log'>) {
  */
 export async function requestInvoices(ids: readonly string[], ctx: Pick<StageContext, 'db' | 'settings' | 'log'>, signal: AbortSignal): Promise<InvoiceOutcome> {
   const facts = await invoiceFacts(ctx.db, ids);
-  const actions = new Map<string, InvoiceAction>(facts.map((f) => [f.orderId, decideInvoice({ ...f, buyer: invoiceBuyerOf(f.channel, f.raw) })]));
+  const actions = new Map<string, InvoiceAction>(facts.map((f) => [f.orderId, decideInvoice(f)]));
   const items: BatchItem[] = [];
   for (const action of actions.values()) {
     if (action.kind !== 'request') continue;

@@ -1,43 +1,35 @@
-import type { Channel } from '../../streams/canonical-order.ts';
+import type { Channel, InvoiceRequest } from '../../../streams/canonical-order.ts';
 
-/** Who an invoice is made out to: the buyer's invoice title (发票抬头) and taxpayer number (纳税人识别号). */
-export interface InvoiceBuyer {
-  title: string;
-  /** '' for an individual. */
-  taxNo: string;
-}
-
-/** The title of an invoice for a buyer who asked for none in particular: an individual. */
-export const INDIVIDUAL_TITLE = '个人';
-
-/** Longest title and taxpayer number passed on: a unified social credit code is 18 characters, titles are names. */
+/** Longest title and taxpayer number kept: a unified social credit code is 18 characters, titles are names. */
 const MAX_TITLE = 100;
 const MAX_TAX_NO = 20;
 
 /**
- * The buyer's invoice title and tax number as the order's platform payload (`orders.raw`, kept
- * whole) carries them. Pure. Read here rather than in the canonical order: only the invoice step
- * needs them, and they are not personal data the ingest seals. Where each platform puts them:
+ * The invoice the buyer asked for in the platform payload: its title (发票抬头) and taxpayer
+ * number (纳税人识别号), or undefined when the payload asks for none in particular. Pure; the
+ * one place each platform's invoice fields are read (`canonicalOrderOf` calls it for every
+ * channel):
  * - tmall: the trade's `invoice_name` and `buyer_tax_no` (inside the `trade_fullinfo_get_response`
  *   envelope or not);
  * - jd: `invoiceEasyInfo.invoiceTitle` and `invoiceEasyInfo.invoiceCode`;
  * - shop (the web shop, and `ordersurge submit` of web-shop orders): the `note_attributes` named
  *   `invoice_title` and `tax_number`;
  * - douyin, pdd, pos: none (their order payloads carry no invoice request; a till prints its own).
- * A title that is missing, blank or not a string is the individual's (个人), with no tax number.
+ * A title that is missing, blank or not a string is no request; the tax number is trimmed and
+ * upper-cased ('' when absent).
  *
  * @example
- * invoiceBuyerOf('jd', { invoiceEasyInfo: { invoiceTitle: '某某科技有限公司', invoiceCode: '91310000MA1K000000' } })
+ * invoiceRequestOf('jd', { invoiceEasyInfo: { invoiceTitle: '某某科技有限公司', invoiceCode: '91310000ma1k000000' } })
  * // { title: '某某科技有限公司', taxNo: '91310000MA1K000000' }
  */
-export function invoiceBuyerOf(channel: Channel | string, raw: unknown): InvoiceBuyer {
+export function invoiceRequestOf(channel: Channel, raw: unknown): InvoiceRequest | undefined {
   const [title, taxNo] = fieldsOf(channel, raw);
   const cleanTitle = text(title, MAX_TITLE);
-  if (cleanTitle === '') return { title: INDIVIDUAL_TITLE, taxNo: '' };
+  if (cleanTitle === '') return undefined;
   return { title: cleanTitle, taxNo: text(taxNo, MAX_TAX_NO).toUpperCase() };
 }
 
-function fieldsOf(channel: string, raw: unknown): [unknown, unknown] {
+function fieldsOf(channel: Channel, raw: unknown): [unknown, unknown] {
   switch (channel) {
     case 'tmall': {
       const trade = objectAt(objectAt(raw, 'trade_fullinfo_get_response'), 'trade') ?? record(raw);
