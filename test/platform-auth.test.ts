@@ -152,6 +152,27 @@ describe('signed platform calls against strict simulators', () => {
     expect(metrics).toContain('ordersurge_shop_token_refreshes_total{channel="pdd",shop="pdd-ahead",outcome="ok"} 1');
   });
 
+  it('takes up the pair another process refreshed and stored, rather than refresh with a retired refresh token', async () => {
+    const { sim } = await shopOn(TMALL, 'tmall-shared', 53_000_000);
+    const first = addOrders(sim, 1);
+    const c = await connect(['tmall-shared']);
+    await arrived('tmall-shared', first);
+    // count-check --shops in another process: its copy of the account is near expiry, so it
+    // refreshes and stores the new pair; the platform retires the pair this connector holds.
+    const account = (await loadShopAccount(p.db, 'tmall-shared', keyring))!;
+    const other = shopAuthOf({ ...account, expiresAt: new Date(Date.now() + 60_000) }, { db: p.db, keyring, log: (line) => logs.push(line) });
+    const api = platformApiFor('tmall', { baseUrl: sim.url, auth: other });
+    for await (const page of api.ordersModified({ fromMs: Date.now() - MINUTE, toMs: Date.now() }, new AbortController().signal)) expect(page.length).toBeGreaterThan(0);
+    expect(sim.auth!.stats.refreshes).toBe(1);
+    const later = addOrders(sim, 1);
+    await arrived('tmall-shared', [...first, ...later].sort());
+    expect(sim.auth!.stats.refreshesRefused).toBe(0);
+    expect(c.pollers[0]!.tokenRefreshFailures).toBe(0);
+    expect((await loadShopAccount(p.db, 'tmall-shared', keyring))!.refreshFailure).toBeUndefined();
+    expect(logs).toContain('connector tmall/tmall-shared: using the token pair stored for the shop since (refreshed elsewhere, or re-authorized)');
+    await c.stop();
+  });
+
   it('alerts when the refresh is refused, marks the shop for re-authorization and keeps the cursor', async () => {
     const { sim } = await shopOn(DOUYIN, 'douyin-revoked', 49_000_000);
     const first = addOrders(sim, 1);

@@ -7,6 +7,7 @@ import { webhookSecretsFromEnv } from '../workers/ingest/connectors/webhook-secr
 import { processPiiKeyring } from '../streams/pii/keyring.ts';
 import { Secret } from '../workers/ingest/connectors/secret.ts';
 import { saveShopAccount, shopLookup } from '../workers/ingest/connectors/shop-accounts.ts';
+import { startConnectors } from '../workers/ingest/connectors/start-connectors.ts';
 import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
 
 const SHOP_SECRET = 'shop-webhook-secret-0123456789abcdef';
@@ -211,6 +212,26 @@ describe('webhooks', () => {
       expect(perShop.stats.rejected.not_found).toBe(2);
     } finally {
       await perShop.close();
+    }
+  });
+
+  it("connect's webhook server (startConnectors) knows the registered shop accounts", async () => {
+    const keyring = processPiiKeyring();
+    await saveShopAccount(
+      p.db,
+      { code: 'tmall-flagship', channel: 'tmall', displayName: 'flagship', apiBaseUrl: 'http://127.0.0.1:9', appKey: 'k', appSecret: new Secret('tmall-flagship-secret-0123'), accessToken: new Secret('t'), refreshToken: new Secret('r'), expiresAt: undefined },
+      keyring,
+    );
+    const secrets = webhookSecretsFromEnv({ ORDERSURGE_WEBHOOK_SECRET_TMALL: TMALL_SECRET });
+    const connectors = await startConnectors({ js: p.bus.js, names: p.names, db: p.db, keyring, webhook: { port: 0, secrets }, log: () => undefined });
+    try {
+      const { id, body } = tmallBody(1401);
+      const res = await fetch(`${connectors.webhook!.url}/webhooks/tmall/tmall-flagship`, { method: 'POST', body, headers: { 'x-ordersurge-hmac-sha256': signWebhookBody(TMALL_SECRET, body) } });
+      expect(res.status).toBe(200);
+      const row = await eventually(() => p.db.selectFrom('orders').select(['shop']).where('id', '=', `tmall:${id}`).executeTakeFirst(), 10_000, `tmall:${id} in orders`);
+      expect(row.shop).toBe('tmall-flagship');
+    } finally {
+      await connectors.stop();
     }
   });
 

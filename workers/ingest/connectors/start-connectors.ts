@@ -6,9 +6,9 @@ import type { Names } from '../../../streams/names.ts';
 import { errorText } from '../../error-text.ts';
 import { ConnectorConfigError } from './connector-errors.ts';
 import { platformApiFor } from './platforms/platform-api-for.ts';
-import type { PiiKeyring } from '../../../streams/pii/keyring.ts';
+import { processPiiKeyring, type PiiKeyring } from '../../../streams/pii/keyring.ts';
 import { recordRefreshFailure } from '../../../sql/queries/shop-accounts.ts';
-import { saveShopTokens, type ShopAccount } from './shop-accounts.ts';
+import { loadShopAccount, saveShopTokens, shopLookup, type ShopAccount } from './shop-accounts.ts';
 import { ShopAuth } from './shop-auth.ts';
 import { recordShopRefresh, watchShopAuth } from './shop-auth-metrics.ts';
 import { DEFAULT_PULL, checkPullSettings, newPullStats, runPullConnector, type PullSettings, type PullStats, type PullTarget } from './pull-connector.ts';
@@ -38,7 +38,7 @@ export interface StartConnectorsOptions {
   pull?: Partial<PullSettings>;
   /** Orders per listing call; default each platform's maximum. */
   pageSize?: number;
-  /** Serve webhooks too: `POST /webhooks/:channel` on this port, for the channels with a secret. */
+  /** Serve webhooks too: `POST /webhooks/:channel[/:shop]` on this port, for the channels with a secret. */
   webhook?: { port: number; host?: string; secrets: WebhookSecrets };
   log?: (line: string) => void;
   /** The clock of the pollers (tests). */
@@ -81,6 +81,12 @@ export function shopAuthOf(account: ShopAccount, deps: { db: Db; keyring: PiiKey
       recordShopRefresh(account.channel, account.code, 'failed');
       deps.log(`ALERT connector ${who}: ${error}; re-authorize the shop (ordersurge shops add ${account.code} ... with its new tokens)`);
       await recordRefreshFailure(deps.db, account.code, error);
+    },
+    reload: () => loadShopAccount(deps.db, account.code, deps.keyring),
+    onReloaded: () => {
+      // Stored by another process's refresh or a re-authorisation (`shops add`, which clears the mark).
+      watchShopAuth(account.channel, account.code, false);
+      deps.log(`connector ${who}: using the token pair stored for the shop since (refreshed elsewhere, or re-authorized)`);
     },
   });
 }
@@ -128,7 +134,9 @@ export async function startConnectors(opts: StartConnectorsOptions): Promise<Run
   }
 
   const admission = opts.admission ? { admission: opts.admission } : {};
-  const webhook = opts.webhook ? await startWebhookServer({ js: opts.js, names: opts.names, log, ...admission, ...opts.webhook }) : undefined;
+  // Deliveries to /webhooks/CHANNEL/SHOP name a registered shop account.
+  const shops = shopLookup(opts.db, () => opts.keyring ?? processPiiKeyring());
+  const webhook = opts.webhook ? await startWebhookServer({ js: opts.js, names: opts.names, log, shops, ...admission, ...opts.webhook }) : undefined;
   const abort = new AbortController();
   const deps = { js: opts.js, names: opts.names, db: opts.db, log, ...admission, ...(opts.now ? { now: opts.now } : {}) };
   const runs = targets.map(({ target, stats }) =>
