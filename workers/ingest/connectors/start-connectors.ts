@@ -11,6 +11,7 @@ import { recordRefreshFailure } from '../../../sql/queries/shop-accounts.ts';
 import { loadShopAccount, saveShopTokens, shopLookup, type ShopAccount } from './shop-accounts.ts';
 import { ShopAuth } from './shop-auth.ts';
 import { recordShopRefresh, watchShopAuth } from './shop-auth-metrics.ts';
+import { newAftersaleStats, runAftersaleConnector, type AftersaleStats } from './aftersale-connector.ts';
 import { DEFAULT_PULL, checkPullSettings, newPullStats, runPullConnector, type PullSettings, type PullStats, type PullTarget } from './pull-connector.ts';
 import { startWebhookServer, type WebhookServer } from './webhook-server.ts';
 import type { WebhookSecrets } from './webhook-secrets.ts';
@@ -45,6 +46,8 @@ export interface StartConnectorsOptions {
   now?: () => number;
   /** Backpressure: while closed, pollers hold and webhooks answer 429 (see `streams/admission.ts`). */
   admission?: AdmissionGate;
+  /** Also poll each marketplace account's after-sale records into tickets (`aftersale-connector.ts`); default true. */
+  aftersales?: boolean;
 }
 
 export interface RunningConnectors {
@@ -52,6 +55,8 @@ export interface RunningConnectors {
   settings: PullSettings;
   /** One per polled platform account, live. */
   pollers: readonly PullStats[];
+  /** One per polled account whose platform has an after-sale API (the four marketplaces), live. */
+  aftersales: readonly AftersaleStats[];
   webhook: WebhookServer | undefined;
   /** Stops polling (a poll in flight is abandoned, its window read again next time) and closes the webhook server. */
   stop(): Promise<void>;
@@ -144,15 +149,23 @@ export async function startConnectors(opts: StartConnectorsOptions): Promise<Run
       log(`ALERT connector ${target.channel}/${target.shop}: stopped: ${errorText(error)}`);
     }),
   );
+  // After-sales are polled apart from orders, with their own cursor: one feed failing leaves the other going.
+  const aftersaleTargets = opts.aftersales === false ? [] : targets.filter(({ target }) => target.api.aftersalesModified).map(({ target }) => ({ target, stats: newAftersaleStats(target.channel, target.shop) }));
+  const aftersaleRuns = aftersaleTargets.map(({ target, stats }) =>
+    runAftersaleConnector(target, settings, deps, stats, abort.signal).catch((error: unknown) => {
+      log(`ALERT connector ${target.channel}/${target.shop}: after-sale poller stopped: ${errorText(error)}`);
+    }),
+  );
   let stopped: Promise<void> | undefined;
   return {
     settings,
     pollers: targets.map((t) => t.stats),
+    aftersales: aftersaleTargets.map((t) => t.stats),
     webhook,
     stop: () =>
       (stopped ??= (async () => {
         abort.abort();
-        await Promise.all(runs);
+        await Promise.all([...runs, ...aftersaleRuns]);
         await webhook?.close();
       })()),
   };
