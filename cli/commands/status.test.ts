@@ -42,6 +42,7 @@ describe('status for people', () => {
           { channel: 'jd', shop: 'jd-main', registered: true, cursorAt: new Date('2026-12-07T08:59:50Z'), lastAdvancedAt: new Date('2026-12-07T08:59:55Z'), published: 40, failures: 0, consecutiveFailures: 0, lastError: null, reauthorise: null },
           { channel: 'jd', shop: 'jd-outlet', registered: true, cursorAt: new Date('2026-12-07T06:55:00Z'), lastAdvancedAt: new Date('2026-12-07T06:55:00Z'), published: 12, failures: 9, consecutiveFailures: 9, lastError: 'token refresh failed', reauthorise: { since: new Date('2026-12-07T07:00:00Z'), error: 'token refresh failed: JD 19: 令牌无效' } },
           { channel: 'tmall', shop: 'tmall-new', registered: true, cursorAt: null, lastAdvancedAt: null, published: 0, failures: 0, consecutiveFailures: 0, lastError: null, reauthorise: null },
+          { channel: 'tmall', shop: 'tmall-stuck', registered: true, cursorAt: new Date('2026-12-06T09:00:00Z'), lastAdvancedAt: null, published: 0, failures: 2, consecutiveFailures: 2, lastError: 'token refresh failed', reauthorise: { since: new Date('2026-12-07T08:59:00Z'), error: 'token refresh failed: HTTP 401' } },
         ],
       },
     } as unknown as StatusView;
@@ -50,11 +51,13 @@ describe('status for people', () => {
     expect(lines).toContain('  tmall/tmall-new: not polled yet');
     expect(lines).toContain('  jd/jd-main: ok, cursor 12-07 16:59:50 (5s ago), 40 in, 0 failed polls');
     expect(lines.find((l) => l.startsWith('  jd/jd-outlet:'))).toMatch(/^ {2}jd\/jd-outlet: RE-AUTHORISE, cursor 12-07 14:55:00 \(2h05m ago\), 12 in: token/);
-    const header = lines.indexOf('shops to re-authorise (1; token refresh failed, no orders come in):');
+    expect(lines.find((l) => l.startsWith('  tmall/tmall-stuck: RE-AUTHORISE'))).toMatch(/^ {2}tmall\/tmall-stuck: RE-AUTHORISE, cursor 12-06 17:00:00 \(never moved\), 0 in: /);
+    expect(lines).toContain('  tmall/tmall-stuck: since 1m00s ago, cursor never moved: HTTP 401');
+    const header = lines.indexOf('shops to re-authorise (2; token refresh failed, no orders come in):');
     expect(header).toBeGreaterThan(0);
     expect(lines[header + 1]).toBe('  jd/jd-outlet: since 2h00m ago, cursor moved 2h05m ago: JD 19: 令牌无效');
     const json = statusJson(view);
-    expect(json.reauthorise).toEqual([expect.objectContaining({ shop: 'jd-outlet', lastAdvancedAt: '2026-12-07T14:55:00.000+08:00', reauthorise: { since: '2026-12-07T15:00:00.000+08:00', error: 'token refresh failed: JD 19: 令牌无效' } })]);
-    expect(json.shops.map((s) => s.shop)).toEqual(['jd-main', 'jd-outlet', 'tmall-new']);
+    expect(json.reauthorise).toEqual([expect.objectContaining({ shop: 'jd-outlet', lastAdvancedAt: '2026-12-07T14:55:00.000+08:00', reauthorise: { since: '2026-12-07T15:00:00.000+08:00', error: 'token refresh failed: JD 19: 令牌无效' } }), expect.objectContaining({ shop: 'tmall-stuck', lastAdvancedAt: null })]);
+    expect(json.shops.map((s) => s.shop)).toEqual(['jd-main', 'jd-outlet', 'tmall-new', 'tmall-stuck']);
   });
 });

@@ -98,7 +98,7 @@ export function formatStatus(view: StatusView): string {
   if (reauthorise.length) {
     out.push(`shops to re-authorise (${reauthorise.length}; token refresh failed, no orders come in):`);
     for (const s of reauthorise) {
-      out.push(fitLine(`  ${s.channel}/${s.shop}: since ${agoText(s.reauthorise.since, snapshot.at)}, cursor moved ${agoText(s.lastAdvancedAt, snapshot.at)}: ${s.reauthorise.error.replace(/^token refresh failed: /, '')}`));
+      out.push(fitLine(`  ${s.channel}/${s.shop}: since ${agoText(s.reauthorise.since, snapshot.at)}, ${s.lastAdvancedAt ? `cursor moved ${agoText(s.lastAdvancedAt, snapshot.at)}` : 'cursor never moved'}: ${s.reauthorise.error.replace(/^token refresh failed: /, '')}`));
     }
     out.push('  (ordersurge shops add CODE --channel C ... with its new tokens)');
   }
@@ -110,6 +110,6 @@ function shopHealth(s: ShopConnector, at: Date): string {
   const health = s.reauthorise ? 'RE-AUTHORISE' : s.consecutiveFailures > 0 ? `FAILING x${s.consecutiveFailures}` : 'ok';
   if (s.cursorAt === null) return s.reauthorise ? `${health}, not polled yet` : 'not polled yet';
   // The zone's offset is on the first line; here it would cost the room of the error.
-  const head = `${health}, cursor ${timeText(s.cursorAt).slice(5, 19)} (${agoText(s.lastAdvancedAt, at)}), ${s.published} in`;
+  const head = `${health}, cursor ${timeText(s.cursorAt).slice(5, 19)} (${s.lastAdvancedAt ? agoText(s.lastAdvancedAt, at) : 'never moved'}), ${s.published} in`;
   return s.consecutiveFailures > 0 ? `${head}: ${s.lastError ?? ''}` : `${head}, ${s.failures} failed polls`;
 }
