@@ -202,6 +202,9 @@ describe('webhooks', () => {
       const unknown = await send('/webhooks/tmall/tmall-nope', tmall.body, { 'x-ordersurge-hmac-sha256': signWebhookBody(TMALL_SECRET, tmall.body) });
       expect(unknown.status).toBe(404);
       expect(await unknown.json()).toEqual({ error: 'shop: no shop account "tmall-nope"; register it with `ordersurge shops add tmall-nope --channel tmall ...` (see `ordersurge shops list`)' });
+      // Unsigned, a relay delivery is refused before the accounts are looked at: nothing to learn of them.
+      const unsigned = await send('/webhooks/tmall/tmall-nope', tmall.body, {});
+      expect(unsigned.status).toBe(401);
       const crossed = await send('/webhooks/shop/tmall-outlet', store.body, shopHeaders(store.body));
       expect(crossed.status).toBe(404);
       expect(await crossed.json()).toEqual({ error: 'shop: tmall-outlet is a tmall account, not shop' });

@@ -104,17 +104,24 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     const parsed = channelSchema.safeParse(name);
     if (!parsed.success) return reject(404, 'not_found', `unknown channel ${JSON.stringify(name)}: one of ${CHANNELS.join(', ')}`);
     const channel: Channel = parsed.data;
-    let shop: NamedShop | undefined;
-    if (route[2] !== undefined) {
-      const code = decodeURIComponent(route[2]);
-      if (!opts.shops && code !== channel) return reject(404, 'not_found', `shop ${JSON.stringify(code)}: this server does not know the shop accounts; deliver to /webhooks/${channel}`);
+    const code = route[2] === undefined ? undefined : decodeURIComponent(route[2]);
+    const resolveShop = async (named: string): Promise<{ shop: NamedShop | undefined } | { refused: Answer }> => {
+      if (!opts.shops && named !== channel) return { refused: reject(404, 'not_found', `shop ${JSON.stringify(named)}: this server does not know the shop accounts; deliver to /webhooks/${channel}`) };
       try {
-        shop = opts.shops ? await namedShop(channel, code, opts.shops) : undefined;
+        return { shop: opts.shops ? await namedShop(channel, named, opts.shops) : undefined };
       } catch (error) {
-        if (error instanceof ShopNotValidError) return reject(404, 'not_found', error.message);
-        log(`webhook ${channel}/${code}: could not read the shop account (the platform will retry): ${errorText(error)}`);
-        return reject(503, 'publish_failed', `could not check shop account ${code}, retry later`);
+        if (error instanceof ShopNotValidError) return { refused: reject(404, 'not_found', error.message) };
+        log(`webhook ${channel}/${named}: could not read the shop account (the platform will retry): ${errorText(error)}`);
+        return { refused: reject(503, 'publish_failed', `could not check shop account ${named}, retry later`) };
       }
+    };
+    let shop: NamedShop | undefined;
+    // Only a Shopify store's secret depends on its account: every other delivery is authenticated
+    // first, so an unsigned caller learns nothing of the accounts and costs no query.
+    if (channel === 'shop' && code !== undefined) {
+      const resolved = await resolveShop(code);
+      if ('refused' in resolved) return resolved.refused;
+      shop = resolved.shop;
     }
     // Shopify signs a store's webhooks with its app's secret; relays sign with the channel's.
     const storeSecret = channel === 'shop' && shop?.appSecret && !shop.appSecret.isEmpty ? shop.appSecret : undefined;
@@ -134,6 +141,11 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     if (!verifyWebhookBody(secret, body, signature)) {
       const whose = storeSecret ? `shop account ${shop!.code}'s app secret` : `the ${channel} secret`;
       return reject(401, 'unauthorized', `${header}: does not match the body under ${whose} (wrong secret, or the body changed on the way)`);
+    }
+    if (channel !== 'shop' && code !== undefined) {
+      const resolved = await resolveShop(code);
+      if ('refused' in resolved) return resolved.refused;
+      shop = resolved.shop;
     }
 
     if (channel === 'shop') {
