@@ -235,6 +235,24 @@ describe('after-sales from the platforms, and their settlement files', () => {
     expect(await p.db.selectFrom('platform_aftersales').select('platform_ticket_id').where('platform_ticket_id', '=', 'R-BAD').execute()).toEqual([]);
   });
 
+  it("retries a failed after-sale poll from its cursor, alerting, while the shop's orders keep coming", async () => {
+    const sim = await shopOn(DOUYIN, 'douyin-broken-as', 68_000_001);
+    // The platform's after-sale API is down; its order API is not.
+    sim.faults.failWhen = (req) => req.path === '/afterSale/List';
+    const orders = addPaidOrders(sim, 2);
+    const c = await connect(['douyin-broken-as']);
+    await priced('douyin', orders);
+    await eventually(async () => (c.aftersales[0]!.failures >= 2 ? true : undefined), 15_000, 'two failed after-sale polls');
+    expect(logs.some((l) => l.startsWith('ALERT connector douyin/douyin-broken-as: after-sale poll failed'))).toBe(true);
+    const cursor = await p.db.selectFrom('aftersale_cursors').selectAll().where('shop', '=', 'douyin-broken-as').executeTakeFirstOrThrow();
+    expect(Number(cursor.consecutive_failures)).toBeGreaterThanOrEqual(1);
+    expect(cursor.last_success_at).toBeNull();
+    const refund = sim.addAftersale(orders[0]!, { type: 'refund_only' });
+    sim.faults.failWhen = undefined;
+    await untilState('douyin-broken-as', refund.id, 'requested');
+    await c.stop();
+  });
+
   it('generates after-sales at a rate (new ones and moves of open ones), each readable by its platform normaliser', async () => {
     for (const def of [TMALL, JD, DOUYIN, PDD] as PlatformDefinition<unknown>[]) {
       const sim = await startPlatformSimulator(def, { firstSeq: 67_000_001, aftersalesPerSecond: 40, seed: 7 });
