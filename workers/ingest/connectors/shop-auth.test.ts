@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Secret } from './secret.ts';
 import type { ShopTokens } from './shop-accounts.ts';
-import { ShopAuth, type TokenRefresher } from './shop-auth.ts';
+import { ShopAuth, TokenExpiredError, withAccessToken, type TokenRefresher } from './shop-auth.ts';
 
 const NOW = Date.parse('2026-12-07T10:00:00Z');
 const pair = (name: string, expiresInMs: number | undefined): ShopTokens => ({
@@ -47,5 +47,28 @@ describe('ShopAuth before a refresh reads the pair stored for the shop', () => {
       expect((await auth(stored).accessToken(refresher, signal)).reveal()).toBe('at-new');
       expect(used).toEqual(['rt-held']);
     }
+  });
+});
+
+describe('withAccessToken with two calls out on one expired token', () => {
+  it('refreshes once: the call refused after the other refreshed takes up the new token', async () => {
+    const signal = new AbortController().signal;
+    const { refresher, used } = recordingRefresher();
+    const auth = new ShopAuth({ appKey: 'k', appSecret: new Secret('s'), tokens: pair('held', 3600_000), now: () => NOW });
+    let releaseSlow!: () => void;
+    const slowRefused = new Promise<void>((resolve) => (releaseSlow = resolve));
+    // The platform has expired at-held: both calls go out with it; the second is refused only after the first refreshed.
+    const platform = async (token: Secret, slow: boolean) => {
+      if (token.reveal() === 'at-held') {
+        if (slow) await slowRefused;
+        throw new TokenExpiredError('token expired');
+      }
+      return token.reveal();
+    };
+    const slow = withAccessToken(auth, refresher, signal, (t) => platform(t, true));
+    expect(await withAccessToken(auth, refresher, signal, (t) => platform(t, false))).toBe('at-new');
+    releaseSlow();
+    expect(await slow).toBe('at-new');
+    expect(used).toEqual(['rt-held']);
   });
 });

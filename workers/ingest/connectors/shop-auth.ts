@@ -78,8 +78,13 @@ export class ShopAuth {
     return this.tokens.accessToken;
   }
 
-  /** Refreshes now (the platform said the token expired); concurrent callers share one refresh. */
-  renew(refresher: TokenRefresher, signal: AbortSignal): Promise<Secret> {
+  /**
+   * Refreshes now (the platform said the token expired); concurrent callers share one refresh.
+   * Given the token the platform refused, a call that was already out with it when another
+   * caller refreshed takes up the new token instead of spending the refresh token a second time.
+   */
+  renew(refresher: TokenRefresher, signal: AbortSignal, refused?: Secret): Promise<Secret> {
+    if (!this.refreshing && refused && refused.reveal() !== this.tokens.accessToken.reveal()) return Promise.resolve(this.tokens.accessToken);
     this.refreshing ??= this.refresh(refresher, signal).finally(() => {
       this.refreshing = undefined;
     });
@@ -125,11 +130,12 @@ export class ShopAuth {
  * const body = await withAccessToken(auth, refreshTop, signal, (token) => topCall(method, params, token));
  */
 export async function withAccessToken<T>(auth: ShopAuth, refresher: TokenRefresher, signal: AbortSignal, call: (token: Secret) => Promise<T>): Promise<T> {
+  const token = await auth.accessToken(refresher, signal);
   try {
-    return await call(await auth.accessToken(refresher, signal));
+    return await call(token);
   } catch (error) {
     if (!(error instanceof TokenExpiredError)) throw error;
-    return call(await auth.renew(refresher, signal));
+    return call(await auth.renew(refresher, signal, token));
   }
 }
 
