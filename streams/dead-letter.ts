@@ -16,6 +16,28 @@ export interface DeadLetter {
   payload: Uint8Array;
   /** The shop account of an ingest message (its `Os-Shop` header), kept so a replay lands in the same shop. */
   shop?: string;
+  /**
+   * Set when the payload is a platform's after-sale record (of `channel`, polled for `shop`), not
+   * the stage's own message: replay hands it back to the after-sale path, never to `subject`.
+   */
+  aftersale?: { channel: string };
+}
+
+/** Headers of the dead letters only: what the payload is, when it is not its stage's message. */
+export const DEAD_LETTER_HEADERS = { kind: 'Os-Kind', channel: 'Os-Channel' } as const;
+const AFTERSALE_KIND = 'aftersale-record';
+// Written by the after-sale poller before dead letters recorded their kind (issue 19).
+const LEGACY_AFTERSALE_ERROR = 'after-sale record: ';
+
+/** A dead letter's payload cannot go where replay was asked to put it. */
+export class DeadLetterReplayError extends Error {
+  constructor(
+    readonly seq: number,
+    message: string,
+  ) {
+    super(`dead letter #${seq}: ${message}`);
+    this.name = 'DeadLetterReplayError';
+  }
 }
 
 /** Stores a failed message in the dead-letter stream with its stage, error and attempt count. */
@@ -32,6 +54,10 @@ export async function publishDeadLetter(
   h.set(HEADERS.attempts, String(letter.attempts));
   h.set(HEADERS.failedAt, new Date().toISOString());
   if (letter.shop) h.set(HEADERS.shop, letter.shop);
+  if (letter.aftersale) {
+    h.set(DEAD_LETTER_HEADERS.kind, AFTERSALE_KIND);
+    h.set(DEAD_LETTER_HEADERS.channel, letter.aftersale.channel);
+  }
   await js.publish(names.deadLetterSubject(letter.stage), letter.payload, { headers: h });
 }
 
@@ -39,6 +65,15 @@ function fromJsMsg(msg: JsMsg): DeadLetter {
   const header = msg.headers;
   const get = (name: string): string => header?.get(name) ?? '';
   const stage = get(HEADERS.stage);
+  const shop = get(HEADERS.shop);
+  const subject = get(HEADERS.subject);
+  const error = get(HEADERS.error);
+  const aftersale =
+    get(DEAD_LETTER_HEADERS.kind) === AFTERSALE_KIND
+      ? { channel: get(DEAD_LETTER_HEADERS.channel) }
+      : stage === 'ingest' && shop && error.startsWith(LEGACY_AFTERSALE_ERROR)
+        ? { channel: subject.slice(subject.lastIndexOf('.') + 1) }
+        : undefined;
   return {
     seq: msg.seq,
     stage: isStageName(stage) ? stage : 'ingest',
@@ -47,7 +82,8 @@ function fromJsMsg(msg: JsMsg): DeadLetter {
     attempts: Number(get(HEADERS.attempts) || 0),
     failedAt: get(HEADERS.failedAt),
     payload: msg.data,
-    ...(get(HEADERS.shop) ? { shop: get(HEADERS.shop) } : {}),
+    ...(shop ? { shop } : {}),
+    ...(aftersale ? { aftersale } : {}),
   };
 }
 
@@ -77,7 +113,9 @@ export async function listDeadLetters(
 
 /**
  * Publishes dead letters back to the subject they failed on and removes them from the
- * dead-letter stream. Returns the replayed letters.
+ * dead-letter stream. Returns the replayed letters. An after-sale record is refused
+ * (`DeadLetterReplayError`): on its subject it would fail again as an order; it goes back through
+ * the after-sale path (`replayAftersaleLetters`).
  */
 export async function replayDeadLetters(
   js: JetStreamClient,
@@ -86,6 +124,8 @@ export async function replayDeadLetters(
   letters: readonly DeadLetter[],
 ): Promise<DeadLetter[]> {
   const replayed: DeadLetter[] = [];
+  const aftersale = letters.find((l) => l.aftersale);
+  if (aftersale) throw new DeadLetterReplayError(aftersale.seq, 'an after-sale record: it is replayed to the after-sale path, not to its subject');
   for (const letter of letters) {
     // A fresh id: the original one may still sit in the stage stream's duplicate window.
     const h = headers();
@@ -95,6 +135,11 @@ export async function replayDeadLetters(
     replayed.push(letter);
   }
   return replayed;
+}
+
+/** Removes one dead letter, once what it held has been taken up elsewhere. */
+export async function deleteDeadLetter(jsm: JetStreamManager, names: Names, seq: number): Promise<void> {
+  await jsm.streams.deleteMessage(names.deadLetterStream, seq);
 }
 
 export async function deadLetterCount(jsm: JetStreamManager, names: Names): Promise<number> {

@@ -1,6 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { listDeadLetters, type DeadLetter } from '../../streams/dead-letter.ts';
 import { replayWithOrders } from '../../workers/dead-lettered-order.ts';
+import { replayAftersaleLetters } from '../../workers/ingest/connectors/aftersale-replay.ts';
 import type { StageName } from '../../streams/pipeline.ts';
 import { loadConfig } from '../config.ts';
 import { processPiiKeyring } from '../../streams/pii/keyring.ts';
@@ -17,7 +19,7 @@ const decoder = new TextDecoder();
 
 /** A dead letter as printed: the payload (opened if sealed) with buyers' phones, names and streets masked, phones in the reason too (replay uses the stored one). */
 export function letterView(l: DeadLetter) {
-  return { seq: l.seq, stage: l.stage, subject: l.subject, error: maskPhonesIn(l.error), attempts: l.attempts, failedAt: failedAt(l, timeJson), payload: shownPayload(l.payload) };
+  return { seq: l.seq, stage: l.stage, subject: l.subject, aftersale: l.aftersale ? { channel: l.aftersale.channel, shop: l.shop ?? null } : null, error: maskPhonesIn(l.error), attempts: l.attempts, failedAt: failedAt(l, timeJson), payload: shownPayload(l.payload) };
 }
 
 /** When it failed, in the display zone; a letter without the header (written by hand) shows what it has. */
@@ -33,6 +35,22 @@ function shownPayload(payload: Uint8Array): string {
   } catch (error) {
     return `(sealed; cannot open it here: ${error instanceof Error ? error.message : String(error)})`;
   }
+}
+
+/** An operator's corrected payload: read whole, checked to be JSON here rather than after connecting. */
+async function readPayloadFile(file: string): Promise<Uint8Array> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`--payload: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`--payload: ${file} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return new TextEncoder().encode(text);
 }
 
 const oneStage = (value: string): StageName => {
@@ -56,7 +74,7 @@ export function dlqCommand(): Command {
           const letters = await listDeadLetters(conn.bus!.js, conn.bus!.jsm, conn.names, { limit: opts.limit, ...(opts.stage ? { stage: opts.stage } : {}) });
           if (opts.json) console.log(JSON.stringify(letters.map(letterView), null, 2));
           else if (letters.length === 0) console.log('no dead letters');
-          else for (const l of letters) console.log([`#${l.seq}  ${failedAt(l, timeText)}  ${l.stage}  attempts ${l.attempts}`, ...wrapLines(maskPhonesIn(l.error), TEXT_WIDTH, '  ')].join('\n'));
+          else for (const l of letters) console.log([`#${l.seq}  ${failedAt(l, timeText)}  ${l.stage}${l.aftersale ? ` (after-sale record ${l.aftersale.channel}/${l.shop ?? '?'})` : ''}  attempts ${l.attempts}`, ...wrapLines(maskPhonesIn(l.error), TEXT_WIDTH, '  ')].join('\n'));
         } finally {
           await conn.close();
         }
@@ -64,23 +82,42 @@ export function dlqCommand(): Command {
     );
   dlq
     .command('replay')
-    .description('publish dead letters back to the stage they failed in, and remove them from the dead-letter stream')
+    .description(
+      'publish dead letters back to the stage they failed in, and remove them from the dead-letter stream; a platform after-sale record is read again and applied to its ticket as a poll would',
+    )
     .option('--seq <seqs>', 'comma-separated sequence numbers (from `dlq list`)')
     .option('--stage <stage>', 'every dead letter of this stage', oneStage)
     .option('--all', 'every dead letter')
+    .option('--payload <file>', 'with one --seq of an after-sale record: replay the corrected record in FILE (JSON) instead of the stored one')
     .action(
-      action(async (opts: { seq?: string; stage?: StageName; all?: boolean }) => {
+      action(async (opts: { seq?: string; stage?: StageName; all?: boolean; payload?: string }) => {
         if (!opts.seq && !opts.stage && !opts.all) throw new InputError('say which: --seq N[,N...], --stage STAGE or --all');
         const wanted = opts.seq ? new Set(opts.seq.split(',').map((s) => Number(s.trim()))) : undefined;
         if (wanted && [...wanted].some((n) => !Number.isInteger(n) || n < 1)) throw new InputError(`--seq: sequence numbers are positive integers, got ${JSON.stringify(opts.seq)}`);
+        if (opts.payload !== undefined && wanted?.size !== 1) throw new InputError('--payload: name the one dead letter it corrects with --seq N');
+        const corrected = opts.payload === undefined ? undefined : await readPayloadFile(opts.payload);
         const conn = await connectRunning(loadConfig(), { bus: true, db: true });
         try {
           const letters = await listDeadLetters(conn.bus!.js, conn.bus!.jsm, conn.names, opts.stage ? { stage: opts.stage } : {});
           const chosen = wanted ? letters.filter((l) => wanted.has(l.seq)) : letters;
           const missing = wanted ? [...wanted].filter((n) => !chosen.some((l) => l.seq === n)) : [];
           if (missing.length) throw new InputError(`--seq: no dead letter ${missing.join(', ')}`);
-          const { replayed, ordersPutBack } = await replayWithOrders(conn.db!, conn.bus!, conn.names, chosen);
-          console.log(`replayed ${replayed.length} dead letter(s)${ordersPutBack ? `; ${ordersPutBack} order(s) no longer dead_letter exceptions` : ''}`);
+          if (corrected && !chosen[0]!.aftersale) throw new InputError(`--payload: dead letter #${chosen[0]!.seq} is not an after-sale record; only those can be replayed corrected`);
+          // An after-sale record on ingest's subject would fail again as an order: it goes back to the after-sale path.
+          const aftersales = chosen.filter((l) => l.aftersale);
+          const { replayed, ordersPutBack } = await replayWithOrders(conn.db!, conn.bus!, conn.names, chosen.filter((l) => !l.aftersale));
+          const lines = [`replayed ${replayed.length} dead letter(s)${ordersPutBack ? `; ${ordersPutBack} order(s) no longer dead_letter exceptions` : ''}`];
+          let stillUnreadable = 0;
+          if (aftersales.length) {
+            const payloads = corrected ? new Map([[aftersales[0]!.seq, corrected]]) : undefined;
+            const { outcomes, applied } = await replayAftersaleLetters(conn.db!, conn.bus!.jsm, conn.names, aftersales, (line) => lines.push(`  ${line}`), payloads);
+            const stored = outcomes.filter((o) => o.kind === 'stored');
+            lines.push(`after-sale records: ${stored.length} read and stored (${stored.filter((o) => o.version === 'new' || o.version === 'newer').length} new versions); tickets ${applied.created} created, ${applied.moved} moves, ${applied.waiting} waiting, ${applied.refused} refused`);
+            for (const o of outcomes) if (o.kind === 'unreadable') lines.push(`  #${o.seq} still unreadable, left in the dead letters: ${maskPhonesIn(o.problems)}`);
+            stillUnreadable = outcomes.length - stored.length;
+          }
+          console.log(lines.join('\n'));
+          if (stillUnreadable > 0) process.exitCode = 1;
         } finally {
           await conn.close();
         }

@@ -75,6 +75,8 @@ export async function pollAftersalesOnce(target: PullTarget, settings: PullSetti
             attempts: 0,
             payload: encoder.encode(JSON.stringify(raw)),
             shop,
+            // Replayed to the after-sale path (`dlq replay`), not to ingest's subject.
+            aftersale: { channel },
           });
           continue;
         }
