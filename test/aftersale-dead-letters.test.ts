@@ -9,6 +9,9 @@ import { startPlatformSimulator, type PlatformSimulator } from '../scripts/simul
 import { TMALL } from '../scripts/simulators/platforms/tmall-platform.ts';
 import { listDeadLetters, replayDeadLetters, DeadLetterReplayError } from '../streams/dead-letter.ts';
 import { processPiiKeyring } from '../streams/pii/keyring.ts';
+import { recordAftersalePollFailure, storePlatformTicket } from '../sql/queries/platform-aftersales.ts';
+import type { PlatformTicket } from '../workers/ingest/adapters/platform-ticket.ts';
+import { applyPendingTickets } from '../workers/ingest/connectors/aftersale-sync.ts';
 import { newAftersaleStats, pollAftersalesOnce } from '../workers/ingest/connectors/aftersale-connector.ts';
 import { floorToSecond } from '../workers/ingest/connectors/china-clock.ts';
 import type { PlatformApi } from '../workers/ingest/connectors/platform-api.ts';
@@ -23,7 +26,7 @@ const MINUTE = 60_000;
 const BIN = fileURLToPath(new URL('../bin/ordersurge.mjs', import.meta.url));
 const SHOP = 'tmall-dlq';
 
-describe('an after-sale record dead-lettered as unreadable', () => {
+describe('after-sales: dead letters and status', () => {
   let p: TestPipeline;
   let sim: PlatformSimulator<unknown>;
   let connectors: RunningConnectors | undefined;
@@ -123,5 +126,27 @@ describe('an after-sale record dead-lettered as unreadable', () => {
     expect(await tickets()).toEqual(made);
     const events = await p.db.selectFrom('aftersales_events').select((eb) => eb.fn.countAll<number>().as('n')).where('ticket_id', '=', made[0]!.id).executeTakeFirstOrThrow();
     expect(Number(events.n)).toBe(1);
+  });
+  it("shows the shop's after-sale poller next to its order connector in status and status --json", async () => {
+    // After the test above: one record applied. One more waits for an order that is not in, and the last poll failed.
+    const [applied] = await p.db.selectFrom('platform_aftersales').select('record').where('shop', '=', SHOP).execute();
+    const waiting = { ...(applied!.record as PlatformTicket), platformTicketId: 'R-WAITING', externalOrderId: '71999999' };
+    expect(await storePlatformTicket(p.db, SHOP, 'tmall:71999999', waiting)).toBe('new');
+    await applyPendingTickets(p.db, SHOP, () => undefined);
+    await recordAftersalePollFailure(p.db, 'tmall', SHOP, 'HTTP 503 from afterSale/List');
+
+    const json = await cli('status', '--json');
+    expect(json.code, json.stderr).toBe(0);
+    const shop = (JSON.parse(json.stdout) as { shops: { channel: string; shop: string; aftersales: Record<string, unknown> | null }[] }).shops.find((s) => s.shop === SHOP);
+    expect(shop?.aftersales).toMatchObject({ applied: 1, pending: 1, failures: 1, consecutiveFailures: 1, lastError: 'HTTP 503 from afterSale/List' });
+    expect(shop?.aftersales?.cursorAt).toMatch(/\+08:00$/);
+
+    const text = await cli('status');
+    expect(text.code, text.stderr).toBe(0);
+    const lines = text.stdout.split('\n');
+    const row = lines.findIndex((l) => l.startsWith(`  tmall/${SHOP}: `));
+    expect(row, text.stdout).toBeGreaterThan(0);
+    expect(lines[row + 1]).toMatch(/^ {4}after-sales: FAILING x1, \d\d-\d\d \d\d:\d\d:\d\d \(\d+s ago\), 1 applied, 1 pending$/);
+    expect(lines[row + 2]).toBe('      HTTP 503 from afterSale/List');
   });
 });

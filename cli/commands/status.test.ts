@@ -60,4 +60,39 @@ describe('status for people', () => {
     expect(json.reauthorise).toEqual([expect.objectContaining({ shop: 'jd-outlet', lastAdvancedAt: '2026-12-07T14:55:00.000+08:00', reauthorise: { since: '2026-12-07T15:00:00.000+08:00', error: 'token refresh failed: JD 19: 令牌无效' } }), expect.objectContaining({ shop: 'tmall-stuck', lastAdvancedAt: null })]);
     expect(json.shops.map((s) => s.shop)).toEqual(['jd-main', 'jd-outlet', 'tmall-new', 'tmall-stuck']);
   });
+  it("shows each shop's after-sale poller under its order connector's row, compact, and in --json", () => {
+    const at = new Date('2026-12-07T09:00:00Z');
+    const view = {
+      namespace: 'ordersurge',
+      natsVersion: '2.9.10',
+      exceptions: {},
+      snapshot: {
+        at,
+        stages: [],
+        orders: {},
+        connectors: [],
+        shops: [
+          { channel: 'jd', shop: 'jd-main', registered: true, cursorAt: new Date('2026-12-07T08:59:50Z'), lastAdvancedAt: new Date('2026-12-07T08:59:55Z'), published: 40, failures: 0, consecutiveFailures: 0, lastError: null, reauthorise: null },
+          { channel: 'tmall', shop: 'tmall-new', registered: true, cursorAt: null, lastAdvancedAt: null, published: 0, failures: 0, consecutiveFailures: 0, lastError: null, reauthorise: null },
+        ],
+      },
+      aftersales: [
+        { channel: 'jd', shop: 'jd-main', cursorAt: new Date('2026-12-07T08:59:40Z'), lastAdvancedAt: new Date('2026-12-07T08:59:45Z'), applied: 12, pending: 1, failures: 2, consecutiveFailures: 0, lastError: 'HTTP 503' },
+        { channel: 'pdd', shop: 'pdd-x', cursorAt: new Date('2026-12-07T08:00:00Z'), lastAdvancedAt: null, applied: 0, pending: 0, failures: 7, consecutiveFailures: 7, lastError: '拼多多 HTTP 503: the after-sale API of this shop answers Service Unavailable again and again' },
+      ],
+    } as unknown as StatusView;
+    const lines = formatStatus(view).split('\n');
+    for (const line of lines) expect(stringWidth(line), line).toBeLessThanOrEqual(80);
+    const jd = lines.indexOf('  jd/jd-main: ok, cursor 12-07 16:59:50 (5s ago), 40 in, 0 failed polls');
+    expect(lines[jd + 1]).toBe('    after-sales: ok, 12-07 16:59:40 (15s ago), 12 applied, 1 pending');
+    // A shop that has not polled after-sales has no line for them.
+    const tmall = lines.indexOf('  tmall/tmall-new: not polled yet');
+    expect(lines[tmall + 1]).toBe('  pdd/pdd-x: after-sales only');
+    expect(lines[tmall + 2]).toBe('    after-sales: FAILING x7, 12-07 16:00:00 (never moved), 0 applied, 0 pending');
+    expect(lines[tmall + 3]).toMatch(/^ {6}拼多多 HTTP 503: .*…$/);
+    const json = statusJson(view);
+    expect(json.shops[0]).toMatchObject({ shop: 'jd-main', aftersales: { cursorAt: '2026-12-07T16:59:40.000+08:00', lastAdvancedAt: '2026-12-07T16:59:45.000+08:00', applied: 12, pending: 1, failures: 2, consecutiveFailures: 0 } });
+    expect(json.shops[1]).toMatchObject({ shop: 'tmall-new', aftersales: null });
+    expect(json.shops[2]).toMatchObject({ channel: 'pdd', shop: 'pdd-x', aftersales: { lastAdvancedAt: null, consecutiveFailures: 7 } });
+  });
 });

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { listAftersalePollers, type AftersalePoller } from '../../sql/queries/aftersale-pollers.ts';
 import { countExceptionsByType } from '../../sql/queries/order-list.ts';
 import type { PipelineSnapshot } from '../../tui/pipeline-snapshot.ts';
 import { snapshotReader } from '../../tui/pipeline-snapshot.ts';
@@ -15,11 +16,13 @@ export interface StatusView {
   natsVersion: string;
   snapshot: PipelineSnapshot;
   exceptions: Record<string, number>;
+  /** Each shop's after-sale poller, shown under its order connector's row (absent: none read). */
+  aftersales?: AftersalePoller[];
 }
 
 export function statusCommand(): Command {
   return new Command('status')
-    .description('per-stage queue depth (pending, ack pending), oldest message age, criticality, redeliveries, dead letters, orders by status, exceptions by type, and connector cursors and failures')
+    .description('per-stage queue depth (pending, ack pending), oldest message age, criticality, redeliveries, dead letters, orders by status, exceptions by type, and connector cursors and failures (orders and after-sales, per shop)')
     .option('--json', 'print JSON (times ISO-8601 with offset)')
     .option('--watch [seconds]', 'print it again every few seconds (2 by default) until Ctrl-C', positiveIntOption('--watch'))
     .action(
@@ -34,8 +37,8 @@ export function statusCommand(): Command {
           const everyMs = opts.watch === undefined ? 0 : (opts.watch === true ? 2 : opts.watch) * 1000;
           const clear = everyMs > 0 && process.stdout.isTTY && !opts.json;
           do {
-            const [snapshot, exceptions] = await Promise.all([reader.read(), countExceptionsByType(conn.db!)]);
-            const view: StatusView = { namespace: config.namespace, natsVersion: conn.bus!.features.version, snapshot, exceptions };
+            const [snapshot, exceptions, aftersales] = await Promise.all([reader.read(), countExceptionsByType(conn.db!), listAftersalePollers(conn.db!)]);
+            const view: StatusView = { namespace: config.namespace, natsVersion: conn.bus!.features.version, snapshot, exceptions, aftersales };
             if (clear) process.stdout.write('\x1b[H\x1b[2J');
             console.log(opts.json ? JSON.stringify(statusJson(view), null, 2) : formatStatus(view));
             if (everyMs > 0) await sleep(everyMs, abort.signal);
@@ -58,10 +61,26 @@ export function statusJson(view: StatusView) {
     at: timeJson(snapshot.at),
     exceptions: view.exceptions,
     connectors: snapshot.connectors.map((c) => ({ ...c, cursorAt: timeJson(c.cursorAt) })),
-    shops: snapshot.shops.map(shopJson),
+    // Each shop's after-sale poller beside its order connector (null: it has not polled after-sales).
+    shops: [...snapshot.shops.map((s) => ({ ...shopJson(s), aftersales: aftersaleJson(pollerOf(view, s)) })), ...pollersWithoutShop(view).map((a) => ({ channel: a.channel, shop: a.shop, aftersales: aftersaleJson(a) }))],
     // The accounts whose token refresh failed: their orders stop coming in until re-authorised.
     reauthorise: shopsToReauthorise(snapshot.shops).map(shopJson),
   };
+}
+
+function aftersaleJson(a: AftersalePoller | undefined) {
+  if (!a) return null;
+  const { channel: _channel, shop: _shop, ...rest } = a;
+  return { ...rest, cursorAt: timeJson(a.cursorAt), lastAdvancedAt: a.lastAdvancedAt && timeJson(a.lastAdvancedAt) };
+}
+
+function pollerOf(view: StatusView, s: { channel: string; shop: string }): AftersalePoller | undefined {
+  return view.aftersales?.find((a) => a.channel === s.channel && a.shop === s.shop);
+}
+
+/** Pollers of a shop with no order connector row (not expected: both start together); shown, not lost. */
+function pollersWithoutShop(view: StatusView): AftersalePoller[] {
+  return (view.aftersales ?? []).filter((a) => !view.snapshot.shops.some((s) => s.channel === a.channel && s.shop === a.shop));
 }
 
 function shopJson(s: ShopConnector) {
@@ -89,11 +108,15 @@ export function formatStatus(view: StatusView): string {
   if (exceptions.length) {
     out.push(...wrapLines(`exceptions: ${exceptions.map(([type, n]) => `${type} ${n}`).join(', ')}`), '  (which: ordersurge order list --exception TYPE; what to do: docs/runbook.md)');
   }
-  if (snapshot.shops.length) out.push('connectors, per shop account:');
+  const orphans = pollersWithoutShop(view);
+  if (snapshot.shops.length || orphans.length) out.push('connectors, per shop account:');
   for (const s of snapshot.shops) {
     // The whole error is in --json; each line stays within 80 columns.
     out.push(fitLine(`  ${s.channel}/${s.shop}: ${shopHealth(s, snapshot.at)}`));
+    const poller = pollerOf(view, s);
+    if (poller) out.push(...aftersaleLines(poller, snapshot.at));
   }
+  for (const a of orphans) out.push(`  ${a.channel}/${a.shop}: after-sales only`, ...aftersaleLines(a, snapshot.at));
   const reauthorise = shopsToReauthorise(snapshot.shops);
   if (reauthorise.length) {
     out.push(`shops to re-authorise (${reauthorise.length}; token refresh failed, no orders come in):`);
@@ -103,6 +126,19 @@ export function formatStatus(view: StatusView): string {
     out.push('  (ordersurge shops add CODE --channel C ... with its new tokens)');
   }
   return out.join('\n');
+}
+
+/**
+ * An after-sale poller's line under its shop, health first like the shop's: records applied and
+ * pending (waiting for their order or an operator), after its cursor (the word left out: the shop's
+ * line above says it); while failing, the error on a line of its own
+ * (cut; whole in --json). Past failed polls are left to --json: the line must stay within 80
+ * columns.
+ */
+function aftersaleLines(a: AftersalePoller, at: Date): string[] {
+  const health = a.consecutiveFailures > 0 ? `FAILING x${a.consecutiveFailures}` : 'ok';
+  const head = `    after-sales: ${health}, ${timeText(a.cursorAt).slice(5, 19)} (${a.lastAdvancedAt ? agoText(a.lastAdvancedAt, at) : 'never moved'}), ${a.applied} applied, ${a.pending} pending`;
+  return a.consecutiveFailures > 0 ? [fitLine(head), fitLine(`      ${a.lastError ?? ''}`)] : [fitLine(head)];
 }
 
 /** The health first, so a long line is cut in its error, never in what state the shop is in. */
