@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { CallHeldError, circuitRegistry, serviceBreaker } from './service-breaker.ts';
 
@@ -61,6 +62,39 @@ describe('serviceBreaker', () => {
     expect(await breaker.attempt(service)).toEqual({ kind: 'answered', value: 'ok' });
     expect(breaker.state()).toBe('closed');
     expect(calls).toBe(2);
+  });
+  it('holds many callers on one open breaker with one abort listener on their stop signal, none left once they are through', async () => {
+    // A worker's held batches share its one stop signal: a listener each passed Node's limit of
+    // ten and printed MaxListenersExceededWarning in a carrier outage.
+    const breaker = serviceBreaker('unit-wms-waiters', { failuresToOpen: 1, halfOpenAfterMs: 150, attempts: 1, retryBaseMs: 1, log: () => undefined });
+    const stop = new AbortController();
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w.name);
+    process.on('warning', onWarning);
+    let up = false;
+    const service = async () => {
+      if (!up) throw new Error('503');
+      return 'ok';
+    };
+    try {
+      const first = breaker.call(service, stop.signal);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(breaker.state()).toBe('open');
+      const held = [first, ...Array.from({ length: 50 }, () => breaker.call(service, stop.signal))];
+      let most = 0;
+      const sampler = setInterval(() => (most = Math.max(most, getEventListeners(stop.signal, 'abort').length)), 5);
+      await new Promise((r) => setTimeout(r, 500));
+      up = true;
+      await expect(Promise.all(held)).resolves.toHaveLength(51);
+      clearInterval(sampler);
+      expect(most).toBeGreaterThan(0);
+      expect(most).toBeLessThanOrEqual(2);
+      expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });
 

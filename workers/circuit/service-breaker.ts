@@ -1,6 +1,6 @@
 import { CircuitState, ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleAll, handleWhen, isBrokenCircuitError, retry, wrap } from 'cockatiel';
 import { Gauge, Registry } from 'prom-client';
-import { sleep } from '../sleep.ts';
+import { sharedSleep } from './shared-sleep.ts';
 
 /** Breaker states as the metric gives them. */
 export const CIRCUIT_STATE_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
@@ -130,7 +130,7 @@ export function serviceBreaker(service: string, opts: ServiceBreakerOptions): Se
     service,
     state: () => state,
     async whenClosed(signal) {
-      while (state !== 'closed' && !signal.aborted) await sleep(100, signal);
+      while (state !== 'closed' && !signal.aborted) await sharedSleep(100, signal);
     },
     usable: () => state === 'closed' || (state === 'open' && Date.now() >= openedAt + opts.halfOpenAfterMs),
     async attempt(call) {
@@ -156,7 +156,8 @@ export function serviceBreaker(service: string, opts: ServiceBreakerOptions): Se
           if (signal.aborted) throw held();
           const wait = openedAt + opts.halfOpenAfterMs - Date.now();
           if (wait > 0) {
-            await sleep(Math.min(wait, 1000), signal);
+            // Every held caller waits on the one stop signal: one shared sleep, not a listener each.
+            await sharedSleep(Math.min(wait, 1000), signal);
             continue;
           }
         }
@@ -166,7 +167,7 @@ export function serviceBreaker(service: string, opts: ServiceBreakerOptions): Se
           // Held by an open breaker, or by another caller's probe: wait for the next chance.
           if (isBrokenCircuitError(error) || state !== 'closed') {
             if (signal.aborted) throw held();
-            if (state === 'half_open') await sleep(100, signal);
+            if (state === 'half_open') await sharedSleep(100, signal);
             continue;
           }
           throw error;
