@@ -20,6 +20,7 @@ import { DEFAULT_PULL, type PullSettings } from '../workers/ingest/connectors/pu
 import { Secret } from '../workers/ingest/connectors/secret.ts';
 import { loadShopAccounts, saveShopAccount } from '../workers/ingest/connectors/shop-accounts.ts';
 import { shopAuthOf, startConnectors, type RunningConnectors } from '../workers/ingest/connectors/start-connectors.ts';
+import { consoleActions } from '../tui/console-actions.ts';
 import { createTestPipeline, eventually, type TestPipeline } from './pipeline-harness.ts';
 
 const MINUTE = 60_000;
@@ -103,6 +104,10 @@ describe('after-sales: dead letters and status', () => {
     expect(asIs.stdout).toContain(`#${letter!.seq} still unreadable, left in the dead letters: status: is required`);
     expect(await letterOf(refund.id)).toHaveLength(1);
     expect(await tickets()).toEqual([]);
+    // The console's replay key takes the same road.
+    const fromConsole = await consoleActions(p.bus, p.db, p.names, 'test').run({ kind: 'replay', seq: letter!.seq });
+    expect(fromConsole).toBe(`after-sale record #${letter!.seq} still unreadable, left in the dead letters: status: is required`);
+    expect(await letterOf(refund.id)).toHaveLength(1);
 
     // The operator replays it with the record corrected: read, stored and applied as a poll would.
     const file = path.join(dir, 'corrected.json');

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { listDeadLetters, type DeadLetter } from '../../streams/dead-letter.ts';
-import { replayWithOrders } from '../../workers/dead-lettered-order.ts';
-import { replayAftersaleLetters } from '../../workers/ingest/connectors/aftersale-replay.ts';
+import { replayDeadLettersWhereTheyBelong } from '../../workers/dead-letter-replay.ts';
 import type { StageName } from '../../streams/pipeline.ts';
 import { loadConfig } from '../config.ts';
 import { processPiiKeyring } from '../../streams/pii/keyring.ts';
@@ -104,17 +103,18 @@ export function dlqCommand(): Command {
           if (missing.length) throw new InputError(`--seq: no dead letter ${missing.join(', ')}`);
           if (corrected && !chosen[0]!.aftersale) throw new InputError(`--payload: dead letter #${chosen[0]!.seq} is not an after-sale record; only those can be replayed corrected`);
           // An after-sale record on ingest's subject would fail again as an order: it goes back to the after-sale path.
-          const aftersales = chosen.filter((l) => l.aftersale);
-          const { replayed, ordersPutBack } = await replayWithOrders(conn.db!, conn.bus!, conn.names, chosen.filter((l) => !l.aftersale));
-          const lines = [`replayed ${replayed.length} dead letter(s)${ordersPutBack ? `; ${ordersPutBack} order(s) no longer dead_letter exceptions` : ''}`];
+          const log: string[] = [];
+          const payloads = corrected ? new Map([[chosen[0]!.seq, corrected]]) : undefined;
+          const { replayed, ordersPutBack, aftersales } = await replayDeadLettersWhereTheyBelong(conn.db!, conn.bus!, conn.names, chosen, (line) => log.push(`  ${line}`), payloads);
+          const lines = replayed.length || !aftersales ? [`replayed ${replayed.length} dead letter(s)${ordersPutBack ? `; ${ordersPutBack} order(s) no longer dead_letter exceptions` : ''}`] : [];
           let stillUnreadable = 0;
-          if (aftersales.length) {
-            const payloads = corrected ? new Map([[aftersales[0]!.seq, corrected]]) : undefined;
-            const { outcomes, applied } = await replayAftersaleLetters(conn.db!, conn.bus!.jsm, conn.names, aftersales, (line) => lines.push(`  ${line}`), payloads);
+          if (aftersales) {
+            const { outcomes, applied } = aftersales;
             const stored = outcomes.filter((o) => o.kind === 'stored');
             lines.push(`after-sale records: ${stored.length} read and stored (${stored.filter((o) => o.version === 'new' || o.version === 'newer').length} new versions); tickets ${applied.created} created, ${applied.moved} moves, ${applied.waiting} waiting, ${applied.refused} refused`);
             for (const o of outcomes) if (o.kind === 'unreadable') lines.push(`  #${o.seq} still unreadable, left in the dead letters: ${maskPhonesIn(o.problems)}`);
             stillUnreadable = outcomes.length - stored.length;
+            lines.push(...log);
           }
           console.log(lines.join('\n'));
           if (stillUnreadable > 0) process.exitCode = 1;
