@@ -17,6 +17,7 @@ import { webhookSecretsFromEnv, webhookSecretVar, type WebhookSecrets } from '..
 import { Registry } from 'prom-client';
 import { externalCallRegistry } from '../../workers/external-calls.ts';
 import { serveMetrics } from '../../workers/metrics.ts';
+import { writeScrapeTarget } from '../../workers/scrape-target.ts';
 import { shopAuthRegistry } from '../../workers/ingest/connectors/shop-auth-metrics.ts';
 import { loadConfig } from '../config.ts';
 import { action, InputError, intOption } from '../run-action.ts';
@@ -78,7 +79,7 @@ export function connectCommand(): Command {
     .option('--webhook-host <host>', 'address the webhook server listens on', '127.0.0.1')
     .option('--simulate', 'start the platform simulators in this process and poll them (development, demos)')
     .option('--sim-rate <n>', 'with --simulate: new orders per second on each platform', rateOption('--sim-rate', 10_000), 1)
-    .option('--metrics-port <port>', "serve Prometheus /metrics on this port: the shops' token refreshes and ordersurge_shop_auth_failed{channel,shop}, the platform calls", intOption('--metrics-port'))
+    .option('--metrics-port <port>', "serve Prometheus /metrics on this port: the shops' token refreshes and ordersurge_shop_auth_failed{channel,shop}, the platform calls; with ORDERSURGE_SD_DIR set, also writes a file-SD scrape target there (role=\"connector\"), removed on exit", intOption('--metrics-port'))
     .option('--no-apply', 'do not apply migrations and the stream topology at start')
     .addHelpText('after', HELP_AFTER)
     .action(action(runConnect));
@@ -170,12 +171,24 @@ async function runConnect(opts: ConnectOptions): Promise<void> {
     throw error;
   });
   if (metrics) log(`metrics at http://127.0.0.1:${metrics.port}/metrics`);
+  // Registered like a worker (file-SD, role="connector"), so Prometheus scrapes it without a
+  // static job: ordersurge_shop_auth_failed only reaches alerting when this process is scraped.
+  const target = metrics === undefined || config.sdDir === undefined ? undefined : await writeScrapeTarget(config.sdDir, metrics.port, [], { role: 'connector' }).catch(async (error: unknown) => {
+    await connectors?.stop();
+    await sims?.close();
+    await new Promise((resolve) => metrics.close(resolve));
+    await conn.close();
+    throw error;
+  });
+  if (target) log(`scrape target ${target.file}`);
   for (const p of connectors.pollers) log(`polling ${p.channel}/${p.shop} every ${connectors.settings.intervalMs / 1000} s, windows overlapping by ${connectors.settings.overlapMs / 1000} s`);
   if (connectors.webhook) log(`webhooks at ${connectors.webhook.url}/webhooks/{${Object.keys(secrets).join(',')}}`);
   log(`namespace ${config.namespace}; Ctrl-C stops`);
 
   const running = connectors;
   await stopOnSignal(async () => {
+    // Off Prometheus's list first: a stopping connector is going away, not down.
+    await target?.remove();
     await running.stop();
     await sims?.close();
     await new Promise((resolve) => (metrics ? metrics.close(resolve) : resolve(undefined)));
