@@ -154,4 +154,18 @@ describe('after-sales: dead letters and status', () => {
     expect(lines[row + 1]).toMatch(/^ {4}after-sales: FAILING x1, \d\d-\d\d \d\d:\d\d:\d\d \(\d+s ago\), 1 applied, 1 pending$/);
     expect(lines[row + 2]).toBe('      HTTP 503 from afterSale/List');
   });
+  it('applies a record once when a replay and the poller apply the same shop at the same instant', async () => {
+    // The record replayed above, refunded at the platform: approve and refund to make, by four appliers at once.
+    const row = await p.db.selectFrom('platform_aftersales').select(['record', 'ticket_id']).where('shop', '=', SHOP).where('platform_ticket_id', '!=', 'R-WAITING').executeTakeFirstOrThrow();
+    const before = row.record as PlatformTicket;
+    expect(await storePlatformTicket(p.db, SHOP, `tmall:${before.externalOrderId}`, { ...before, status: 'refunded', platformStatus: 'SUCCESS', modifiedAtMs: before.modifiedAtMs + 1000 })).toBe('newer');
+    const lines: string[] = [];
+    const counts = await Promise.all(Array.from({ length: 4 }, () => applyPendingTickets(p.db, SHOP, (l) => lines.push(l))));
+    expect(counts.reduce((n, c) => n + c.refused, 0), lines.join('\n')).toBe(0);
+    expect(counts.reduce((n, c) => n + c.moved, 0)).toBe(2);
+    const ticket = await p.db.selectFrom('aftersales_tickets').select('state').where('id', '=', row.ticket_id!).executeTakeFirstOrThrow();
+    expect(ticket.state).toBe('refunded');
+    const after = await p.db.selectFrom('platform_aftersales').select('outcome').where('shop', '=', SHOP).where('platform_ticket_id', '=', before.platformTicketId).executeTakeFirstOrThrow();
+    expect(after.outcome).not.toContain('refused');
+  });
 });

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../../sql/database.ts';
 import { orderReadiness, pendingPlatformTickets, recordPlatformTicketOutcome, ticketStateOf, type PendingPlatformTicket } from '../../../sql/queries/platform-aftersales.ts';
 import { AftersalesError } from '../../aftersales/aftersales-error.ts';
@@ -86,8 +87,28 @@ export interface SyncCounts {
  * Applies every stored record of `shop` whose newest version is not applied yet (at most `limit`
  * a call), oldest change first, logging each outcome. Records waiting for their order stay
  * pending; everything else is marked applied.
+ *
+ * One applier per shop at a time, across processes (a Postgres advisory lock held on a connection
+ * of its own): the poller and a `dlq replay` applying the same record at once would both plan the
+ * same moves from the same state, and the later one's moves would be refused and recorded so
+ * (seen: three of four concurrent appliers recorded `approve refused`). The second waits, then
+ * finds nothing pending. The work runs on that one connection.
  */
 export async function applyPendingTickets(db: Db, shop: string, log: (line: string) => void, limit = 500): Promise<SyncCounts> {
+  const key = `aftersales:${shop}`;
+  return db.connection().execute(async (locked) => {
+    await sql`select pg_advisory_lock(hashtextextended(${key}, 0))`.execute(locked);
+    try {
+      // On the locked connection itself: holding one connection while waiting for another from the
+      // pool could exhaust it with many shops applying at once.
+      return await applyPendingTicketsNow(locked, shop, log, limit);
+    } finally {
+      await sql`select pg_advisory_unlock(hashtextextended(${key}, 0))`.execute(locked);
+    }
+  });
+}
+
+async function applyPendingTicketsNow(db: Db, shop: string, log: (line: string) => void, limit: number): Promise<SyncCounts> {
   const counts: SyncCounts = { created: 0, moved: 0, waiting: 0, refused: 0 };
   for (const pending of await pendingPlatformTickets(db, shop, limit)) {
     const outcome = await syncPlatformTicket(db, pending);
