@@ -72,8 +72,13 @@ export async function startPrivateCluster(prefix: string, stock: (sku: string) =
   const bus = await connectBus(servers.natsUrl, `ordersurge-${prefix}`);
   const db = createDb(dbUrl.toString(), 4);
   const children: ChildScript<unknown, unknown>[] = [];
+  let simulators: ChildScript<unknown, unknown> | undefined;
   const close = async (): Promise<void> => {
-    await Promise.all(children.map((c) => c.stop()));
+    // Workers before the simulators they call: a draining worker's loops (the WMS shipped feed,
+    // the sweeps) keep calling until they stop, and a simulator gone first made the feed print
+    // "shipped feed: fetch failed" at the end of a bench.
+    await Promise.all(children.filter((c) => c !== simulators).map((c) => c.stop()));
+    await simulators?.stop();
     await deleteTopology(bus.jsm, names).catch(() => undefined);
     await bus.close();
     await db.destroy();
@@ -85,6 +90,7 @@ export async function startPrivateCluster(prefix: string, stock: (sku: string) =
     for (const item of DEMO_CATALOGUE) await setStock(db, item.sku, 'suzhou', stock(item.sku));
     await saveRuleSet(db, DEMO_RULES, `ordersurge ${prefix}`, 'the demo rule set');
     const sims = forkScript<never, SimulatorsOut>('./simulators-process.ts', ['0']);
+    simulators = sims;
     children.push(sims);
     const { carrierUrl, smsUrl, wmsUrl, invoiceUrl } = await sims.next((m): m is SimulatorsOut => m.type === 'ready');
     const baseEnv = { ...process.env, NATS_URL: servers.natsUrl, DATABASE_URL: dbUrl.toString(), ORDERSURGE_NAMESPACE: id, CARRIER_URL: carrierUrl, SMS_URL: smsUrl, WMS_URL: wmsUrl, INVOICE_URL: invoiceUrl };
