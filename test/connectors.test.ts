@@ -11,6 +11,9 @@ import {
   type PlatformSimulatorOptions,
 } from '../scripts/simulators/platforms/platform-simulator.ts';
 import { startPlatformSimulators } from '../scripts/simulators/platforms/start-platform-simulators.ts';
+import { demoCredentials } from '../scripts/simulators/platforms/platform-auth.ts';
+import { Secret } from '../workers/ingest/connectors/secret.ts';
+import { ShopAuth } from '../workers/ingest/connectors/shop-auth.ts';
 import { readCursor } from '../sql/queries/connector-cursors.ts';
 import { CHANNELS, type Channel } from '../streams/canonical-order.ts';
 import { floorToSecond } from '../workers/ingest/connectors/china-clock.ts';
@@ -23,6 +26,10 @@ import { createTestPipeline, eventually, type TestPipeline } from './pipeline-ha
 
 const SECRET = 'connectors-test-secret-0123456789';
 const MINUTE = 60_000;
+/** The marketplaces sign every call: their simulators run strict, checking signature, timestamp and token. */
+const SIGNED: ReadonlySet<Channel> = new Set(['tmall', 'jd', 'douyin', 'pdd']);
+const STRICT = Object.fromEntries(CHANNELS.filter((c) => SIGNED.has(c)).map((c) => [c, demoCredentials(c, c)]));
+const credentialsOf = (channel: Channel) => STRICT[channel]!;
 
 describe('channel connectors', () => {
   let p: TestPipeline;
@@ -35,10 +42,15 @@ describe('channel connectors', () => {
   const targetOf = (sim: PlatformSimulator<unknown>, shop?: string, pageSize?: number): PullTarget => ({
     channel: sim.channel,
     shop: shop ?? sim.channel,
-    api: platformApiFor(sim.channel, { baseUrl: sim.url, ...(pageSize ? { pageSize } : {}) }),
+    api: platformApiFor(sim.channel, { baseUrl: sim.url, ...(pageSize ? { pageSize } : {}), ...(sim.auth ? { auth: shopAuthOf(sim) } : {}) }),
   });
+  const shopAuthOf = (sim: PlatformSimulator<unknown>) => {
+    const creds = credentialsOf(sim.channel);
+    const tokens = { accessToken: new Secret(creds.accessToken), refreshToken: new Secret(creds.refreshToken), expiresAt: sim.auth!.tokenExpiresAt };
+    return new ShopAuth({ appKey: creds.appKey, appSecret: new Secret(creds.appSecret), tokens });
+  };
   const simulate = async <P>(def: PlatformDefinition<P>, opts: PlatformSimulatorOptions): Promise<PlatformSimulator<P>> => {
-    const sim = await startPlatformSimulator(def, opts);
+    const sim = await startPlatformSimulator(def, { ...(SIGNED.has(def.channel) ? { auth: credentialsOf(def.channel) } : {}), ...opts });
     sims.push(sim as PlatformSimulator<unknown>);
     return sim;
   };
@@ -73,7 +85,7 @@ describe('channel connectors', () => {
   });
 
   it("brings every platform's orders in, in its own format and paging, and later updates of them", async () => {
-    const all = await startPlatformSimulators({ channels: CHANNELS });
+    const all = await startPlatformSimulators({ channels: CHANNELS, auth: STRICT });
     try {
       const createdAt = new Date(Date.now() - 10 * MINUTE);
       const expected = new Map<Channel, string[]>();
@@ -279,7 +291,7 @@ describe('channel connectors', () => {
     const target: PullTarget = {
       channel: 'pdd',
       shop: 'limited',
-      api: platformApiFor('pdd', { baseUrl: pdd.url, pageSize: 2, onRateLimited: () => stats.rateLimitedWaits++ }),
+      api: platformApiFor('pdd', { baseUrl: pdd.url, auth: shopAuthOf(pdd as PlatformSimulator<unknown>), pageSize: 2, onRateLimited: () => stats.rateLimitedWaits++ }),
     };
     // Four calls (probe, pages 3, 2, 1) against two a second: at least one is refused.
     await pollOnce(target, settings({ initialLookbackMs: MINUTE }), deps(), stats, abort.signal);
