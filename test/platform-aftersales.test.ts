@@ -10,6 +10,8 @@ import { JD } from '../scripts/simulators/platforms/jd-platform.ts';
 import { PDD } from '../scripts/simulators/platforms/pdd-platform.ts';
 import { demoCredentials } from '../scripts/simulators/platforms/platform-auth.ts';
 import { startPlatformSimulator, type PlatformDefinition, type PlatformSimulator } from '../scripts/simulators/platforms/platform-simulator.ts';
+import { SHOP } from '../scripts/simulators/platforms/shop-platform.ts';
+import { shopRefundIdOf } from '../scripts/simulators/platforms/shop-refunds.ts';
 import { TMALL } from '../scripts/simulators/platforms/tmall-platform.ts';
 import { processPiiKeyring } from '../streams/pii/keyring.ts';
 import { applyTicketCommand } from '../workers/aftersales/aftersales-tickets.ts';
@@ -233,6 +235,80 @@ describe('after-sales from the platforms, and their settlement files', () => {
     expect(letter?.error).toBe('after-sale record: tid: is required; status: is required');
     expect(letter?.shop).toBe('tmall-versions');
     expect(await p.db.selectFrom('platform_aftersales').select('platform_ticket_id').where('platform_ticket_id', '=', 'R-BAD').execute()).toEqual([]);
+  });
+
+  it("turns the web shop's Shopify refunds (64-bit ids) into completed tickets once, with the exact amount, and dead-letters an unreadable one", async () => {
+    // Shopify's API is not signed like the marketplaces': the account's credentials are unused.
+    const sim = (await startPlatformSimulator(SHOP, { firstSeq: 69_000_001 })) as PlatformSimulator<unknown>;
+    sims.push(sim);
+    const code = 'shop-as';
+    const none = new Secret('unused');
+    await saveShopAccount(p.db, { code, channel: 'shop', displayName: code, apiBaseUrl: sim.url, appKey: 'shop-as', appSecret: none, accessToken: none, refreshToken: none, expiresAt: undefined }, keyring);
+    const orders = addPaidOrders(sim, 2);
+    const c = await connect([code]);
+    await priced('shop', orders);
+
+    // On Shopify a refund exists once the money is back: the requested and agreed steps are not listed.
+    const refund = sim.addAftersale(orders[0]!, { type: 'refund_only', lineIndex: 1 });
+    sim.updateAftersale(refund.id, 'success');
+    const ret = sim.addAftersale(orders[1]!, { type: 'return_refund' });
+    for (const step of ['agreed', 'returned', 'success'] as const) sim.updateAftersale(ret.id, step);
+    const refundId = shopRefundIdOf(refund.id);
+    const retId = shopRefundIdOf(ret.id);
+    // Past 2^53: read through a double, it would be another refund.
+    expect(BigInt(refundId)).toBeGreaterThan(2n ** 53n);
+    expect(String(Number(refundId))).not.toBe(refundId);
+    await untilState(code, refundId, 'refunded');
+    // A Shopify return refund carries no return waybill: the ticket is approved and waits for an operator.
+    await untilState(code, retId, 'approved');
+    const expected = [
+      [refundId, `shop:${orders[0]}`, 'refund_only', 'refunded'],
+      [retId, `shop:${orders[1]}`, 'return_refund', 'approved'],
+    ].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    const tickets = async () => (await ticketsOf(code)).map((t) => [t.platform_ticket_id, t.order_id, t.type, t.state]);
+    expect(await tickets()).toEqual(expected);
+    // The platform's refund, from decimal strings, exact to the fen (the lines' payables after the
+    // order's 20 yuan discount). The ticket is valued by our books; where they differ (this test's
+    // database has no rule set taking SAVE20 off) the outcome says both.
+    const records = await p.db.selectFrom('platform_aftersales').innerJoin('aftersales_tickets', 'aftersales_tickets.id', 'platform_aftersales.ticket_id').select(['platform_aftersales.platform_ticket_id', 'record', 'outcome', 'refund_fen']).where('platform_aftersales.shop', '=', code).execute();
+    for (const [id, sent] of [[refundId, refund.refundFen], [retId, ret.refundFen]] as const) {
+      const row = records.find((r) => r.platform_ticket_id === id)!;
+      expect((row.record as { refundFen: number }).refundFen, id).toBe(sent);
+      if (Number(row.refund_fen) !== sent) expect(row.outcome).toContain(`the platform refunds ${sent} fen, our books ${row.refund_fen}`);
+    }
+    await c.stop();
+
+    // Pulled again from an hour back: the same two refunds, read again, make nothing new.
+    const events = async () => Number((await p.db.selectFrom('aftersales_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await events();
+    await p.db.updateTable('aftersale_cursors').set({ cursor_at: new Date(Date.now() - 60 * MINUTE) }).where('shop', '=', code).execute();
+    const deps = { js: p.bus.js, names: p.names, db: p.db, log: (l: string) => logs.push(l) };
+    const again = newAftersaleStats('shop', code);
+    await pollAftersalesOnce({ channel: 'shop', shop: code, api: platformApiFor('shop', { baseUrl: sim.url }) }, pull, deps, again, new AbortController().signal);
+    expect(again).toMatchObject({ records: 2, stored: 0, created: 0, moved: 0, refused: 0, unreadable: 0 });
+    expect(await tickets()).toEqual(expected);
+    expect(await events()).toBe(before);
+
+    // A refund whose money has not gone back yet, and without its order: dead-lettered, naming both fields.
+    const unreadable = { id: 9_007_199_254_740_993n.toString(), refund_line_items: [{ line_item_id: 1, quantity: 1, restock_type: 'no_restock' }], transactions: [{ kind: 'refund', status: 'pending', amount: '10.00' }], created_at: '2026-12-07T10:00:00+08:00' };
+    const api = platformApiFor('shop', { baseUrl: sim.url });
+    const feed: PlatformApi = {
+      channel: 'shop',
+      maxWindowMs: 24 * 3600_000,
+      ordersModified: api.ordersModified,
+      ordersCreated: api.ordersCreated,
+      async *aftersalesModified() {
+        yield [unreadable];
+      },
+    };
+    await p.db.updateTable('aftersale_cursors').set({ cursor_at: new Date(Date.now() - MINUTE) }).where('shop', '=', code).execute();
+    const bad = newAftersaleStats('shop', code);
+    await pollAftersalesOnce({ channel: 'shop', shop: code, api: feed }, pull, deps, bad, new AbortController().signal);
+    expect(bad).toMatchObject({ records: 1, unreadable: 1, stored: 0 });
+    const letter = (await listDeadLetters(p.bus.js, p.bus.jsm, p.names, { stage: 'ingest' })).find((l) => l.shop === code);
+    expect(letter?.error).toBe('after-sale record: order_id: is required; transactions: has no successful refund transaction yet: the money is not returned (read it again once one succeeds)');
+    expect(letter?.aftersale).toEqual({ channel: 'shop' });
+    expect(await ticketsOf(code)).toHaveLength(2);
   });
 
   it("retries a failed after-sale poll from its cursor, alerting, while the shop's orders keep coming", async () => {

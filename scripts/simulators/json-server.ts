@@ -13,6 +13,8 @@ export interface JsonResponse {
   body: unknown;
   /** Extra response headers (Retry-After on a 429, Shopify's Link for paging). */
   headers?: Record<string, string>;
+  /** The answer's JSON already written, sent instead of `body`: a number a double cannot hold (Shopify's 64-bit ids) survives only as text. */
+  rawBody?: string;
 }
 export type JsonHandler = (req: JsonRequest) => JsonResponse | Promise<JsonResponse>;
 
@@ -87,8 +89,8 @@ export async function startJsonServer(port: number, gate: Gate, handler: JsonHan
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      void respond(req, Buffer.concat(chunks).toString('utf8')).then(({ status, body, headers }) => {
-        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
+      void respond(req, Buffer.concat(chunks).toString('utf8')).then(({ status, body, headers, rawBody }) => {
+        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(rawBody ?? JSON.stringify(body));
       });
     });
   });

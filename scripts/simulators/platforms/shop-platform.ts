@@ -5,6 +5,7 @@ import { ApiParams, ParamError } from './api-params.ts';
 import { basketOf, movedDetail } from './demo-basket.ts';
 import { compareIds, type PlatformOrder } from './order-store.ts';
 import type { PlatformContext, PlatformDefinition } from './platform-simulator.ts';
+import { SHOP_REFUNDS } from './shop-refunds.ts';
 
 /** A Shopify order (the fields the simulator changes; the rest come from `generateShopOrder`). */
 export interface ShopOrder extends Record<string, unknown> {
@@ -37,6 +38,7 @@ interface PageInfo {
  *   `status=any` (without it cancelled orders are left out, as on Shopify), `fields=id`. Pages in
  *   id order; the next page is in the `Link: <...page_info=...>; rel="next"` header.
  * - `GET /admin/api/orders/count.json` with `created_at_min` / `created_at_max`: `{count}`.
+ * - refunds, in Shopify's Refund format: see shop-refunds.ts.
  */
 export const SHOP: PlatformDefinition<ShopOrder> = {
   channel: 'shop',
@@ -89,6 +91,7 @@ export const SHOP: PlatformDefinition<ShopOrder> = {
       throw error;
     }
   },
+  aftersales: SHOP_REFUNDS,
   rateLimitedBody: () => ({ errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' }),
 };
 

@@ -6,6 +6,7 @@ import type { AftersaleFormat, SimAftersale } from '../../../scripts/simulators/
 import { TMALL_REFUNDS } from '../../../scripts/simulators/platforms/tmall-refunds.ts';
 import type { PlatformOrder } from '../../../scripts/simulators/platforms/order-store.ts';
 import type { Channel } from '../../../streams/canonical-order.ts';
+import { parsePayload } from '../payload-json.ts';
 import { normalizeAftersale } from './normalize-aftersale.ts';
 
 const AT = Date.UTC(2026, 10, 11, 2, 0, 0);
@@ -69,5 +70,52 @@ describe("each platform's after-sale record, read back", () => {
       ],
     });
     expect(normalizeAftersale('shop', {})).toMatchObject({ ok: false });
+  });
+});
+
+describe('a Shopify refund of the web shop', () => {
+  // 9007199254740993 is 2^53 + 1: JSON.parse reads it as 9007199254740992, another refund.
+  const text = `{"id":9007199254740993,"admin_graphql_api_id":"gid://shopify/Refund/9007199254740993","order_id":5069000001,"created_at":"2026-12-07T10:00:00+08:00","note":"不想要了",
+    "refund_line_items":[{"id":1,"line_item_id":690000011,"quantity":1,"subtotal":"47.32","restock_type":"return"},{"id":2,"line_item_id":690000010,"quantity":2,"subtotal":"0.01","restock_type":"no_restock"}],
+    "transactions":[{"kind":"refund","status":"success","amount":"47.32","currency":"CNY"},{"kind":"refund","status":"failure","amount":"47.32"},{"kind":"refund","status":"success","amount":"0.01"}]}`;
+
+  it('is a completed refund of the exact fen its successful refund transactions returned, a return when a line is restocked as one', () => {
+    const read = normalizeAftersale('shop', parsePayload(text));
+    expect(read).toEqual({
+      ok: true,
+      ticket: {
+        channel: 'shop',
+        platformTicketId: '9007199254740993',
+        externalOrderId: '5069000001',
+        type: 'return_refund',
+        status: 'refunded',
+        platformStatus: 'refunded',
+        lines: [
+          { lineId: '690000011', qty: 1 },
+          { lineId: '690000010', qty: 2 },
+        ],
+        refundFen: 4733,
+        reason: '不想要了',
+        modifiedAtMs: Date.UTC(2026, 11, 7, 2, 0, 0),
+      },
+    });
+  });
+
+  it('keeps its 64-bit id when a plain JSON.parse rounded it, from admin_graphql_api_id', () => {
+    const read = normalizeAftersale('shop', JSON.parse(text));
+    expect(read.ok && read.ticket.platformTicketId).toBe('9007199254740993');
+    const { admin_graphql_api_id: _, ...bare } = JSON.parse(text) as Record<string, unknown>;
+    expect(normalizeAftersale('shop', bare)).toEqual({ ok: false, errors: [{ path: 'id', message: expect.stringContaining('too large to be exact') }] });
+  });
+
+  it('is unreadable while no refund transaction has succeeded, naming the field', () => {
+    const pending = { ...(parsePayload(text) as Record<string, unknown>), transactions: [{ kind: 'refund', status: 'pending', amount: '47.33' }], refund_line_items: [{ line_item_id: 1, quantity: 1, restock_type: 'lost' }] };
+    expect(normalizeAftersale('shop', pending)).toEqual({
+      ok: false,
+      errors: [
+        { path: 'refund_line_items[0].restock_type', message: 'must be one of no_restock, cancel, return, legacy_restock, got "lost"' },
+        { path: 'transactions', message: expect.stringContaining('no successful refund transaction yet') },
+      ],
+    });
   });
 });

@@ -3,11 +3,13 @@ import { normalizeDouyinAftersale } from './douyin-aftersale.ts';
 import { normalizeJdServiceOrder } from './jd-service-order.ts';
 import { normalizePddRefund } from './pdd-refund.ts';
 import type { PlatformTicketResult } from './platform-ticket.ts';
+import { normalizeShopRefund } from './shop-refund.ts';
 import { normalizeTmallRefund } from './tmall-refund.ts';
 
 /**
  * Reads one after-sale record of `channel`'s platform, pure: the ticket it asks for, or every
- * field error. The web shop and the tills have no after-sale feed: their records are refused.
+ * field error. The tills have no after-sale feed (an in-store return is an operator's ticket):
+ * their records are refused.
  */
 export function normalizeAftersale(channel: Channel, payload: unknown): PlatformTicketResult {
   switch (channel) {
@@ -20,6 +22,7 @@ export function normalizeAftersale(channel: Channel, payload: unknown): Platform
     case 'pdd':
       return normalizePddRefund(payload);
     case 'shop':
+      return normalizeShopRefund(payload);
     case 'pos':
       return { ok: false, errors: [{ path: '', message: `${channel} has no after-sale records to read` }] };
     default: {

@@ -150,13 +150,13 @@ const GRAPHQL_ID = /^gid:\/\/shopify\/[A-Za-z]+\/(\d+)$/;
 
 /**
  * A Shopify id. One a double could not hold (parsed by a plain JSON.parse somewhere upstream) is
- * taken from `admin_graphql_api_id` beside it when that names the same number, since its digits
- * were sent as text; without one it is an error, never a rounded id.
+ * taken from `admin_graphql_api_id` beside it (or the `gid` given, where the GraphQL id sits
+ * elsewhere) when that names the same number, since its digits were sent as text; without one it
+ * is an error, never a rounded id.
  */
-function shopifyId(object: PayloadReader, key: string): string {
+export function shopifyId(object: PayloadReader, key: string, gid: unknown = object.raw('admin_graphql_api_id')): string {
   const value = object.raw(key);
   if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
-    const gid = object.raw('admin_graphql_api_id');
     const digits = typeof gid === 'string' ? GRAPHQL_ID.exec(gid.trim())?.[1] : undefined;
     if (digits !== undefined && Number(digits) === value) return digits;
   }

@@ -34,7 +34,7 @@ export interface PlatformApi {
   /**
    * Every after-sale (refund, service order) record modified within `window`, raw in the
    * platform's format, a page at a time, like `ordersModified`; absent where the platform has no
-   * after-sale API (the web shop, the tills).
+   * after-sale API (the tills).
    */
   aftersalesModified?(window: TimeWindow, signal: AbortSignal): AsyncIterable<unknown[]>;
 }
