@@ -261,6 +261,7 @@ describe('after-sales from the platforms, and their settlement files', () => {
     await untilState(code, refundId, 'refunded');
     // A Shopify return refund carries no return waybill: the ticket is approved and waits for an operator.
     await untilState(code, retId, 'approved');
+    await eventually(async () => (logs.some((l) => l.startsWith(`aftersales shop/${code} ${retId}:`) && l.includes('the platform has not given the return waybill yet')) ? true : undefined), 10_000, 'the wait for the return parcel');
     const expected = [
       [refundId, `shop:${orders[0]}`, 'refund_only', 'refunded'],
       [retId, `shop:${orders[1]}`, 'return_refund', 'approved'],
