@@ -5,6 +5,7 @@ import { channelSchema, orderIdOf } from '../../../streams/canonical-order.ts';
 import { deleteDeadLetter, type DeadLetter } from '../../../streams/dead-letter.ts';
 import type { Names } from '../../../streams/names.ts';
 import { normalizeAftersale } from '../adapters/normalize-aftersale.ts';
+import { parsePayload } from '../payload-json.ts';
 import { applyPendingTickets, type SyncCounts } from './aftersale-sync.ts';
 
 /** What replaying one after-sale dead letter did. */
@@ -32,7 +33,8 @@ export function readAftersaleLetter(letter: DeadLetter, payload: Uint8Array = le
   if (!letter.shop) return { ok: false as const, problems: 'shop: the dead letter names no shop account' };
   let raw: unknown;
   try {
-    raw = JSON.parse(decoder.decode(payload));
+    // Lossless: an operator's corrected Shopify refund may carry its 64-bit id as a JSON number.
+    raw = parsePayload(decoder.decode(payload));
   } catch (error) {
     return { ok: false as const, problems: `record: not JSON (${error instanceof Error ? error.message : String(error)})` };
   }
