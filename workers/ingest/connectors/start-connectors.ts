@@ -46,7 +46,7 @@ export interface StartConnectorsOptions {
   now?: () => number;
   /** Backpressure: while closed, pollers hold and webhooks answer 429 (see `streams/admission.ts`). */
   admission?: AdmissionGate;
-  /** Also poll each marketplace account's after-sale records into tickets (`aftersale-connector.ts`); default true. */
+  /** Also poll each marketplace and web shop account's after-sale records into tickets (`aftersale-connector.ts`); default true. */
   aftersales?: boolean;
 }
 
