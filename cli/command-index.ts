@@ -103,7 +103,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'status',
     term: 'status [options]',
-    description: 'per-stage queue depth (pending, ack pending), oldest message age, criticality, redeliveries, dead letters, orders by status, exceptions by type, and connector cursors and failures',
+    description: 'per-stage queue depth (pending, ack pending), oldest message age, criticality, redeliveries, dead letters, orders by status, exceptions by type, and connector cursors and failures (orders and after-sales, per shop)',
     load: async () => (await import('./commands/status.ts')).statusCommand(),
   },
   {
