@@ -1,39 +1,26 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createDatabaseIfMissing, dropDatabase } from '../scripts/servers/postgres-server.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTicketDetail } from '../sql/queries/aftersales.ts';
 import { setStock } from '../sql/queries/inventory.ts';
 import { externalIdsPlaced, externalIdsPlacedInShop } from '../sql/queries/orders.ts';
 import { shipmentsToPick } from '../sql/queries/picks.ts';
-import { createDb, type Db } from '../sql/database.ts';
-import { migrateToLatest } from '../sql/migrate.ts';
+import type { Db } from '../sql/database.ts';
 import { AftersalesError } from '../workers/aftersales/aftersales-error.ts';
 import { applyTicketCommand, createTicket, type CreateTicketInput } from '../workers/aftersales/aftersales-tickets.ts';
+import { createOwnDatabase, type OwnDatabase } from './own-database.ts';
 
 const BIN = fileURLToPath(new URL('../bin/ordersurge.mjs', import.meta.url));
 let db: Db;
 let dbUrl: string;
-let adminUrl: string;
-const dbName = `ordersurge_aftersales_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+let own: OwnDatabase | undefined;
 
 beforeAll(async () => {
-  const admin = new URL(inject('databaseUrl'));
-  admin.pathname = '/postgres';
-  adminUrl = admin.toString();
-  await createDatabaseIfMissing(adminUrl, dbName);
-  const url = new URL(inject('databaseUrl'));
-  url.pathname = `/${dbName}`;
-  dbUrl = url.toString();
-  db = createDb(dbUrl);
-  await migrateToLatest(db);
+  own = await createOwnDatabase('aftersales');
+  ({ db, url: dbUrl } = own);
 });
 
-afterAll(async () => {
-  await db?.destroy();
-  if (adminUrl) await dropDatabase(adminUrl, dbName);
-});
+afterAll(() => own?.drop());
 
 /**
  * A priced Tmall order of two lines after a 满300减50 coupon apportioned by pricing: TEA x3 at

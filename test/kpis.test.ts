@@ -1,34 +1,22 @@
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createDatabaseIfMissing, dropDatabase } from '../scripts/servers/postgres-server.ts';
-import { createDb, type Db } from '../sql/database.ts';
-import { migrateToLatest } from '../sql/migrate.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../sql/database.ts';
 import { readExceptionAlert, readKpis } from '../sql/queries/kpis.ts';
+import { createOwnDatabase, type OwnDatabase } from './own-database.ts';
 
 // The fixture: the China-time day 2026-11-11 is [2026-11-10T16:00Z, 2026-11-11T16:00Z).
 const DAY = { from: new Date('2026-11-10T16:00:00Z'), to: new Date('2026-11-11T16:00:00Z') };
 
 let db: Db;
-let adminUrl: string;
-const dbName = `ordersurge_kpi_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+let own: OwnDatabase | undefined;
 
 beforeAll(async () => {
-  const admin = new URL(inject('databaseUrl'));
-  admin.pathname = '/postgres';
-  adminUrl = admin.toString();
-  await createDatabaseIfMissing(adminUrl, dbName);
-  const url = new URL(inject('databaseUrl'));
-  url.pathname = `/${dbName}`;
-  db = createDb(url.toString());
-  await migrateToLatest(db);
+  own = await createOwnDatabase('kpi');
+  db = own.db;
   await loadFixture(db);
 });
 
-afterAll(async () => {
-  await db?.destroy();
-  if (adminUrl) await dropDatabase(adminUrl, dbName);
-});
+afterAll(() => own?.drop());
 
 async function order(id: string, placedAt: string, paidAt: string | null, status = 'notified'): Promise<void> {
   await db

@@ -1,50 +1,39 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createDatabaseIfMissing, dropDatabase } from '../scripts/servers/postgres-server.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settlementEntries, writeSettlementFile } from '../scripts/settlements/settlement-writer.ts';
 import { periodEntries } from '../scripts/settlements/write-settlement-file.ts';
 import { setStock } from '../sql/queries/inventory.ts';
 import { readKpis } from '../sql/queries/kpis.ts';
 import { ordersWithSettlements, settledWithoutOrder } from '../sql/queries/settlements.ts';
-import { createDb, type Db } from '../sql/database.ts';
-import { migrateToLatest } from '../sql/migrate.ts';
+import type { Db } from '../sql/database.ts';
 import { applyTicketCommand, createTicket } from '../workers/aftersales/aftersales-tickets.ts';
 import { SETTLEMENT_FORMATS } from '../workers/reconcile/formats/index.ts';
 import { importSettlementFile } from '../workers/reconcile/import-settlement-file.ts';
 import { buildReport, type ReconcileReport } from '../workers/reconcile/reconcile-report.ts';
 import { reportPeriod } from '../workers/reconcile/report-period.ts';
 import type { SettlementEntry } from '../workers/reconcile/settlement-format.ts';
+import { createOwnDatabase, type OwnDatabase } from './own-database.ts';
 
 const BIN = fileURLToPath(new URL('../bin/ordersurge.mjs', import.meta.url));
 const DAY = reportPeriod('2026-11-11') as { ok: true; from: Date; to: Date };
 let db: Db;
 let dbUrl: string;
-let adminUrl: string;
+let own: OwnDatabase | undefined;
 let dir: string;
-const dbName = `ordersurge_reconcile_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 
 beforeAll(async () => {
-  const admin = new URL(inject('databaseUrl'));
-  admin.pathname = '/postgres';
-  adminUrl = admin.toString();
-  await createDatabaseIfMissing(adminUrl, dbName);
-  const url = new URL(inject('databaseUrl'));
-  url.pathname = `/${dbName}`;
-  dbUrl = url.toString();
-  db = createDb(dbUrl);
-  await migrateToLatest(db);
+  own = await createOwnDatabase('reconcile');
+  ({ db, url: dbUrl } = own);
   dir = await mkdtemp(path.join(os.tmpdir(), 'ordersurge-reconcile-'));
 });
 
 afterAll(async () => {
-  await db?.destroy();
-  if (adminUrl) await dropDatabase(adminUrl, dbName);
+  await own?.drop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
