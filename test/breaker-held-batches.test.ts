@@ -2,18 +2,17 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setStock } from '../sql/queries/inventory.ts';
 import { createTestPipeline, eventually, insertPricedOrder, type TestPipeline } from './pipeline-harness.ts';
+import { useShortBreakers } from './short-breakers.ts';
 
 describe('batches held by an open breaker', () => {
   let p: TestPipeline;
-  const saved = { ...process.env };
+  useShortBreakers();
 
   beforeAll(async () => {
-    Object.assign(process.env, { ORDERSURGE_BREAKER_FAILURES: '3', ORDERSURGE_BREAKER_HALF_OPEN_MS: '300', ORDERSURGE_BREAKER_RETRY_MS: '20' });
     p = await createTestPipeline();
   });
   afterAll(async () => {
     await p?.close();
-    process.env = saved;
   });
 
   it('wait without piling listeners on their worker\'s stop signal: no MaxListenersExceededWarning', async () => {

@@ -7,19 +7,17 @@ import { DEFAULT_RUNNER, StageRunner } from '../workers/runner.ts';
 import { decodeJson, type Outcome, type Stage } from '../workers/stage.ts';
 import { createTaskPool } from '../workers/task-pool.ts';
 import { createTestPipeline, eventually, insertPricedOrder, type TestPipeline } from './pipeline-harness.ts';
+import { useShortBreakers } from './short-breakers.ts';
 
 describe('a carrier outage', () => {
   let p: TestPipeline;
-  const saved = { ...process.env };
+  useShortBreakers();
 
   beforeAll(async () => {
-    // Short breaker timings stand in for production's: open after 3 failed calls, probe every 300 ms.
-    Object.assign(process.env, { ORDERSURGE_BREAKER_FAILURES: '3', ORDERSURGE_BREAKER_HALF_OPEN_MS: '300', ORDERSURGE_BREAKER_RETRY_MS: '20' });
     p = await createTestPipeline();
   });
   afterAll(async () => {
     await p?.close();
-    process.env = saved;
   });
 
   it('ends with every order waybilled once and none dead-lettered, the breaker holding calls while the carrier is down', async () => {

@@ -2,20 +2,18 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setStock } from '../sql/queries/inventory.ts';
 import { createTestPipeline, eventually, insertPricedOrder, type TestPipeline } from './pipeline-harness.ts';
+import { useShortBreakers } from './short-breakers.ts';
 
 describe('an SMS gateway outage', () => {
   let p: TestPipeline;
-  const saved = { ...process.env };
+  useShortBreakers();
   const setSmsFailRate = (failRate: number) => fetch(`${p.sms.url}/admin/faults`, { method: 'POST', body: JSON.stringify({ failRate }) });
 
   beforeAll(async () => {
-    // Short breaker timings stand in for production's: open after 3 failed calls, probe every 300 ms.
-    Object.assign(process.env, { ORDERSURGE_BREAKER_FAILURES: '3', ORDERSURGE_BREAKER_HALF_OPEN_MS: '300', ORDERSURGE_BREAKER_RETRY_MS: '20' });
     p = await createTestPipeline();
   });
   afterAll(async () => {
     await p?.close();
-    process.env = saved;
   });
 
   it('holds the notify messages while the gateway is down, then texts every buyer once, none dead-lettered', async () => {

@@ -3,19 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setStock } from '../sql/queries/inventory.ts';
 import { circuitRegistry } from '../workers/circuit/service-breaker.ts';
 import { createTestPipeline, eventually, insertPricedOrder, type TestPipeline } from './pipeline-harness.ts';
+import { useShortBreakers } from './short-breakers.ts';
 
 describe('a WMS outage', () => {
   let p: TestPipeline;
-  const saved = { ...process.env };
+  useShortBreakers();
 
   beforeAll(async () => {
-    // Short breaker timings stand in for production's: open after 3 failed calls, probe every 300 ms.
-    Object.assign(process.env, { ORDERSURGE_BREAKER_FAILURES: '3', ORDERSURGE_BREAKER_HALF_OPEN_MS: '300', ORDERSURGE_BREAKER_RETRY_MS: '20' });
     p = await createTestPipeline();
   });
   afterAll(async () => {
     await p?.close();
-    process.env = saved;
   });
 
   it('stops pulling while the breaker is open, then picks every order once, none dead-lettered', async () => {
