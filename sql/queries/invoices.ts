@@ -1,20 +1,29 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.ts';
+import type { InvoiceRequest } from '../../streams/canonical-order.ts';
 import type { InvoiceKind, InvoicePoint } from '../invoice-tables.ts';
 
-/** What the invoice decision reads of an order. */
-export interface InvoiceFactsRow {
+/** What the invoice step knows of one order: what `decideInvoice` decides from. */
+export interface InvoiceFacts {
   orderId: string;
+  /** The order's shop account code, whose invoice point applies. */
   shop: string;
+  /** The shop's point; `paid` when it set none. */
   point: InvoicePoint;
   paidFen: number;
+  /** Cash on delivery: not paid until the parcel arrives. */
   cod: boolean;
+  /** Every parcel of the order has left the warehouse (the WMS's confirm-shipped feed). */
   shipped: boolean;
+  /** Refunded in full: by the platform (`refund_status` refunded) or by refunded after-sales tickets covering what was paid. */
   fullyRefunded: boolean;
+  /** The order was cancelled (its parcel, if any, will not go): nothing to invoice if it was not yet. */
   cancelled: boolean;
-  /** The invoice title and taxpayer number the order asked for; null: none (an individual's invoice). */
-  buyer: { title: string; taxNo: string } | null;
+  /** The invoice title and taxpayer number the order asked for (the canonical order's `invoice`); null: an individual's. */
+  buyer: InvoiceRequest | null;
+  /** The order's blue invoice, once issued. */
   blue: { invoiceNo: string; amountFen: number; title: string; taxNo: string } | null;
+  /** Its red-letter reversal has been issued. */
   red: boolean;
 }
 
@@ -24,7 +33,7 @@ export interface InvoiceFactsRow {
  * still held), whether the order was refunded in full (by its platform, or by refunded after-sales
  * tickets covering what was paid), the invoice title it asked for, and its invoices.
  */
-export async function invoiceFacts(db: Db, ids: readonly string[]): Promise<InvoiceFactsRow[]> {
+export async function invoiceFacts(db: Db, ids: readonly string[]): Promise<InvoiceFacts[]> {
   if (ids.length === 0) return [];
   const { rows } = await sql<{
     id: string;

@@ -1,31 +1,9 @@
-import type { InvoiceKind, InvoicePoint } from '../../sql/invoice-tables.ts';
-import type { InvoiceRequest as BuyerInvoiceRequest } from '../../streams/canonical-order.ts';
+import type { InvoiceKind } from '../../sql/invoice-tables.ts';
+import type { InvoiceFacts } from '../../sql/queries/invoices.ts';
 import type { PostResult } from '../idempotent-post.ts';
 import type { StepResult } from '../order-step.ts';
 
-/** What the invoice step knows of one order, read at the edge (`sql/queries/invoices.ts`). */
-export interface InvoiceFacts {
-  orderId: string;
-  /** The order's shop account code, whose invoice point applies. */
-  shop: string;
-  /** The shop's point; `paid` when it set none. */
-  point: InvoicePoint;
-  paidFen: number;
-  /** Cash on delivery: not paid until the parcel arrives. */
-  cod: boolean;
-  /** Every parcel of the order has left the warehouse (the WMS's confirm-shipped feed). */
-  shipped: boolean;
-  /** Refunded in full: by the platform (`refund_status` refunded) or by refunded after-sales tickets covering what was paid. */
-  fullyRefunded: boolean;
-  /** The order was cancelled (its parcel, if any, will not go): nothing to invoice if it was not yet. */
-  cancelled: boolean;
-  /** The invoice title and taxpayer number the order asked for (the canonical order's `invoice`); null: an individual's. */
-  buyer: BuyerInvoiceRequest | null;
-  /** The order's blue invoice, once issued. */
-  blue: { invoiceNo: string; amountFen: number; title: string; taxNo: string } | null;
-  /** Its red-letter reversal has been issued. */
-  red: boolean;
-}
+export type { InvoiceFacts };
 
 /** One item for the invoice service, under the idempotency key `ORDER:KIND`. */
 export interface InvoiceRequest {
