@@ -1,13 +1,12 @@
 import { advanceAftersaleCursor, ensureAftersaleCursor, recordAftersalePollFailure, storePlatformTicket } from '../../../sql/queries/platform-aftersales.ts';
 import { orderIdOf, type Channel } from '../../../streams/canonical-order.ts';
 import { publishDeadLetter } from '../../../streams/dead-letter.ts';
-import { backoff } from '../../backoff.ts';
 import { errorText } from '../../error-text.ts';
 import { sleep } from '../../sleep.ts';
 import { normalizeAftersale } from '../adapters/normalize-aftersale.ts';
 import { applyPendingTickets } from './aftersale-sync.ts';
 import { floorToSecond } from './china-clock.ts';
-import type { PullDeps, PullSettings, PullTarget } from './pull-connector.ts';
+import { countFailedPoll, type PullDeps, type PullSettings, type PullTarget } from './pull-connector.ts';
 
 /** What an after-sale poller did since it started, for tests and the log. */
 export interface AftersaleStats {
@@ -120,12 +119,8 @@ export async function runAftersaleConnector(target: PullTarget, settings: PullSe
     } catch (error) {
       if (signal.aborted) return;
       attempt++;
-      const message = errorText(error);
-      stats.failures++;
-      stats.consecutiveFailures = attempt;
-      stats.lastError = message;
+      const { message, retryMs } = countFailedPoll(stats, attempt, error, settings);
       await recordAftersalePollFailure(deps.db, target.channel, target.shop, message).catch((dbError: unknown) => deps.log(`connector ${who}: could not record the after-sale poll's failure: ${errorText(dbError)}`));
-      const retryMs = Math.min(backoff(attempt, settings.retryBaseMs), Math.max(settings.intervalMs, settings.retryBaseMs));
       deps.log(`ALERT connector ${who}: after-sale poll failed (${attempt} in a row); retrying in ${(retryMs / 1000).toFixed(1)} s: ${message}`);
       await sleep(retryMs, signal);
     }

@@ -177,6 +177,21 @@ export async function pollOnce(target: PullTarget, settings: PullSettings, deps:
   stats.polls++;
 }
 
+/** A poller's failure counters: the order poller's and the after-sale poller's. */
+export type PollFailures = Pick<PullStats, 'failures' | 'consecutiveFailures' | 'lastError'>;
+
+/**
+ * Counts a failed poll, the `attempt`th in a row, in `stats`, and says how long to wait before
+ * the same cursor is polled again: backoff from `retryBaseMs`, never longer than the interval.
+ */
+export function countFailedPoll(stats: PollFailures, attempt: number, error: unknown, settings: PullSettings): { message: string; retryMs: number } {
+  const message = errorText(error);
+  stats.failures++;
+  stats.consecutiveFailures = attempt;
+  stats.lastError = message;
+  return { message, retryMs: Math.min(backoff(attempt, settings.retryBaseMs), Math.max(settings.intervalMs, settings.retryBaseMs)) };
+}
+
 /**
  * Polls `target` every `intervalMs` until `signal` aborts. A failed poll is never skipped: it is
  * counted in Postgres (`connector_cursors.failures`, `consecutive_failures`, `last_error`),
@@ -207,16 +222,12 @@ export async function runPullConnector(target: PullTarget, settings: PullSetting
     } catch (error) {
       if (signal.aborted) return;
       attempt++;
-      const message = errorText(error);
-      stats.failures++;
-      stats.consecutiveFailures = attempt;
-      stats.lastError = message;
+      const { message, retryMs } = countFailedPoll(stats, attempt, error, settings);
       try {
         await recordPollFailure(deps.db, target.channel, target.shop, message);
       } catch (dbError) {
         deps.log(`connector ${who}: could not record the failure in Postgres: ${errorText(dbError)}`);
       }
-      const retryMs = Math.min(backoff(attempt, settings.retryBaseMs), Math.max(settings.intervalMs, settings.retryBaseMs));
       deps.log(
         `ALERT connector ${who}: poll failed (${attempt} in a row); cursor stays at ${stats.cursorAt?.toISOString() ?? 'its start'}; retrying in ${(retryMs / 1000).toFixed(1)} s: ${message}`,
       );
