@@ -27,6 +27,8 @@ export interface Names {
   peakBucket: string;
   /** KV bucket of worker heartbeats (one key per process, expiring): what the console lists. */
   workersBucket: string;
+  /** KV bucket of how often each message waited for an outside service (`workers/circuit/message-waits.ts`). */
+  waitsBucket: string;
 }
 
 export function namesFor(namespace: string): Names {
@@ -44,5 +46,6 @@ export function namesFor(namespace: string): Names {
     replayDurable: (stage) => `replay-${stage}`,
     peakBucket: `${namespace}-peak`,
     workersBucket: `${namespace}-workers`,
+    waitsBucket: `${namespace}-waits`,
   };
 }

@@ -176,7 +176,6 @@ function notFound(error: unknown): undefined {
 
 /** Deletes every stream of a namespace (tests clean up after themselves with it). */
 export async function deleteTopology(jsm: JetStreamManager, names: Names): Promise<void> {
-  // `-waits`: the runner's wait counts (workers/circuit/message-waits.ts), made on a stage's first wait.
-  const streams = [...STAGES.map((s: StageName) => names.stageStream(s)), names.deadLetterStream, names.deferredStream, `KV_${names.peakBucket}`, `KV_${names.workersBucket}`, `KV_${atsBucketName(names)}`, `KV_${names.namespace}-waits`];
+  const streams = [...STAGES.map((s: StageName) => names.stageStream(s)), names.deadLetterStream, names.deferredStream, `KV_${names.peakBucket}`, `KV_${names.workersBucket}`, `KV_${atsBucketName(names)}`, `KV_${names.waitsBucket}`];
   for (const name of streams) await jsm.streams.delete(name).catch(notFound);
 }

@@ -10,11 +10,6 @@ import { streamReplicas } from '../../streams/stream-replicas.ts';
  */
 export const MESSAGE_WAITS_TTL_MS = 60 * 60 * 1000;
 
-/** The KV bucket of a namespace's wait counts (`deleteTopology` removes it with the streams). */
-export function messageWaitsBucket(names: Names): string {
-  return `${names.namespace}-waits`;
-}
-
 /**
  * How often each message was handed back to wait for an outside service (a `wait` outcome),
  * kept in a KV bucket so every worker process agrees, whichever one the message comes back to.
@@ -22,7 +17,7 @@ export function messageWaitsBucket(names: Names): string {
  * waits before it decides a message has spent its delivery attempts, so an outage of any length
  * dead-letters nothing. Keyed by stage and stream sequence; entries expire
  * (`MESSAGE_WAITS_TTL_MS`), so nothing has to delete them. The bucket is made on first use: a
- * pipeline that never waits never has one.
+ * pipeline that never waits never has one (`names.waitsBucket`; `deleteTopology` removes it).
  */
 export interface MessageWaits {
   /** Counts one more wait of the message; resolves to how many it has now had. */
@@ -42,7 +37,7 @@ export interface MessageWaits {
 export function messageWaits(nc: NatsConnection, names: Names): MessageWaits {
   let bucket: Promise<KV> | undefined;
   const kv = (): Promise<KV> => {
-    bucket ??= new Kvm(nc).create(messageWaitsBucket(names), { history: 1, ttl: MESSAGE_WAITS_TTL_MS, replicas: streamReplicas() }).catch((error: unknown) => {
+    bucket ??= new Kvm(nc).create(names.waitsBucket, { history: 1, ttl: MESSAGE_WAITS_TTL_MS, replicas: streamReplicas() }).catch((error: unknown) => {
       // Made again on the next use rather than remembered as failed (NATS may be restarting).
       bucket = undefined;
       throw error;
