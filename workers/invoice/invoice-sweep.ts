@@ -1,10 +1,9 @@
 import type { Db } from '../../sql/database.ts';
 import { invoiceSweepCandidates } from '../../sql/queries/invoices.ts';
-import { errorText } from '../error-text.ts';
 import type { PeakView } from '../peak/peak-guard.ts';
-import { sleep } from '../sleep.ts';
 import type { StageSettings } from '../stage.ts';
 import { requestInvoices } from './request-invoices.ts';
+import { startSweepLoop } from '../sweep-loop.ts';
 
 export interface InvoiceSweepOptions {
   db: Db;
@@ -29,34 +28,17 @@ const BATCH = 200;
  * A refusal (4xx) is logged once per process and asked again on the next start.
  */
 export function startInvoiceSweep(opts: InvoiceSweepOptions): { stop(): Promise<void> } {
-  const abort = new AbortController();
-  const intervalMs = opts.intervalMs ?? 5000;
   const refused = new Set<string>();
-  const loop = (async () => {
-    while (!abort.signal.aborted) {
-      try {
-        if (!opts.peak.active()) {
-          const ids = (await invoiceSweepCandidates(opts.db, BATCH)).filter((id) => !refused.has(id));
-          if (ids.length > 0) {
-            const { results } = await requestInvoices(ids, { db: opts.db, settings: opts.settings, log: opts.log }, abort.signal);
-            const failed = [...results].filter(([, r]) => r.kind === 'retry' || r.kind === 'dead');
-            for (const [orderId, result] of failed) {
-              if (result.kind === 'dead') refused.add(orderId);
-              if (result.kind === 'dead' || failed.length <= 3) opts.log(`invoice sweep: ${orderId}: ${'error' in result ? result.error : result.kind}`);
-            }
-            if (failed.length > 3) opts.log(`invoice sweep: ${failed.length} orders not invoiced this round; trying again`);
-          }
-        }
-      } catch (error) {
-        opts.log(`invoice sweep: ${errorText(error)}; trying again`);
-      }
-      await sleep(intervalMs, abort.signal);
+  return startSweepLoop('invoice sweep', opts.intervalMs ?? 5000, opts.log, async (signal) => {
+    if (opts.peak.active()) return;
+    const ids = (await invoiceSweepCandidates(opts.db, BATCH)).filter((id) => !refused.has(id));
+    if (ids.length === 0) return;
+    const { results } = await requestInvoices(ids, { db: opts.db, settings: opts.settings, log: opts.log }, signal);
+    const failed = [...results].filter(([, r]) => r.kind === 'retry' || r.kind === 'dead');
+    for (const [orderId, result] of failed) {
+      if (result.kind === 'dead') refused.add(orderId);
+      if (result.kind === 'dead' || failed.length <= 3) opts.log(`invoice sweep: ${orderId}: ${'error' in result ? result.error : result.kind}`);
     }
-  })();
-  return {
-    stop: async () => {
-      abort.abort();
-      await loop;
-    },
-  };
+    if (failed.length > 3) opts.log(`invoice sweep: ${failed.length} orders not invoiced this round; trying again`);
+  });
 }

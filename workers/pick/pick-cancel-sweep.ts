@@ -1,8 +1,7 @@
 import type { Db } from '../../sql/database.ts';
 import { recordPickCancel, requestedPickCancels } from '../../sql/queries/picks.ts';
-import { errorText } from '../error-text.ts';
 import { idempotentPost } from '../idempotent-post.ts';
-import { sleep } from '../sleep.ts';
+import { startSweepLoop } from '../sweep-loop.ts';
 
 export interface PickCancelSweepOptions {
   db: Db;
@@ -24,31 +23,16 @@ const BATCH = 100;
  * `cancel_after_pick` exception.
  */
 export function startPickCancelSweep(opts: PickCancelSweepOptions): { stop(): Promise<void> } {
-  const abort = new AbortController();
-  const intervalMs = opts.intervalMs ?? 1000;
-  const loop = (async () => {
-    while (!abort.signal.aborted) {
-      try {
-        for (const request of await requestedPickCancels(opts.db, BATCH)) {
-          if (abort.signal.aborted) break;
-          const answer = await idempotentPost(`${opts.wmsUrl}/pick-tasks/${encodeURIComponent(request.taskId)}/cancel`, `${request.shipmentId}:cancel-pick`, { shipmentId: request.shipmentId });
-          if (answer.kind === 'transient') {
-            opts.log(`pick sweep: could not reach the WMS to cancel ${request.taskId}: ${answer.error}; trying again`);
-            break;
-          }
-          await recordPickCancel(opts.db, request, answer.kind === 'ok' ? { kind: 'cancelled' } : { kind: 'refused', reason: answer.error });
-          if (answer.kind === 'rejected') opts.log(`pick sweep: the WMS would not cancel ${request.taskId}: ${answer.error}; an operator's exception now`);
-        }
-      } catch (error) {
-        opts.log(`pick sweep: ${errorText(error)}; trying again`);
+  return startSweepLoop('pick sweep', opts.intervalMs ?? 1000, opts.log, async (signal) => {
+    for (const request of await requestedPickCancels(opts.db, BATCH)) {
+      if (signal.aborted) break;
+      const answer = await idempotentPost(`${opts.wmsUrl}/pick-tasks/${encodeURIComponent(request.taskId)}/cancel`, `${request.shipmentId}:cancel-pick`, { shipmentId: request.shipmentId });
+      if (answer.kind === 'transient') {
+        opts.log(`pick sweep: could not reach the WMS to cancel ${request.taskId}: ${answer.error}; trying again`);
+        break;
       }
-      await sleep(intervalMs, abort.signal);
+      await recordPickCancel(opts.db, request, answer.kind === 'ok' ? { kind: 'cancelled' } : { kind: 'refused', reason: answer.error });
+      if (answer.kind === 'rejected') opts.log(`pick sweep: the WMS would not cancel ${request.taskId}: ${answer.error}; an operator's exception now`);
     }
-  })();
-  return {
-    stop: async () => {
-      abort.abort();
-      await loop;
-    },
-  };
+  });
 }

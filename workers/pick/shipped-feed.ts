@@ -1,7 +1,6 @@
 import type { Db } from '../../sql/database.ts';
 import { confirmShipped, wmsFeedCursor, type ShippedConfirmation } from '../../sql/queries/picks.ts';
-import { errorText } from '../error-text.ts';
-import { sleep } from '../sleep.ts';
+import { startSweepLoop } from '../sweep-loop.ts';
 
 export interface ShippedFeedOptions {
   db: Db;
@@ -22,30 +21,15 @@ const PAGE = 500;
  * on from there, and a confirmation read twice changes nothing.
  */
 export function startShippedFeed(opts: ShippedFeedOptions): { stop(): Promise<void> } {
-  const abort = new AbortController();
-  const intervalMs = opts.intervalMs ?? 1000;
-  const loop = (async () => {
-    while (!abort.signal.aborted) {
-      let full = false;
-      try {
-        const after = await wmsFeedCursor(opts.db, opts.wmsUrl);
-        const res = await fetch(`${opts.wmsUrl}/pick-tasks/shipped?after=${after}&limit=${PAGE}`, { signal: AbortSignal.timeout(5000) });
-        if (!res.ok) throw new Error(`GET ${opts.wmsUrl}/pick-tasks/shipped: HTTP ${res.status}`);
-        const events = parseFeed(await res.json());
-        await confirmShipped(opts.db, opts.wmsUrl, events);
-        full = events.length === PAGE;
-      } catch (error) {
-        opts.log(`shipped feed: ${errorText(error)}; trying again`);
-      }
-      if (!full) await sleep(intervalMs, abort.signal);
-    }
-  })();
-  return {
-    stop: async () => {
-      abort.abort();
-      await loop;
-    },
-  };
+  return startSweepLoop('shipped feed', opts.intervalMs ?? 1000, opts.log, async () => {
+    const after = await wmsFeedCursor(opts.db, opts.wmsUrl);
+    const res = await fetch(`${opts.wmsUrl}/pick-tasks/shipped?after=${after}&limit=${PAGE}`, { signal: AbortSignal.timeout(5000) });
+    if (!res.ok) throw new Error(`GET ${opts.wmsUrl}/pick-tasks/shipped: HTTP ${res.status}`);
+    const events = parseFeed(await res.json());
+    await confirmShipped(opts.db, opts.wmsUrl, events);
+    // A full page: more are waiting, read on at once.
+    return events.length === PAGE ? 'again' : undefined;
+  });
 }
 
 /** The feed page's confirmations; throws naming the field when the WMS answered something else. */

@@ -1,9 +1,8 @@
 import { recordInterception, requestedInterceptions } from '../../sql/queries/waybills.ts';
 import type { Db } from '../../sql/database.ts';
-import { errorText } from '../error-text.ts';
 import { idempotentPost } from '../idempotent-post.ts';
-import { sleep } from '../sleep.ts';
 import { carrierUrlOf } from './carrier-for.ts';
+import { startSweepLoop } from '../sweep-loop.ts';
 
 export interface InterceptionSweepOptions {
   db: Db;
@@ -26,32 +25,17 @@ const BATCH = 100;
  * operator's `cancel_after_waybill` exception.
  */
 export function startInterceptionSweep(opts: InterceptionSweepOptions): { stop(): Promise<void> } {
-  const abort = new AbortController();
-  const intervalMs = opts.intervalMs ?? 2000;
-  const loop = (async () => {
-    while (!abort.signal.aborted) {
-      try {
-        for (const request of await requestedInterceptions(opts.db, BATCH)) {
-          if (abort.signal.aborted) break;
-          const url = carrierUrlOf(request.carrier, opts.carrierUrls, opts.carrierUrl);
-          const answer = await idempotentPost(`${url}/waybills/${encodeURIComponent(request.waybillNo)}/cancel`, `cancel:${request.waybillNo}`, { shipmentId: request.shipmentId });
-          if (answer.kind === 'transient') {
-            opts.log(`interception: could not reach the carrier to void ${request.waybillNo}: ${answer.error}; trying again`);
-            break;
-          }
-          await recordInterception(opts.db, request, answer.kind === 'ok' ? { kind: 'voided' } : { kind: 'refused', reason: answer.error });
-          if (answer.kind === 'rejected') opts.log(`interception: the carrier would not void ${request.waybillNo}: ${answer.error}; an operator's exception now`);
-        }
-      } catch (error) {
-        opts.log(`interception: ${errorText(error)}; trying again`);
+  return startSweepLoop('interception', opts.intervalMs ?? 2000, opts.log, async (signal) => {
+    for (const request of await requestedInterceptions(opts.db, BATCH)) {
+      if (signal.aborted) break;
+      const url = carrierUrlOf(request.carrier, opts.carrierUrls, opts.carrierUrl);
+      const answer = await idempotentPost(`${url}/waybills/${encodeURIComponent(request.waybillNo)}/cancel`, `cancel:${request.waybillNo}`, { shipmentId: request.shipmentId });
+      if (answer.kind === 'transient') {
+        opts.log(`interception: could not reach the carrier to void ${request.waybillNo}: ${answer.error}; trying again`);
+        break;
       }
-      await sleep(intervalMs, abort.signal);
+      await recordInterception(opts.db, request, answer.kind === 'ok' ? { kind: 'voided' } : { kind: 'refused', reason: answer.error });
+      if (answer.kind === 'rejected') opts.log(`interception: the carrier would not void ${request.waybillNo}: ${answer.error}; an operator's exception now`);
     }
-  })();
-  return {
-    stop: async () => {
-      abort.abort();
-      await loop;
-    },
-  };
+  });
 }
